@@ -1,0 +1,33 @@
+"""The FastAPI application: routers, error handlers, limits and media."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from fastapi import FastAPI
+
+from service.api import articles, health, media, narrations, voices
+from service.api.deps import get_settings
+from service.api.limits import BodySizeLimit
+from service.api.problems import install_problem_handlers
+from service.db import engine_for
+from service.settings import Settings
+from service.settings import get_settings as process_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API; `settings` overrides the process settings (tests, `narrator serve`)."""
+    settings = settings or process_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine_for(settings.database_url)  # create the schema before the first request
+    app = FastAPI(title="narrator", version="0.1.0", description="Listen to article: narrated MP3s of your articles.")
+    app.dependency_overrides[get_settings] = lambda: settings
+    install_problem_handlers(app)
+    for module in (articles, narrations, voices, health):
+        app.include_router(module.router)
+    storage = urlparse(settings.storage_url)
+    if storage.scheme in ("", "file"):
+        app.mount("/media", media.ImmutableMedia(Path(storage.path)), name="media")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

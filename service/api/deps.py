@@ -1,0 +1,44 @@
+"""FastAPI dependencies: settings, a DB session, the queue and storage.
+
+Tests replace these with `app.dependency_overrides` (no patching of internals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from service.db import session_factory
+from service.queue import CeleryQueue, NarrationQueue
+from service.settings import Settings
+from service.settings import get_settings as _process_settings
+from service.storage import Storage, open_storage
+
+
+def get_settings() -> Settings:
+    return _process_settings()
+
+
+def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
+    """One session per request; committed by the route that writes."""
+    session = session_factory(settings.database_url)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+_queues: dict[str, CeleryQueue] = {}
+
+
+def get_queue(settings: Settings = Depends(get_settings)) -> NarrationQueue:
+    """The Celery queue for the configured broker, one per broker URL per process."""
+    queue = _queues.get(settings.broker_url)
+    if queue is None:
+        queue = _queues[settings.broker_url] = CeleryQueue(settings)
+    return queue
+
+
+def get_storage(settings: Settings = Depends(get_settings)) -> Storage:
+    return open_storage(settings.storage_url)

@@ -1,0 +1,126 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from service.models import Article, Narration
+
+
+class ArticleCreate(BaseModel):
+    """POST /v1/articles: exactly one of text, markdown or html."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, max_length=1000)
+    text: str | None = None
+    markdown: str | None = None
+    html: str | None = None
+    byline: str | None = Field(default=None, max_length=1000)
+    voice: str | None = Field(default=None, max_length=100)
+    language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ArticleCreate":
+        given = [k for k in ("text", "markdown", "html") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'text', 'markdown' or 'html'")
+        return self
+
+
+class ProblemOut(BaseModel):
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str | None = None
+
+
+class NarrationError(BaseModel):
+    code: str
+    message: str
+
+
+class NarrationOut(BaseModel):
+    id: str
+    article_id: str
+    version: int
+    voice: str
+    status: str
+    progress: float
+    error: NarrationError | None
+    duration_s: float | None
+    bytes: int | None
+    sha256: str | None
+    audio_url: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, n: Narration) -> "NarrationOut":
+        return cls(
+            id=n.id,
+            article_id=n.article_id,
+            version=n.version,
+            voice=n.voice,
+            status=n.status,
+            progress=n.progress,
+            error=NarrationError(code=n.error_code, message=n.error_message or "") if n.error_code else None,
+            duration_s=n.duration_s,
+            bytes=n.bytes,
+            sha256=n.sha256,
+            audio_url=f"/media/{n.audio_key}" if n.audio_key else None,
+            created_at=n.created_at,
+            started_at=n.started_at,
+            finished_at=n.finished_at,
+        )
+
+
+class ArticleOut(BaseModel):
+    id: str
+    external_id: str | None
+    feed: str | None
+    title: str | None
+    byline: str | None
+    language: str
+    voice: str
+    source_kind: str
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    audio_url: str | None
+    current_narration: NarrationOut | None
+    latest_narration: NarrationOut | None
+
+    @classmethod
+    def of(cls, a: Article, current: Narration | None, latest: Narration | None, text: str) -> "ArticleOut":
+        return cls(
+            id=a.id,
+            external_id=a.external_id,
+            feed=a.feed,
+            title=a.title,
+            byline=a.byline,
+            language=a.language,
+            voice=a.voice,
+            source_kind=a.source_kind,
+            text=text,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+            audio_url=f"/v1/articles/{a.id}/audio.mp3" if current else None,
+            current_narration=NarrationOut.of(current) if current else None,
+            latest_narration=NarrationOut.of(latest) if latest else None,
+        )
+
+
+class VoiceOut(BaseModel):
+    id: str
+    name: str
+    engine: str
+    language: str
+    license: str
+    sample_text: str
+    default: bool

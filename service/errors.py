@@ -1,0 +1,55 @@
+"""A small error hierarchy with stable codes, mapped to HTTP in one handler.
+
+Every error a user can cause or see has a `code` that clients may rely on;
+the message is for humans and may change.
+"""
+
+from __future__ import annotations
+
+
+class NarratorError(Exception):
+    """Base of every expected failure; `code` is stable, `status` is the HTTP status."""
+
+    code = "internal_error"
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class InvalidInput(NarratorError):
+    code, status, title = "invalid_input", 422, "Invalid input"
+
+
+class EmptyText(InvalidInput):
+    code, title = "empty_text", "The article has no text to narrate"
+
+
+class UnknownVoice(InvalidInput):
+    code, title = "unknown_voice", "Unknown voice"
+
+
+class NotAnArticle(InvalidInput):
+    code, title = "not_an_article", "No article text found"
+
+
+class TextTooLong(InvalidInput):
+    code, title = "text_too_long", "The article is too long"
+
+
+class NotFound(NarratorError):
+    code, status, title = "not_found", 404, "Not found"
+
+
+class PayloadTooLarge(NarratorError):
+    code, status, title = "payload_too_large", 413, "Request body too large"
+
+
+class EngineUnavailable(NarratorError):
+    code, status, title = "engine_unavailable", 503, "The voice's engine is not installed"
+
+
+class SynthesisFailed(NarratorError):
+    code, status, title = "synthesis_failed", 500, "Synthesis failed"

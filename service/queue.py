@@ -1,0 +1,66 @@
+"""The Celery application both sides share, and how the API enqueues work.
+
+The API only ever calls `send_task` with a task *name*, so it never imports the
+workers' code or any model library. The worker process registers the tasks
+(workers/tasks.py) on an app built by the same function.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from celery import Celery
+
+from service.settings import Settings
+
+NARRATE_TASK = "narrator.narrate"
+DEFAULT_QUEUE = "narrations"
+
+
+def make_celery(settings: Settings) -> Celery:
+    """A Celery app configured from settings (broker URL, limits, delivery guarantees)."""
+    app = Celery("narrator", broker=settings.broker_url)
+    transport_options: dict[str, object] = {"visibility_timeout": settings.visibility_timeout_s}
+    if settings.embedded_broker:
+        # The SQLAlchemy transport polls its table; poll often so jobs start promptly.
+        transport_options["polling_interval"] = 0.25
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=settings.task_time_limit_s,
+        task_soft_time_limit=max(5, settings.task_time_limit_s - 30),
+        task_default_queue=DEFAULT_QUEUE,
+        broker_transport_options=transport_options,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        enable_utc=True,
+    )
+    return app
+
+
+class NarrationQueue(Protocol):
+    """What the API needs from the queue (tests substitute a recording fake)."""
+
+    def enqueue_narration(self, narration_id: str) -> None: ...
+    def check(self) -> None: ...
+
+
+class CeleryQueue:
+    """Enqueue narrations by task name on the configured broker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = make_celery(settings)
+
+    def enqueue_narration(self, narration_id: str) -> None:
+        self.app.send_task(NARRATE_TASK, args=[narration_id], queue=DEFAULT_QUEUE)
+
+    def check(self) -> None:
+        """Raise if the broker cannot be reached (readiness probe)."""
+        with self.app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)

@@ -1,0 +1,160 @@
+"""Plain functions over the records: what the API and the workers do to articles and narrations.
+
+Each function takes an open `Session`; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.errors import NotFound
+from service.models import Article, Narration, utcnow
+from service.text.document import Block, Document
+
+TERMINAL_STATUSES = frozenset({"done", "failed"})
+
+
+@dataclass(frozen=True)
+class FinishedAudio:
+    """What a worker reports when a narration's files are stored."""
+
+    sha256: str
+    audio_key: str
+    bytes: int
+    duration_s: float
+    captions_key: str | None = None
+    marks_key: str | None = None
+    chapters_key: str | None = None
+
+
+def document_of(article: Article) -> Document:
+    """Rebuild the extracted `Document` an article was stored with."""
+    blocks = [Block(b["kind"], b["text"]) for b in article.blocks]
+    title = blocks[0].text if blocks and blocks[0].kind == "title" else None
+    body = tuple(b for b in blocks if b.kind != "title")
+    return Document(title=title, blocks=body, byline=article.byline, language=article.language)
+
+
+def blocks_of(document: Document) -> list[dict[str, str]]:
+    """The JSON form of a document's spoken blocks (title first)."""
+    return [{"kind": b.kind, "text": b.text} for b in document.spoken_blocks()]
+
+
+def create_article(
+    session: Session,
+    *,
+    document: Document,
+    source_kind: str,
+    source: str,
+    voice: str,
+    language: str = "en",
+    feed: str | None = None,
+    external_id: str | None = None,
+) -> tuple[Article, Narration]:
+    """Store a new article and its first (queued) narration."""
+    article = Article(
+        external_id=external_id,
+        feed=feed,
+        title=document.title,
+        byline=document.byline,
+        language=language,
+        source_kind=source_kind,
+        source=source,
+        blocks=blocks_of(document),
+        voice=voice,
+    )
+    session.add(article)
+    session.flush()
+    narration = add_narration(session, article, voice=voice)
+    return article, narration
+
+
+def add_narration(session: Session, article: Article, *, voice: str) -> Narration:
+    """Queue a new narration version of `article`."""
+    latest = session.scalar(select(func.max(Narration.version)).where(Narration.article_id == article.id))
+    narration = Narration(article_id=article.id, version=(latest or 0) + 1, voice=voice, status="queued")
+    session.add(narration)
+    session.flush()
+    return narration
+
+
+def get_article(session: Session, article_id: str) -> Article:
+    """The article with this id, or `NotFound`."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"No article with id {article_id!r}")
+    return article
+
+
+def get_narration(session: Session, narration_id: str) -> Narration:
+    """The narration with this id, or `NotFound`."""
+    narration = session.get(Narration, narration_id)
+    if narration is None:
+        raise NotFound(f"No narration with id {narration_id!r}")
+    return narration
+
+
+def latest_narration(session: Session, article_id: str) -> Narration | None:
+    """The newest narration version of an article, whatever its status."""
+    return session.scalar(
+        select(Narration).where(Narration.article_id == article_id).order_by(Narration.version.desc()).limit(1)
+    )
+
+
+def current_narration(session: Session, article: Article) -> Narration | None:
+    """The narration whose audio the article serves now (always a done one)."""
+    return session.get(Narration, article.current_narration_id) if article.current_narration_id else None
+
+
+def start_narration(session: Session, narration_id: str) -> Narration | None:
+    """Mark a narration running; None when it is already finished (a redelivered task)."""
+    narration = get_narration(session, narration_id)
+    if narration.status in TERMINAL_STATUSES:
+        return None
+    narration.status = "running"
+    narration.progress = 0.0
+    narration.started_at = utcnow()
+    narration.attempts += 1
+    narration.error_code = narration.error_message = None
+    return narration
+
+
+def set_progress(session: Session, narration_id: str, progress: float) -> None:
+    """Record how far a running narration is (0..1)."""
+    narration = get_narration(session, narration_id)
+    if narration.status == "running":
+        narration.progress = max(0.0, min(1.0, progress))
+
+
+def finish_narration(session: Session, narration_id: str, audio: FinishedAudio) -> Narration:
+    """Mark a narration done and make it current unless a newer version already is."""
+    narration = get_narration(session, narration_id)
+    narration.status = "done"
+    narration.progress = 1.0
+    narration.finished_at = utcnow()
+    narration.sha256 = audio.sha256
+    narration.audio_key = audio.audio_key
+    narration.bytes = audio.bytes
+    narration.duration_s = audio.duration_s
+    narration.captions_key = audio.captions_key
+    narration.marks_key = audio.marks_key
+    narration.chapters_key = audio.chapters_key
+    article = get_article(session, narration.article_id)
+    current = current_narration(session, article)
+    # A slow old version finishing late must not replace a newer one.
+    if current is None or current.version <= narration.version:
+        article.current_narration_id = narration.id
+    return narration
+
+
+def fail_narration(session: Session, narration_id: str, code: str, message: str) -> Narration:
+    """Mark a narration failed with a stable error code; the article keeps its current audio."""
+    narration = get_narration(session, narration_id)
+    narration.status = "failed"
+    narration.finished_at = utcnow()
+    narration.error_code = code
+    narration.error_message = message[:2000]
+    return narration

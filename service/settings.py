@@ -1,0 +1,72 @@
+"""One typed settings object for every process (API, worker, CLI).
+
+Values come from `NARRATOR_*` environment variables (or a `.env` file) and are
+validated once at start. The embedded default needs none of them: records in
+SQLite, the broker on kombu's SQLAlchemy transport and audio on local disk,
+all under `data_dir`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see README for the production values."""
+
+    model_config = SettingsConfigDict(env_prefix="NARRATOR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded default keeps records, queue and audio.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; default sqlite:///<data_dir>/narrator.db")
+    broker_url: str = Field(default="", description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db")
+    storage_url: str = Field(default="", description="Where audio is stored; default file://<data_dir>/media")
+    voices_dir: Path = Field(default=REPO_ROOT / "voices")
+    default_voice: str = "en_US-joe-medium"
+    public_url: str = Field(default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links.")
+
+    max_body_bytes: int = Field(default=2_000_000, ge=1_000)
+    max_text_chars: int = Field(default=200_000, ge=100)
+
+    # Celery: a narration must finish (or be killed) well before the broker
+    # would hand its unacknowledged message to another worker.
+    task_time_limit_s: int = Field(default=1800, ge=10)
+    visibility_timeout_s: int = Field(default=3600, ge=60)
+    worker_concurrency: int = Field(default=1, ge=1)
+
+    sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
+    paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
+    mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
+    output_sample_rate: int = 44100
+
+    @model_validator(mode="after")
+    def _defaults_under_data_dir(self) -> "Settings":
+        # Derived defaults keep one knob (data_dir) for the embedded topology.
+        data = self.data_dir.resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{data / 'narrator.db'}"
+        if not self.broker_url:
+            self.broker_url = f"sqla+sqlite:///{data / 'broker.db'}"
+        if not self.storage_url:
+            self.storage_url = f"file://{data / 'media'}"
+        if self.task_time_limit_s >= self.visibility_timeout_s:
+            raise ValueError("task_time_limit_s must be below visibility_timeout_s")
+        return self
+
+    @property
+    def embedded_broker(self) -> bool:
+        """True when the broker is the serverless SQLAlchemy transport."""
+        return self.broker_url.startswith("sqla+")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,1 @@
+"""Audio after synthesis: joining PCM, resampling and MP3 encoding."""

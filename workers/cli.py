@@ -1,0 +1,199 @@
+"""The `narrator` command: narrate a file, serve the API, run a worker, list voices."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from service.errors import NarratorError
+from service.settings import Settings, get_settings
+
+DEMO_ARTICLE = Path(__file__).resolve().parents[1] / "service" / "demo" / "article.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `narrator` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = get_settings()
+    except Exception as exc:  # noqa: BLE001 - invalid settings are a user error, not a crash
+        print(f"narrator: invalid settings: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings) or 0)
+    except NarratorError as exc:
+        print(f"narrator: error ({exc.code}): {exc.message}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        print(f"narrator: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="narrator", description="Self-hosted 'Listen to article' service.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    narrate = sub.add_parser("narrate", help="narrate a .txt/.md/.html file or - (stdin) to an MP3, no services needed")
+    narrate.add_argument("input", help="a .txt, .md or .html file, or - for standard input")
+    narrate.add_argument("-o", "--output", required=True, type=Path, help="the MP3 file to write")
+    narrate.add_argument("--voice", help="a voice id from `narrator voices`")
+    narrate.add_argument("--title", help="the title to read first (text and Markdown input)")
+    narrate.add_argument("--format", choices=("text", "markdown", "html"), help="input format (default: by extension)")
+    narrate.set_defaults(func=cmd_narrate)
+
+    serve = sub.add_parser("serve", help="run the HTTP API and one worker process")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="do not start a worker process")
+    serve.add_argument("--demo", action="store_true", help="narrate the shipped demo article once the service is up")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run a Celery worker (production: many, against Redis)")
+    worker.add_argument("--concurrency", type=int, help="worker processes (default: NARRATOR_WORKER_CONCURRENCY)")
+    worker.add_argument("--queues", default=None, help="comma-separated queues to consume")
+    worker.add_argument("--loglevel", default="INFO")
+    worker.set_defaults(func=cmd_worker)
+
+    voices = sub.add_parser("voices", help="list the voice catalog")
+    voices.set_defaults(func=cmd_voices)
+    return parser
+
+
+def _read_input(spec: str, fmt: str | None) -> tuple[str, str]:
+    """(format, content) of a CLI input: a file by extension, or stdin."""
+    if spec == "-":
+        content = sys.stdin.read()
+        guessed = "html" if content.lstrip().startswith("<") else "text"
+        return fmt or guessed, content
+    path = Path(spec)
+    content = path.read_text(encoding="utf-8")
+    by_suffix = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+    return fmt or by_suffix.get(path.suffix.lower(), "text"), content
+
+
+def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from service.intake import ArticleInput, build_document, check_voice
+    from service.voices import get_voice
+    from workers.engines import load_engine
+    from workers.pipeline import narrate_document
+
+    fmt, content = _read_input(args.input, args.format)
+    document = build_document(ArticleInput(title=args.title, **{fmt: content}), settings)
+    voice = get_voice(settings.voices_dir, check_voice(args.voice, settings))
+    engine = load_engine(voice)
+    output: Path = args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=100, unit="%", desc="narrating", disable=not sys.stderr.isatty(), leave=False)
+
+    def on_progress(fraction: float) -> None:
+        bar.update(round(fraction * 100) - bar.n)
+
+    # Encode to a temporary file beside the output, then rename: never a half-written MP3.
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".narrator-") as tmp:
+        rendered = narrate_document(
+            document, voice, engine, Path(tmp) / "out.mp3",
+            sample_rate=settings.output_sample_rate, kbps=settings.mp3_bitrate_kbps, on_progress=on_progress,
+        )
+        os.replace(rendered.path, output)
+    bar.close()
+    print(f"{output}: {rendered.duration_s:.1f} s, {output.stat().st_size} bytes, voice {voice.id}", file=sys.stderr)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from service.queue import DEFAULT_QUEUE
+    from workers.tasks import app
+
+    argv = [
+        "worker",
+        f"--loglevel={args.loglevel}",
+        f"--concurrency={args.concurrency or settings.worker_concurrency}",
+        f"--queues={args.queues or DEFAULT_QUEUE}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    app.worker_main(argv=argv)
+    return 0
+
+
+def cmd_voices(_args: argparse.Namespace, settings: Settings) -> int:
+    from service.voices import load_catalog
+
+    for voice in load_catalog(settings.voices_dir).values():
+        default = " (default)" if voice.id == settings.default_voice else ""
+        print(f"{voice.id}\t{voice.engine}\t{voice.language}\t{voice.name}{default}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from service.api.app import create_app
+
+    worker: subprocess.Popen[bytes] | None = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker"], env=os.environ.copy())
+    base = f"http://{args.host}:{args.port}"
+    print(f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}", file=sys.stderr)
+    if args.demo:
+        threading.Thread(target=_post_demo, args=(base,), daemon=True).start()
+    try:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def _post_demo(base: str) -> None:
+    """Post the shipped demo article, follow its narration and print where to listen."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(200):
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        created = client.post("/v1/articles", json={"markdown": DEMO_ARTICLE.read_text(encoding="utf-8")})
+        if created.status_code != 202:
+            print(f"narrator demo: could not post the demo article: {created.text}", file=sys.stderr)
+            return
+        article = created.json()
+        location = created.headers["location"]
+        print(f"narrator demo: article {base}/v1/articles/{article['id']} queued; status {base}{location}", file=sys.stderr)
+        while True:
+            status = client.get(location).json()
+            if status["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        if status["status"] == "done":
+            print(
+                f"narrator demo: done, {status['duration_s']:.1f} s of audio: {base}/v1/articles/{article['id']}/audio.mp3",
+                file=sys.stderr,
+            )
+        else:
+            print(f"narrator demo: narration failed: {status['error']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
