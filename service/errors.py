@@ -51,5 +51,9 @@ class EngineUnavailable(NarratorError):
     code, status, title = "engine_unavailable", 503, "The voice's engine is not installed"
 
 
+class VoiceUnavailable(NarratorError):
+    code, status, title = "voice_unavailable", 503, "The voice's model cannot be loaded"
+
+
 class SynthesisFailed(NarratorError):
     code, status, title = "synthesis_failed", 500, "Synthesis failed"

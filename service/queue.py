@@ -20,10 +20,14 @@ DEFAULT_QUEUE = "narrations"
 def make_celery(settings: Settings) -> Celery:
     """A Celery app configured from settings (broker URL, limits, delivery guarantees)."""
     app = Celery("narrator", broker=settings.broker_url)
-    transport_options: dict[str, object] = {"visibility_timeout": settings.visibility_timeout_s}
+    transport_options: dict[str, object]
     if settings.embedded_broker:
-        # The SQLAlchemy transport polls its table; poll often so jobs start promptly.
-        transport_options["polling_interval"] = 0.25
+        # kombu's SQLAlchemy transport hands every transport option to
+        # create_engine(), so only engine arguments may go here: wait for the
+        # SQLite lock instead of failing while the API and worker both write.
+        transport_options = {"connect_args": {"timeout": 30}}
+    else:
+        transport_options = {"visibility_timeout": settings.visibility_timeout_s}
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

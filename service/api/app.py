@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlparse
-
 from fastapi import FastAPI
 
 from service.api import articles, health, media, narrations, voices
@@ -14,6 +11,7 @@ from service.api.problems import install_problem_handlers
 from service.db import engine_for
 from service.settings import Settings
 from service.settings import get_settings as process_settings
+from service.storage import LocalStorage, open_storage
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,8 +24,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for module in (articles, narrations, voices, health):
         app.include_router(module.router)
-    storage = urlparse(settings.storage_url)
-    if storage.scheme in ("", "file"):
-        app.mount("/media", media.ImmutableMedia(Path(storage.path)), name="media")
+    storage = open_storage(settings.storage_url)
+    if isinstance(storage, LocalStorage):
+        app.mount("/media", media.ImmutableMedia(storage.root), name="media")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

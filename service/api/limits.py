@@ -7,12 +7,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.api.problems import problem
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
-    """Answer 413 problem+json when a request body exceeds `max_bytes`."""
+    """Answer 413 problem+json when a request body exceeds `max_bytes`.
+
+    A declared Content-Length over the limit is refused before reading; a
+    chunked body is counted as it streams, and once over the limit the 413 is
+    sent and the app sees a client disconnect (its own answer is dropped).
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -26,28 +27,31 @@ class BodySizeLimit:
             await self._reject(scope, receive, send)
             return
         received = 0
-        response_started = False
+        rejected = False
+        started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
+                if received > self.max_bytes and not started:
+                    rejected = True
+                    await self._reject(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if rejected:
+                return
             if message["type"] == "http.response.start":
-                response_started = True
+                started = True
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not response_started:
-                await self._reject(scope, receive, send)
+        await self.app(scope, limited_receive, guarded_send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(413, "payload_too_large", "Request body too large", f"The limit is {self.max_bytes} bytes")

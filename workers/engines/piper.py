@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
+from service.errors import VoiceUnavailable
 from service.voices import Voice
 from workers.engines.base import PhonemeTiming, SentenceAudio
 
@@ -26,8 +28,20 @@ def resolve_model_path(voice: Voice) -> Path:
         if not path.exists():
             path = Path(module.__file__).parent / voice.model.file  # type: ignore[arg-type]
     if not path.exists():
-        raise FileNotFoundError(f"voice {voice.id!r}: model file {path} does not exist")
+        raise VoiceUnavailable(f"voice {voice.id!r}: model file {path} does not exist")
     return path
+
+
+def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) -> int | None:
+    """The Piper speaker number a voice's `speaker` names (a name from the model's map, or a number)."""
+    if voice.speaker is None:
+        return None
+    if voice.speaker in speaker_map:
+        return speaker_map[voice.speaker]
+    if voice.speaker.isdigit() and int(voice.speaker) < max(num_speakers, 1):
+        return int(voice.speaker)
+    known = ", ".join(sorted(speaker_map)) or f"0..{max(num_speakers, 1) - 1}"
+    raise VoiceUnavailable(f"voice {voice.id!r}: speaker {voice.speaker!r} is not in the model (speakers: {known})")
 
 
 class PiperEngine:
@@ -37,7 +51,7 @@ class PiperEngine:
 
     def __init__(self, voice: Voice) -> None:
         model = resolve_model_path(voice)
-        config = model.with_name(model.name + ".json")
+        config = voice.model.config or model.with_name(model.name + ".json")
         try:
             # Alignments give phoneme timings (for word marks); they need `onnx`.
             self._voice = PiperVoice.load(model, config_path=config, include_alignments=True)
@@ -51,6 +65,7 @@ class PiperEngine:
         # Per-sentence peak normalization would make every sentence equally
         # loud regardless of its content; level is set once per narration.
         self._config = SynthesisConfig(
+            speaker_id=speaker_id(voice, self._voice.config.speaker_id_map, self._voice.config.num_speakers),
             length_scale=params.get("length_scale"),
             noise_scale=params.get("noise_scale"),
             noise_w_scale=params.get("noise_w_scale"),

@@ -1,0 +1,42 @@
+"""API tests: the real app over a temporary SQLite database, with a recording queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api.app import create_app
+from service.api.deps import get_queue
+from service.settings import Settings
+
+
+class RecordingQueue:
+    """A fake queue that remembers what was enqueued (and can be told to fail)."""
+
+    def __init__(self) -> None:
+        self.enqueued: list[str] = []
+        self.broken = False
+
+    def enqueue_narration(self, narration_id: str) -> None:
+        if self.broken:
+            raise ConnectionError("broker down")
+        self.enqueued.append(narration_id)
+
+    def check(self) -> None:
+        if self.broken:
+            raise ConnectionError("broker down")
+
+
+@pytest.fixture
+def queue() -> RecordingQueue:
+    return RecordingQueue()
+
+
+@pytest.fixture
+def client(settings: Settings, queue: RecordingQueue) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.dependency_overrides[get_queue] = lambda: queue
+    with TestClient(app) as test_client:
+        yield test_client

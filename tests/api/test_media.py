@@ -1,0 +1,88 @@
+"""Serving narrated files: the 307 to the immutable URL, Range, HEAD, ETag/304."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from service import records
+from service.db import session_scope
+from service.settings import Settings
+from service.storage import open_storage
+
+AUDIO = bytes(range(256)) * 40  # 10,240 bytes standing in for an MP3
+
+
+def _finished_article(client: TestClient, settings: Settings) -> tuple[str, str]:
+    """An article whose narration is done with AUDIO stored; returns (article id, key)."""
+    created = client.post("/v1/articles", json={"text": "Body."}).json()
+    stored = open_storage(settings.storage_url).put_bytes(AUDIO, "mp3")
+    with session_scope(settings.database_url) as session:
+        assert isinstance(session, Session)
+        records.finish_narration(
+            session,
+            created["latest_narration"]["id"],
+            records.FinishedAudio(stored.sha256, stored.key, stored.size, 1.0),
+        )
+    return created["id"], stored.key
+
+
+def test_audio_redirects_307_to_the_immutable_file(client: TestClient, settings: Settings) -> None:
+    article_id, key = _finished_article(client, settings)
+    response = client.get(f"/v1/articles/{article_id}/audio.mp3", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == f"/media/{key}"
+    assert response.headers["cache-control"] == "no-cache"
+
+
+def test_media_is_served_whole_with_immutable_caching(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    response = client.get(f"/media/{key}", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.content == AUDIO
+    assert response.headers["content-type"] == "audio/mpeg"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["accept-ranges"] == "bytes"
+    assert "content-encoding" not in response.headers
+    assert response.headers["etag"]
+
+
+def test_media_range_request_answers_206_with_content_range(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    response = client.get(f"/media/{key}", headers={"range": "bytes=100-199"})
+    assert response.status_code == 206
+    assert response.headers["content-range"] == f"bytes 100-199/{len(AUDIO)}"
+    assert response.content == AUDIO[100:200]
+
+
+def test_media_open_ended_range_answers_the_tail(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    response = client.get(f"/media/{key}", headers={"range": "bytes=-24"})
+    assert response.status_code == 206
+    assert response.content == AUDIO[-24:]
+
+
+def test_media_unsatisfiable_range_is_416(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    assert client.get(f"/media/{key}", headers={"range": "bytes=99999-"}).status_code == 416
+
+
+def test_media_head_has_length_and_no_body(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    response = client.head(f"/media/{key}")
+    assert response.status_code == 200
+    assert response.headers["content-length"] == str(len(AUDIO))
+    assert response.content == b""
+
+
+def test_media_if_none_match_answers_304(client: TestClient, settings: Settings) -> None:
+    _, key = _finished_article(client, settings)
+    etag = client.get(f"/media/{key}").headers["etag"]
+    response = client.get(f"/media/{key}", headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_media_names_that_are_not_keys_are_404(client: TestClient) -> None:
+    assert client.get("/media/narrator.db").status_code == 404
+    assert client.get("/media/" + "0" * 64 + ".mp3").status_code == 404

@@ -1,0 +1,109 @@
+"""A publisher's page narrated end to end: Redis broker, a real worker process, the API, the real voice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+import soundfile as sf
+
+from tests.asr import transcribe_file, word_error_rate
+from tests.conftest import EXAMPLES
+from tests.e2e.conftest import RunningService, wait_for_narration
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE_HTML = EXAMPLES / "deepseek-huawei.html"
+ARTICLE_TEXT = EXAMPLES / "deepseek-huawei.txt"
+WER_GOAL = 0.06
+
+
+@pytest.fixture(scope="module")
+def narrated(redis_service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Post the example page, wait for its narration, download the audio once."""
+    with redis_service.client() as client:
+        created = client.post("/v1/articles", json={"html": ARTICLE_HTML.read_text()})
+        assert created.status_code == 202, created.text
+        narration = wait_for_narration(client, created.headers["location"])
+        article = client.get(f"/v1/articles/{created.json()['id']}").json()
+        audio_path = tmp_path_factory.mktemp("audio") / "article.mp3"
+        media_url = client.get(f"/v1/articles/{article['id']}/audio.mp3", follow_redirects=False).headers["location"]
+        audio_path.write_bytes(client.get(media_url).content)
+    return {"article": article, "narration": narration, "media_url": media_url, "audio": audio_path}
+
+
+def test_the_narration_finishes_done_with_full_progress(narrated: dict) -> None:
+    narration = narrated["narration"]
+    assert narration["status"] == "done", narration["error"]
+    assert narration["progress"] == 1.0
+    assert narrated["article"]["current_narration"]["id"] == narration["id"]
+
+
+def test_the_article_is_the_headline_and_story_only(narrated: dict) -> None:
+    expected = [p.strip() for p in ARTICLE_TEXT.read_text().split("\n\n") if p.strip()]
+    assert narrated["article"]["text"].split("\n\n") == expected
+
+
+def test_audio_redirects_to_the_immutable_sha256_url(narrated: dict) -> None:
+    assert narrated["media_url"] == f"/media/{narrated['narration']['sha256']}.mp3"
+
+
+def test_media_serves_ranges_head_and_304(redis_service: RunningService, narrated: dict) -> None:
+    url, size = narrated["media_url"], narrated["narration"]["bytes"]
+    with redis_service.client() as client:
+        head = client.head(url)
+        assert head.status_code == 200 and head.headers["content-length"] == str(size)
+        assert head.headers["cache-control"] == "public, max-age=31536000, immutable"
+        part = client.get(url, headers={"range": "bytes=1000-1999"})
+        assert part.status_code == 206
+        assert part.headers["content-range"] == f"bytes 1000-1999/{size}"
+        assert part.content == narrated["audio"].read_bytes()[1000:2000]
+        assert client.get(url, headers={"if-none-match": head.headers["etag"]}).status_code == 304
+
+
+def test_the_mp3_lasts_exactly_as_long_as_the_synthesized_pcm(narrated: dict) -> None:
+    info = sf.info(str(narrated["audio"]))
+    decoded, rate = sf.read(str(narrated["audio"]))
+    assert (info.samplerate, info.channels) == (44100, 1)
+    assert len(decoded) / rate == pytest.approx(narrated["narration"]["duration_s"], abs=0.03)
+    assert info.duration == pytest.approx(narrated["narration"]["duration_s"], abs=0.03)
+
+
+@pytest.mark.slow
+def test_the_narration_says_the_words_of_the_article(narrated: dict) -> None:
+    heard = transcribe_file(Path(narrated["audio"]))
+    wer = word_error_rate(ARTICLE_TEXT.read_text(), heard)
+    print(f"\nword error rate of the narrated article (moonshine_cpp): {wer:.3f}")
+    assert wer < WER_GOAL
+
+
+def test_a_failing_narration_records_its_error_and_the_worker_keeps_serving(redis_service: RunningService) -> None:
+    with redis_service.client() as client:
+        bad = client.post("/v1/articles", json={"text": "This voice has no model.", "voice": "broken"})
+        failed = wait_for_narration(client, bad.headers["location"], timeout_s=120)
+        good = client.post("/v1/articles", json={"text": "The worker is still here."})
+        done = wait_for_narration(client, good.headers["location"], timeout_s=120)
+    assert failed["status"] == "failed"
+    assert failed["error"]["code"] == "voice_unavailable"
+    assert "broken.onnx" in failed["error"]["message"]
+    assert done["status"] == "done"
+
+
+def test_the_embedded_default_narrates_without_any_server(embedded_service: RunningService, tmp_path: Path) -> None:
+    with embedded_service.client() as client:
+        created = client.post("/v1/articles", json={"html": ARTICLE_HTML.read_text()})
+        narration = wait_for_narration(client, created.headers["location"])
+        assert narration["status"] == "done", narration["error"]
+        audio = client.get(f"/v1/articles/{created.json()['id']}/audio.mp3", follow_redirects=True)
+    assert audio.status_code == 200
+    assert audio.headers["content-type"] == "audio/mpeg"
+    path = tmp_path / "embedded.mp3"
+    path.write_bytes(audio.content)
+    assert sf.info(str(path)).duration == pytest.approx(narration["duration_s"], abs=0.03)
+    assert (embedded_service.data_dir / "broker.db").exists()
+
+
+def test_readyz_reports_every_dependency(redis_service: RunningService) -> None:
+    ready = httpx.get(f"{redis_service.base_url}/readyz").json()
+    assert ready["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
