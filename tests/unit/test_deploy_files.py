@@ -1,0 +1,37 @@
+"""docker-compose.yml and the Dockerfile stay consistent with the settings."""
+
+from __future__ import annotations
+
+import yaml
+
+from service.settings import REPO_ROOT, Settings
+
+
+def _compose() -> dict:
+    return yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+
+
+def test_every_narrator_variable_in_compose_is_a_setting() -> None:
+    env = _compose()["x-narrator"]["environment"]
+    fields = {f"NARRATOR_{name.upper()}" for name in Settings.model_fields}
+    assert set(env) <= fields
+
+
+def test_compose_settings_validate() -> None:
+    env = _compose()["x-narrator"]["environment"]
+    settings = Settings(**{k.removeprefix("NARRATOR_").lower(): v for k, v in env.items()})
+    assert settings.broker_url.startswith("redis://")
+    assert settings.database_url.startswith("postgresql+psycopg://")
+
+
+def test_compose_runs_api_and_worker_from_the_same_image_with_redis() -> None:
+    services = _compose()["services"]
+    assert {"api", "worker", "redis"} <= set(services)
+    assert services["api"]["image"] == services["worker"]["image"]
+    assert services["worker"]["command"][:2] == ["narrator", "worker"]
+
+
+def test_dockerfile_installs_the_postgres_driver_and_ships_the_voices() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert "'.[postgres]'" in dockerfile
+    assert "COPY voices voices" in dockerfile
