@@ -35,6 +35,14 @@ class NotAnArticle(InvalidInput):
     code, title = "not_an_article", "No article text found"
 
 
+class UrlForbidden(InvalidInput):
+    code, title = "url_forbidden", "This URL may not be fetched"
+
+
+class FetchFailed(InvalidInput):
+    code, title = "fetch_failed", "The article could not be fetched"
+
+
 class TextTooLong(InvalidInput):
     code, title = "text_too_long", "The article is too long"
 

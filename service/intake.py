@@ -4,32 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.errors import EmptyText, NotAnArticle, TextTooLong
+from service.errors import EmptyText, FetchFailed, NotAnArticle, TextTooLong, UrlForbidden
 from service.settings import Settings
-from service.text import extract
+from service.text import extract, fetch
 from service.text.document import Document
 from service.voices import get_voice
 
 
+SOURCE_KINDS = ("text", "markdown", "html", "url")
+
+
 @dataclass(frozen=True)
 class ArticleInput:
-    """One article as submitted: exactly one of text, markdown or html."""
+    """One article as submitted: exactly one of text, markdown, html or url."""
 
     title: str | None = None
     text: str | None = None
     markdown: str | None = None
     html: str | None = None
+    url: str | None = None
     byline: str | None = None
     language: str = "en"
 
 
 def source_of(article: ArticleInput) -> tuple[str, str]:
     """(source kind, source) of an input; the kind says how to extract it."""
-    for kind in ("text", "markdown", "html"):
+    for kind in SOURCE_KINDS:
         value = getattr(article, kind)
         if value is not None:
             return kind, value
-    raise EmptyText("Give the article as one of 'text', 'markdown' or 'html'")
+    raise EmptyText("Give the article as one of 'text', 'markdown', 'html' or 'url'")
 
 
 def build_document(article: ArticleInput, settings: Settings) -> Document:
@@ -38,7 +42,10 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
     if not source.strip():
         raise EmptyText(f"'{kind}' is empty")
     try:
-        if kind == "html":
+        if kind == "url":
+            page = fetch_page(source, settings)
+            document = extract.extract_html(page.html, url=page.url)
+        elif kind == "html":
             document = extract.extract_html(source)
         elif kind == "markdown":
             document = extract.document_from_markdown(source, title=article.title)
@@ -46,7 +53,7 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
             document = extract.document_from_text(source, title=article.title)
     except extract.NotAnArticle as exc:
         raise NotAnArticle(str(exc)) from exc
-    if article.title and kind == "html":
+    if article.title and kind in ("html", "url"):
         document = Document(title=article.title, blocks=document.blocks, byline=document.byline)
     document = Document(
         title=document.title,
@@ -66,3 +73,19 @@ def check_voice(voice_id: str | None, settings: Settings) -> str:
     voice = voice_id or settings.default_voice
     get_voice(settings.voices_dir, voice)
     return voice
+
+
+def fetch_page(url: str, settings: Settings) -> fetch.FetchedPage:
+    """Fetch an article page with the SSRF rules from settings; coded errors on refusal or failure."""
+    try:
+        return fetch.fetch_article_html(
+            url,
+            allow_hosts=settings.fetch_allow_hosts,
+            allow_private=settings.fetch_allow_private,
+            max_bytes=settings.fetch_max_bytes,
+            timeout_s=settings.fetch_timeout_s,
+        )
+    except fetch.UrlForbidden as exc:
+        raise UrlForbidden(str(exc)) from exc
+    except fetch.FetchFailed as exc:
+        raise FetchFailed(str(exc)) from exc

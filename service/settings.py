@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     default_voice: str = "en_US-joe-medium"
     public_url: str = Field(default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links.")
 
+    # Articles given by URL: fetched with SSRF protection (service/text/fetch.py).
+    fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
+    fetch_allow_hosts: list[str] = Field(default_factory=list, description="Hosts, IPs or CIDRs allowed despite being private.")
+    fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
+
     max_body_bytes: int = Field(default=2_000_000, ge=1_000)
     max_text_chars: int = Field(default=200_000, ge=100)
 

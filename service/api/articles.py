@@ -46,7 +46,7 @@ def create_article(
 ) -> ArticleOut:
     """Store an article and queue its narration; 202 with the narration's URL in Location."""
     submitted = ArticleInput(
-        title=body.title, text=body.text, markdown=body.markdown, html=body.html,
+        title=body.title, text=body.text, markdown=body.markdown, html=body.html, url=body.url,
         byline=body.byline, language=body.language,
     )
     voice = check_voice(body.voice, settings)

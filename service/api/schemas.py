@@ -10,13 +10,14 @@ from service.models import Article, Narration
 
 
 class ArticleCreate(BaseModel):
-    """POST /v1/articles: exactly one of text, markdown or html."""
+    """POST /v1/articles: exactly one of text, markdown, html or url."""
 
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(default=None, max_length=1000)
     text: str | None = None
     markdown: str | None = None
     html: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
     byline: str | None = Field(default=None, max_length=1000)
     voice: str | None = Field(default=None, max_length=100)
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -25,9 +26,9 @@ class ArticleCreate(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> "ArticleCreate":
-        given = [k for k in ("text", "markdown", "html") if getattr(self, k) is not None]
+        given = [k for k in ("text", "markdown", "html", "url") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'text', 'markdown' or 'html'")
+            raise ValueError("give exactly one of 'text', 'markdown', 'html' or 'url'")
         return self
 
 
