@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -75,8 +75,126 @@ class Narration(Base):
     marks_key: Mapped[str | None] = mapped_column(String(200))
     chapters_key: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    priority: Mapped[str] = mapped_column(String(10), default="now")  # now | backfill (its queue)
+    reason: Mapped[str] = mapped_column(String(20), default="created")  # created | edited | voice | lexicon | forced
+    segments_total: Mapped[int] = mapped_column(Integer, default=0)
+    segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # reused from the segment cache
+    segments_synthesized: Mapped[int] = mapped_column(Integer, default=0)
+    bypass_cache: Mapped[bool] = mapped_column(Boolean, default=False)  # a forced re-narration synthesizes everything
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     article: Mapped[Article] = relationship(back_populates="narrations", foreign_keys=[article_id])
+
+
+class Feed(Base):
+    """A podcast feed: channel metadata; its items are its articles with a done narration."""
+
+    __tablename__ = "feeds"
+
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(20), default="en")
+    author: Mapped[str] = mapped_column(Text)
+    owner_email: Mapped[str] = mapped_column(String(320))
+    image_url: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)  # the publisher's website; default: the service's base URL
+    category: Mapped[str] = mapped_column(String(100))
+    subcategory: Mapped[str | None] = mapped_column(String(100))
+    explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # podcast:guid is derived from the feed URL once, at creation, and then never changes (Podcasting 2.0).
+    guid: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ListenEvent(Base):
+    """One anonymous listening event from the player: a play or a quartile reached (no personal data)."""
+
+    __tablename__ = "listen_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    narration_id: Mapped[str | None] = mapped_column(String(32))  # the version that was current, for comparisons
+    kind: Mapped[str] = mapped_column(String(10))  # play | p25 | p50 | p75 | p100
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a POST carrying an Idempotency-Key, replayed for retries."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="in_progress")  # in_progress | done
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    response_location: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookEndpoint(Base):
+    """A URL that receives signed events (Standard Webhooks), optionally only some types or one feed."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    url: Mapped[str] = mapped_column(Text)
+    # Kept in the clear: signing needs the key itself, not a hash of it.
+    secret: Mapped[str] = mapped_column(String(200))
+    event_types: Mapped[list[Any]] = mapped_column(JSON)
+    feed: Mapped[str | None] = mapped_column(String(100), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    deliveries: Mapped[list[WebhookDelivery]] = relationship(
+        back_populates="endpoint", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class WebhookDelivery(Base):
+    """One event on its way to one endpoint: the exact body sent, its state and its attempts."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_event"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    endpoint_id: Mapped[str] = mapped_column(String(32), ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[str] = mapped_column(String(100))  # the webhook-id header, the same on every attempt
+    event_type: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[str] = mapped_column(Text)  # the body exactly as signed and sent
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | succeeded | failed
+    attempts_count: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)  # why a failed delivery stopped
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    endpoint: Mapped[WebhookEndpoint] = relationship(back_populates="deliveries")
+    attempts: Mapped[list[WebhookAttempt]] = relationship(
+        back_populates="delivery", cascade="all, delete-orphan", passive_deletes=True, order_by="WebhookAttempt.number"
+    )
+
+
+class WebhookAttempt(Base):
+    """One HTTP attempt of a delivery: when, how long, and the status code or the error."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number", name="uq_webhook_attempt_number"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    delivery_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)  # 1-based
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(10))  # succeeded | retryable | final
+
+    delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempts")

@@ -14,7 +14,14 @@ from celery import Celery
 from service.settings import Settings
 
 NARRATE_TASK = "narrator.narrate"
-DEFAULT_QUEUE = "narrations"
+WEBHOOK_DELIVERY_TASK = "narrator.deliver_webhook"
+
+# Publishing goes to its own queue so a backfill of thousands never delays
+# breaking news; run dedicated `narrator worker --queues narrator.now` workers
+# for a hard guarantee (a worker consuming both takes from each in turn).
+PRIORITY_QUEUES = {"now": "narrator.now", "backfill": "narrator.backfill"}
+DEFAULT_QUEUE = PRIORITY_QUEUES["now"]
+ALL_QUEUES = ",".join(PRIORITY_QUEUES.values())
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -51,7 +58,7 @@ def make_celery(settings: Settings) -> Celery:
 class NarrationQueue(Protocol):
     """What the API needs from the queue (tests substitute a recording fake)."""
 
-    def enqueue_narration(self, narration_id: str) -> None: ...
+    def enqueue_narration(self, narration_id: str, priority: str = "now") -> None: ...
     def check(self) -> None: ...
 
 
@@ -61,8 +68,8 @@ class CeleryQueue:
     def __init__(self, settings: Settings) -> None:
         self.app = make_celery(settings)
 
-    def enqueue_narration(self, narration_id: str) -> None:
-        self.app.send_task(NARRATE_TASK, args=[narration_id], queue=DEFAULT_QUEUE)
+    def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
+        self.app.send_task(NARRATE_TASK, args=[narration_id], queue=PRIORITY_QUEUES[priority])
 
     def check(self) -> None:
         """Raise if the broker cannot be reached (readiness probe)."""

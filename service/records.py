@@ -53,6 +53,7 @@ def create_article(
     language: str = "en",
     feed: str | None = None,
     external_id: str | None = None,
+    priority: str = "now",
 ) -> tuple[Article, Narration]:
     """Store a new article and its first (queued) narration."""
     article = Article(
@@ -68,14 +69,25 @@ def create_article(
     )
     session.add(article)
     session.flush()
-    narration = add_narration(session, article, voice=voice)
+    narration = add_narration(session, article, voice=voice, priority=priority)
     return article, narration
 
 
-def add_narration(session: Session, article: Article, *, voice: str) -> Narration:
+def add_narration(
+    session: Session,
+    article: Article,
+    *,
+    voice: str,
+    priority: str = "now",
+    reason: str = "created",
+    bypass_cache: bool = False,
+) -> Narration:
     """Queue a new narration version of `article`."""
     latest = session.scalar(select(func.max(Narration.version)).where(Narration.article_id == article.id))
-    narration = Narration(article_id=article.id, version=(latest or 0) + 1, voice=voice, status="queued")
+    narration = Narration(
+        article_id=article.id, version=(latest or 0) + 1, voice=voice, status="queued", priority=priority, reason=reason,
+        bypass_cache=bypass_cache,
+    )
     session.add(narration)
     session.flush()
     return narration
@@ -158,3 +170,81 @@ def fail_narration(session: Session, narration_id: str, code: str, message: str)
     narration.error_code = code
     narration.error_message = message[:2000]
     return narration
+
+
+def find_by_external_id(session: Session, feed: str | None, external_id: str) -> Article | None:
+    """The article a publisher knows by `external_id` in `feed` (None = no feed)."""
+    feed_clause = Article.feed.is_(None) if feed is None else Article.feed == feed
+    return session.scalar(select(Article).where(feed_clause, Article.external_id == external_id))
+
+
+def spoken_content_changed(article: Article, document: Document, voice: str, language: str) -> bool:
+    """True when narrating `document` would sound different from the article as stored.
+
+    Only what is spoken counts: the blocks (title included) with their kinds,
+    the voice and the language; markup and whitespace that extraction drops
+    do not.
+    """
+    return article.blocks != blocks_of(document) or article.voice != voice or article.language != language
+
+
+def update_article(
+    session: Session,
+    article: Article,
+    *,
+    document: Document,
+    source_kind: str,
+    source: str,
+    voice: str,
+    language: str,
+    priority: str = "now",
+) -> Narration | None:
+    """Store an edited article; queue a new narration only when its spoken content changed."""
+    changed = spoken_content_changed(article, document, voice, language)
+    voice_changed = article.voice != voice
+    article.source_kind, article.source = source_kind, source
+    article.byline = document.byline
+    if not changed:
+        return None
+    article.title = document.title
+    article.blocks = blocks_of(document)
+    article.voice, article.language = voice, language
+    article.updated_at = utcnow()
+    return add_narration(session, article, voice=voice, priority=priority, reason="voice" if voice_changed else "edited")
+
+
+def list_narrations(session: Session, article_id: str) -> list[Narration]:
+    """Every narration version of an article, newest first."""
+    return list(
+        session.scalars(select(Narration).where(Narration.article_id == article_id).order_by(Narration.version.desc()))
+    )
+
+
+def stored_keys(narration: Narration) -> list[str]:
+    """The storage keys of a narration's files."""
+    keys = (narration.audio_key, narration.captions_key, narration.marks_key, narration.chapters_key)
+    return [k for k in keys if k]
+
+
+def delete_article(session: Session, article: Article) -> list[str]:
+    """Delete an article and its narrations; returns the storage keys no other narration uses."""
+    keys = {k for n in article.narrations for k in stored_keys(n)}
+    article.current_narration_id = None
+    session.flush()
+    session.delete(article)
+    session.flush()
+    if not keys:
+        return []
+    still_used = {
+        k
+        for n in session.scalars(
+            select(Narration).where(
+                (Narration.audio_key.in_(keys))
+                | (Narration.captions_key.in_(keys))
+                | (Narration.marks_key.in_(keys))
+                | (Narration.chapters_key.in_(keys))
+            )
+        )
+        for k in stored_keys(n)
+    }
+    return sorted(keys - still_used)

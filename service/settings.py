@@ -8,11 +8,13 @@ all under `data_dir`.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +51,41 @@ class Settings(BaseSettings):
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
     output_sample_rate: int = 44100
+
+    # Webhooks (service/webhooks): a failed delivery is retried after about
+    # base * 2^(n-1) seconds (jittered, capped at max) until max_attempts.
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=60, description="Per-attempt HTTP timeout.")
+    webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    webhook_retry_base_s: float = Field(default=30.0, gt=0)
+    webhook_retry_max_s: float = Field(default=1800.0, gt=0)
+    webhook_allow_private: bool = Field(
+        default=False, description="Let webhooks target loopback and private addresses (tests, intranets)."
+    )
+    webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names, IPs or CIDR networks webhooks may target although not public.",
+    )
+
+    @field_validator("webhook_allow_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        # An environment variable is one string: "hooks.internal,10.0.0.0/8" (or a JSON list).
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_retries_fit_the_broker(self) -> "Settings":
+        # A retry waits in the broker as a countdown message; Redis would hand a
+        # message unacknowledged for longer than the visibility timeout to a
+        # second worker, so the longest wait must stay below it.
+        if self.webhook_retry_max_s >= self.visibility_timeout_s:
+            raise ValueError("webhook_retry_max_s must be below visibility_timeout_s")
+        if self.webhook_retry_base_s > self.webhook_retry_max_s:
+            raise ValueError("webhook_retry_base_s must not exceed webhook_retry_max_s")
+        return self
 
     @model_validator(mode="after")
     def _defaults_under_data_dir(self) -> "Settings":

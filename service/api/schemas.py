@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,6 +24,7 @@ class ArticleCreate(BaseModel):
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
+    priority: Literal["now", "backfill"] = "now"
 
     @model_validator(mode="after")
     def _one_source(self) -> "ArticleCreate":
@@ -30,6 +32,15 @@ class ArticleCreate(BaseModel):
         if len(given) != 1:
             raise ValueError("give exactly one of 'text', 'markdown', 'html' or 'url'")
         return self
+
+
+class RenarrateIn(BaseModel):
+    """POST /v1/articles/{id}/narrations."""
+
+    model_config = ConfigDict(extra="forbid")
+    voice: str | None = Field(default=None, max_length=100)
+    force: bool = False
+    priority: Literal["now", "backfill"] = "now"
 
 
 class ProblemOut(BaseModel):
@@ -52,11 +63,17 @@ class NarrationOut(BaseModel):
     voice: str
     status: str
     progress: float
+    reason: str
+    priority: str
+    segments: dict[str, int]
     error: NarrationError | None
     duration_s: float | None
     bytes: int | None
     sha256: str | None
     audio_url: str | None
+    captions_url: str | None = None  # WebVTT
+    marks_url: str | None = None  # JSON word/sentence/paragraph marks with offsets into the article text
+    chapters_url: str | None = None  # Podcasting 2.0 chapters JSON
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -70,11 +87,17 @@ class NarrationOut(BaseModel):
             voice=n.voice,
             status=n.status,
             progress=n.progress,
+            reason=n.reason,
+            priority=n.priority,
+            segments={"total": n.segments_total, "cached": n.segments_cached, "synthesized": n.segments_synthesized},
             error=NarrationError(code=n.error_code, message=n.error_message or "") if n.error_code else None,
             duration_s=n.duration_s,
             bytes=n.bytes,
             sha256=n.sha256,
             audio_url=f"/media/{n.audio_key}" if n.audio_key else None,
+            captions_url=f"/media/{n.captions_key}" if n.captions_key else None,
+            marks_url=f"/media/{n.marks_key}" if n.marks_key else None,
+            chapters_url=f"/media/{n.chapters_key}" if n.chapters_key else None,
             created_at=n.created_at,
             started_at=n.started_at,
             finished_at=n.finished_at,
@@ -94,6 +117,10 @@ class ArticleOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     audio_url: str | None
+    # The current narration's timing files (null until a narration with them is done).
+    captions_url: str | None = None
+    marks_url: str | None = None
+    chapters_url: str | None = None
     current_narration: NarrationOut | None
     latest_narration: NarrationOut | None
 
@@ -112,6 +139,9 @@ class ArticleOut(BaseModel):
             created_at=a.created_at,
             updated_at=a.updated_at,
             audio_url=f"/v1/articles/{a.id}/audio.mp3" if current else None,
+            captions_url=f"/media/{current.captions_key}" if current and current.captions_key else None,
+            marks_url=f"/media/{current.marks_key}" if current and current.marks_key else None,
+            chapters_url=f"/media/{current.chapters_key}" if current and current.chapters_key else None,
             current_narration=NarrationOut.of(current) if current else None,
             latest_narration=NarrationOut.of(latest) if latest else None,
         )

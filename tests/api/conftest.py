@@ -17,12 +17,14 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.enqueued: list[str] = []
+        self.priorities: list[str] = []
         self.broken = False
 
-    def enqueue_narration(self, narration_id: str) -> None:
+    def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
         if self.broken:
             raise ConnectionError("broker down")
         self.enqueued.append(narration_id)
+        self.priorities.append(priority)
 
     def check(self) -> None:
         if self.broken:

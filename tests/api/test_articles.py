@@ -102,11 +102,18 @@ def test_audio_before_any_narration_is_done_is_404(client: TestClient) -> None:
     assert response.json()["code"] == "not_found"
 
 
-def test_duplicate_external_id_in_a_feed_is_409(client: TestClient) -> None:
-    client.post("/v1/articles", json={"text": "One.", "feed": "news", "external_id": "x"})
+def test_a_known_external_id_in_a_feed_updates_instead_of_duplicating(client: TestClient) -> None:
+    first = client.post("/v1/articles", json={"text": "One.", "feed": "news", "external_id": "x"}).json()
     response = client.post("/v1/articles", json={"text": "Two.", "feed": "news", "external_id": "x"})
-    assert response.status_code == 409
-    assert response.json()["code"] == "duplicate_external_id"
+    assert response.status_code == 202
+    assert response.json()["id"] == first["id"]
+    assert response.json()["latest_narration"]["version"] == 2
+
+
+def test_the_same_external_id_in_another_feed_is_another_article(client: TestClient) -> None:
+    first = client.post("/v1/articles", json={"text": "One.", "feed": "news", "external_id": "x"}).json()
+    other = client.post("/v1/articles", json={"text": "One.", "feed": "sport", "external_id": "x"}).json()
+    assert other["id"] != first["id"]
 
 
 def test_a_broker_outage_is_503_and_the_narration_records_why(client: TestClient, queue: RecordingQueue) -> None:

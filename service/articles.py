@@ -1,0 +1,142 @@
+"""What editors do to articles, as plain functions the routes call.
+
+Creating, editing and re-narrating all end the same way: a narration record
+is committed, then enqueued. If the broker refuses, the narration is marked
+failed with `queue_unavailable` (never silently lost) and the caller says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service import records
+from service.errors import NarratorError
+from service.intake import ArticleInput, build_document, check_voice, source_of
+from service.models import Article, Narration
+from service.queue import NarrationQueue
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateArticle(NarratorError):
+    code, status, title = "duplicate_external_id", 409, "An article with this external_id already exists in this feed"
+
+
+class QueueUnavailable(NarratorError):
+    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The article after a change, and the narration queued for it (None: nothing to narrate)."""
+
+    article: Article
+    narration: Narration | None
+    created: bool = False
+
+
+def enqueue(session: Session, queue: NarrationQueue, narration: Narration) -> None:
+    """Send a committed narration to the workers; record and raise a broker failure."""
+    try:
+        queue.enqueue_narration(narration.id, narration.priority)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: record it, tell the client
+        log.exception("could not enqueue narration %s", narration.id)
+        records.fail_narration(session, narration.id, QueueUnavailable.code, f"{type(exc).__name__}: {exc}")
+        session.commit()
+        raise QueueUnavailable("The change was stored but its narration could not be queued; retry later") from exc
+
+
+def submit_article(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    submitted: ArticleInput,
+    *,
+    voice: str | None,
+    feed: str | None,
+    external_id: str | None,
+    priority: str,
+) -> Outcome:
+    """Create an article, or update the one the publisher already sent under `external_id`."""
+    voice_id = check_voice(voice, settings)
+    document = build_document(submitted, settings)
+    kind, source = source_of(submitted)
+    if external_id is not None:
+        known = records.find_by_external_id(session, feed, external_id)
+        if known is not None:
+            return _apply_edit(session, queue, known, submitted, voice_id, priority, document=document)
+    try:
+        article, narration = records.create_article(
+            session, document=document, source_kind=kind, source=source, voice=voice_id,
+            language=submitted.language, feed=feed, external_id=external_id, priority=priority,
+        )
+        session.commit()
+    except IntegrityError:
+        # Two first submissions of the same external_id raced; the other one won.
+        session.rollback()
+        raise DuplicateArticle(f"external_id {external_id!r} was just created in feed {feed!r}; retry") from None
+    enqueue(session, queue, narration)
+    return Outcome(article, narration, created=True)
+
+
+def edit_article(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    article: Article,
+    submitted: ArticleInput,
+    *,
+    voice: str | None,
+    priority: str,
+) -> Outcome:
+    """Replace an article's content; narrate again only if what is spoken changed."""
+    voice_id = check_voice(voice or article.voice, settings)
+    return _apply_edit(session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings))
+
+
+def _apply_edit(
+    session: Session,
+    queue: NarrationQueue,
+    article: Article,
+    submitted: ArticleInput,
+    voice_id: str,
+    priority: str,
+    *,
+    document,  # type: ignore[no-untyped-def]
+) -> Outcome:
+    kind, source = source_of(submitted)
+    narration = records.update_article(
+        session, article, document=document, source_kind=kind, source=source,
+        voice=voice_id, language=submitted.language, priority=priority,
+    )
+    session.commit()
+    if narration is not None:
+        enqueue(session, queue, narration)
+    return Outcome(article, narration)
+
+
+def renarrate(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    article: Article,
+    *,
+    voice: str | None,
+    force: bool,
+    priority: str,
+) -> Narration:
+    """Queue a new narration: another voice, after a lexicon change, or forced (no cache reuse)."""
+    voice_id = check_voice(voice or article.voice, settings)
+    reason = "forced" if force else ("voice" if voice_id != article.voice else "requested")
+    article.voice = voice_id
+    narration = records.add_narration(
+        session, article, voice=voice_id, priority=priority, reason=reason, bypass_cache=force
+    )
+    session.commit()
+    enqueue(session, queue, narration)
+    return narration
