@@ -198,3 +198,28 @@ class WebhookAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(10))  # succeeded | retryable | final
 
     delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempts")
+
+
+class LexiconEntry(Base):
+    """A pronunciation: a word or phrase said as an alias text or as IPA phonemes; global or per feed."""
+
+    __tablename__ = "lexicon_entries"
+    __table_args__ = (UniqueConstraint("scope", "term", name="uq_lexicon_scope_term"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    scope: Mapped[str] = mapped_column(String(100), index=True)  # "*" = every feed, else a feed slug
+    term: Mapped[str] = mapped_column(String(200))
+    alias: Mapped[str | None] = mapped_column(Text)
+    ipa: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)  # the scope's lexicon version when last changed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class LexiconVersion(Base):
+    """A counter per lexicon scope, bumped by every change (entries record the version they came in)."""
+
+    __tablename__ = "lexicon_versions"
+
+    scope: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

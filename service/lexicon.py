@@ -1,0 +1,121 @@
+"""Pronunciation lexicons: global and per-feed entries, versioned, and what they apply to.
+
+An entry says a term (word or phrase, matched case-sensitively on word
+boundaries) as an alias text ("Huawei" -> "wah-way") or as IPA phonemes, which
+Piper reads directly when written as `[[ phonemes ]]`. A feed's entry
+overrides a global one for the same term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidInput, NotFound
+from service.models import Article, LexiconEntry, LexiconVersion
+
+GLOBAL = "*"
+
+
+class InvalidLexiconEntry(InvalidInput):
+    code, title = "invalid_lexicon_entry", "Invalid lexicon entry"
+
+
+@dataclass(frozen=True)
+class Pronunciation:
+    """What the normalizer replaces a term with."""
+
+    term: str
+    spoken: str
+
+
+def scope_of(feed: str | None) -> str:
+    return feed or GLOBAL
+
+
+def bump_version(session: Session, scope: str) -> int:
+    """Advance a scope's lexicon version; returns the new version."""
+    row = session.get(LexiconVersion, scope)
+    if row is None:
+        row = LexiconVersion(scope=scope, version=0)
+        session.add(row)
+    row.version += 1
+    session.flush()
+    return row.version
+
+
+def version_of(session: Session, feed: str | None) -> str:
+    """The lexicon version a narration in `feed` uses: global and feed counters together."""
+    versions = [session.get(LexiconVersion, GLOBAL)]
+    if feed:
+        versions.append(session.get(LexiconVersion, feed))
+    return ".".join(str(v.version if v else 0) for v in versions)
+
+
+def validate(term: str, alias: str | None, ipa: str | None) -> None:
+    """Refuse entries that cannot be applied."""
+    if not term.strip() or term != term.strip():
+        raise InvalidLexiconEntry("'term' must be non-empty without surrounding spaces")
+    if (alias is None) == (ipa is None):
+        raise InvalidLexiconEntry("give exactly one of 'alias' or 'ipa'")
+    value = alias if alias is not None else ipa
+    if not value or not value.strip():
+        raise InvalidLexiconEntry("the pronunciation is empty")
+    if ipa is not None and ("[" in ipa or "]" in ipa):
+        raise InvalidLexiconEntry("'ipa' holds the phonemes only, without [[ ]]")
+
+
+def put_entry(session: Session, feed: str | None, term: str, *, alias: str | None, ipa: str | None) -> LexiconEntry:
+    """Create or replace the entry for `term` in a scope, bumping the scope's version."""
+    validate(term, alias, ipa)
+    scope = scope_of(feed)
+    version = bump_version(session, scope)
+    entry = session.scalar(select(LexiconEntry).where(LexiconEntry.scope == scope, LexiconEntry.term == term))
+    if entry is None:
+        entry = LexiconEntry(scope=scope, term=term)
+        session.add(entry)
+    entry.alias, entry.ipa, entry.version = alias, ipa, version
+    session.flush()
+    return entry
+
+
+def delete_entry(session: Session, feed: str | None, term: str) -> LexiconEntry:
+    """Remove an entry (NotFound if absent), bumping the scope's version; returns the removed entry."""
+    scope = scope_of(feed)
+    entry = session.scalar(select(LexiconEntry).where(LexiconEntry.scope == scope, LexiconEntry.term == term))
+    if entry is None:
+        raise NotFound(f"No lexicon entry for {term!r} in {'the global lexicon' if scope == GLOBAL else 'feed ' + scope}")
+    bump_version(session, scope)
+    session.delete(entry)
+    session.flush()
+    return entry
+
+
+def list_entries(session: Session, feed: str | None) -> list[LexiconEntry]:
+    """Entries of one scope, by term."""
+    return list(session.scalars(select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed)).order_by(LexiconEntry.term)))
+
+
+def pronunciations(session: Session, feed: str | None) -> dict[str, str]:
+    """The term -> spoken-form map for narrating an article in `feed` (feed entries win)."""
+    scopes = [GLOBAL] + ([feed] if feed else [])
+    entries = session.scalars(select(LexiconEntry).where(LexiconEntry.scope.in_(scopes)))
+    ordered = sorted(entries, key=lambda e: e.scope != GLOBAL)  # global first, so the feed's overwrite
+    return {e.term: (e.alias if e.alias is not None else f"[[ {e.ipa} ]]") for e in ordered}
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Matches `term` as a whole word or phrase."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
+
+
+def affected_articles(session: Session, feed: str | None, term: str) -> list[Article]:
+    """Articles whose spoken text contains `term` (in `feed`, or anywhere for a global entry)."""
+    pattern = term_pattern(term)
+    query = select(Article)
+    if feed:
+        query = query.where(Article.feed == feed)
+    return [a for a in session.scalars(query) if any(pattern.search(b["text"]) for b in a.blocks)]
