@@ -1,0 +1,45 @@
+"""English text normalization: written article text to what a news presenter would say.
+
+    >>> spoken = normalize("It cost $12.86 billion.")
+    >>> spoken.text
+    'It cost twelve point eight six billion dollars.'
+    >>> spoken.words()[2]
+    ('twelve', 8, 22)
+
+`normalize` rewrites numbers, money, dates, times, measures, ranges, telephone
+numbers, URLs and e-mail addresses, abbreviations, initialisms and roman numerals,
+and keeps everything else (including sentence punctuation and newlines) as written.
+The returned `Spoken` maps every spoken word back to the source characters it came
+from, for word highlighting and captions.
+
+Modules: `engine` (the scanner), `spoken` (result type), `numbers` (number words),
+one module per category (`money`, `measure`, `dates`, `times`, `numeric`,
+`telephone`, `electronic`, `words`), `letters` (initialisms), `vocab` (tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .engine import run
+from .spoken import Builder, Spoken
+
+__all__ = ["Spoken", "normalize"]
+
+
+def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
+    """Turn written English into its spoken form, with an alignment back to `text`.
+
+    `lexicon` maps words or phrases (matched case-sensitively on word boundaries,
+    longest first) to the text to say instead; it wins over every other rule and
+    its alias is spoken as given. Never raises: on an internal error the text is
+    returned unchanged (still aligned).
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    try:
+        return run(text, lexicon)
+    except Exception:
+        out = Builder(text)
+        out.copy(0, len(text))
+        return out.build()

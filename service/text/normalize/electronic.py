@@ -1,0 +1,175 @@
+"""URLs, e-mail addresses, domains, social handles, hashtags, and the slash between words.
+
+"https://www.example.com/path" -> "H.T.T.P.S colon slash slash W.W.W dot example dot com
+slash path"; "jane@example.org" -> "jane at example dot org". Digits are read one by
+one, short unpronounceable labels and country-code domains are spelled, the rest is
+kept as words for the phonemizer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import numbers as nw
+from .common import Ctx, Hit, one
+from .letters import pronounceable, spell
+from .vocab import SPELLED_EXTENSIONS, TLDS, WORD_TLDS
+
+# Addresses longer than this are not read out; the cap also keeps scanning linear.
+_TOKEN = re.compile(r"\S{1,301}")
+_TRAILING = re.compile(r"[.,;:!?)\]}\"'”’»]+$")
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?")
+_URL = re.compile(r"(?:(?:https?|ftp|file)://|www\.)\S+", re.IGNORECASE)
+_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?P<tld>[a-z]{2,6})(?:/\S*)?")
+_PARTS = re.compile(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]")
+
+_SYMBOLS = {
+    ".": "dot", "/": "slash", ":": "colon", "-": "dash", "_": "underscore", "@": "at",
+    "?": "question mark", "=": "equals", "&": "and", "#": "hash", "%": "percent",
+    "+": "plus", "~": "tilde", ",": "comma", "!": "bang", "*": "star", "$": "dollar",
+    "(": "open paren", ")": "close paren", "'": "", ";": "semicolon",
+}
+
+
+def _letters(run: str, tld: bool = False) -> str:
+    """A run of letters in an address: TLDs and short unpronounceable labels are spelled."""
+    low = run.lower()
+    if tld:
+        return low if low in WORD_TLDS else spell(run) if len(run) <= 3 or low in SPELLED_EXTENSIONS else run
+    if low in ("www", "http", "https", "ftp"):
+        return spell(run)
+    if low in SPELLED_EXTENSIONS:
+        return spell(run)
+    if len(run) == 1:
+        return run
+    if len(run) >= 5 or pronounceable(run):
+        return run
+    return spell(run)
+
+
+def read_address(addr: str) -> str:
+    """Spoken form of a URL, e-mail address or domain."""
+    words: list[str] = []
+    parts = _PARTS.findall(addr)
+    # The last alphabetic run after the last dot (of the host, or of a file name) is
+    # a TLD or an extension.
+    host_end = len(parts)
+    for i, p in enumerate(parts):
+        if p == "/" and i > 0 and parts[i - 1] not in (":", "/"):
+            host_end = i
+            break
+    last_dot_label = -1
+    for i in range(host_end - 1, 0, -1):
+        if parts[i - 1] == "." and parts[i].isalpha():
+            last_dot_label = i
+            break
+    last_ext = -1
+    if len(parts) >= 2 and parts[-1].isalpha() and parts[-2] == "." and host_end < len(parts):
+        last_ext = len(parts) - 1
+    for i, p in enumerate(parts):
+        if p.isdigit():
+            words.append(nw.digits(p))
+        elif p.isalpha():
+            words.append(_letters(p, tld=i in (last_dot_label, last_ext)))
+        else:
+            word = _SYMBOLS.get(p)
+            if word is None:
+                words.append(p)
+            elif word:
+                words.append(word)
+    return " ".join(words)
+
+
+def _address_token(text: str, pos: int, limit: int) -> tuple[str, int] | None:
+    m = _TOKEN.match(text, pos, limit)
+    if not m:
+        return None
+    tok = m.group()
+    if len(tok) > 300:
+        return tok, m.end()
+    trail = _TRAILING.search(tok)
+    if trail:
+        tok = tok[: trail.start()]
+    return tok, pos + len(tok)
+
+
+def electronic(ctx: Ctx, pos: int) -> Hit | None:
+    """E-mail addresses, URLs with a scheme or www, and bare domains with a known or lowercase TLD."""
+    text = ctx.text
+    if pos > 0 and not (text[pos - 1].isspace() or text[pos - 1] in "([{<\"'“‘«"):
+        return None  # addresses start a token; mid-token starts would rescan it
+    got = _address_token(text, pos, ctx.limit)
+    if got is None:
+        return None
+    tok, end = got
+    if len(tok) > 300:
+        return None
+    if "@" in tok:
+        m = _EMAIL.fullmatch(tok)
+    elif "://" in tok or tok[:4].lower() == "www.":
+        m = _URL.fullmatch(tok)
+    elif "." in tok:
+        m = _DOMAIN.fullmatch(tok)
+        if m:
+            labels = tok.split("/")[0].split(".")
+            tld = m.group("tld")
+            if len(labels) < 2 or max(len(x) for x in labels[:-1]) < 2:
+                return None  # "e.g", "a.m"
+            if tld not in TLDS and not all(x.islower() or x.isdigit() for x in labels):
+                return None
+    else:
+        return None
+    if not m:
+        return None
+    return one(read_address(tok), pos, end)
+
+
+_HANDLE = re.compile(r"@(?P<h>[A-Za-z0-9_]{1,30})(?![A-Za-z0-9_@])")
+_HASHTAG = re.compile(r"#(?P<h>[A-Za-z][A-Za-z0-9_]*)")
+_NUMBER_SIGN = re.compile(r"#(?=[0-9])")
+
+
+def handle(ctx: Ctx, pos: int) -> Hit | None:
+    """"@nvidia" -> "at nvidia"."""
+    if pos > 0 and ctx.text[pos - 1].isalnum():
+        return None
+    m = _HANDLE.match(ctx.text, pos)
+    if not m:
+        return None
+    return Hit(m.end(), [("at", pos, pos + 1), (m.group("h"), pos + 1, m.end())])
+
+
+def hash_sign(ctx: Ctx, pos: int) -> Hit | None:
+    """"#1" -> "number 1" (the number rule reads the digits), "#MeToo" -> "hashtag MeToo"."""
+    text = ctx.text
+    if pos > 0 and text[pos - 1].isalnum():
+        return None
+    if _NUMBER_SIGN.match(text, pos):
+        return one("number", pos, pos + 1)
+    m = _HASHTAG.match(text, pos)
+    if m:
+        return Hit(pos + 1, [("hashtag", pos, pos + 1)])
+    return None
+
+
+_SLASH_WORDS = re.compile(r"(?<=[A-Za-z])(?P<sp1>[ \t]?)/(?P<sp2>[ \t]?)(?=[A-Za-z])")
+
+
+def slash(ctx: Ctx, pos: int) -> Hit | None:
+    """A slash between words: "upgrade/update" -> "upgrade slash update"; "and/or" -> "and or"."""
+    text = ctx.text
+    # Rules run at the slash itself, so look back over an optional space.
+    if text[pos] != "/":
+        return None
+    before = text[pos - 1] if pos > 0 else ""
+    if before in " \t":
+        before = text[pos - 2] if pos > 1 else ""
+    after_pos = pos + 1
+    if after_pos < len(text) and text[after_pos] in " \t":
+        after_pos += 1
+    after = text[after_pos] if after_pos < len(text) else ""
+    if not (before.isalpha() and after.isalpha()):
+        return None
+    if ctx.prev_word(pos).endswith("and") and text[after_pos : after_pos + 2].lower() == "or":
+        return Hit(pos + 1, [])
+    return one("slash", pos, pos + 1)

@@ -1,0 +1,84 @@
+"""Measures and percentages: "5 km", "3.5kg", "100 mph", "20°C", "5%", "5-10%", "12kg/kg", "41 km³".
+
+A number (or a range, or dimensions "2x8") with an optional scale word, then a
+unit abbreviation from `vocab.UNITS`, an optional square/cubic marker and an
+optional "/unit". The unit is singular only after exactly "1" or when the measure
+is a hyphenated adjective ("a 5-km race" -> "a five kilometer race").
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import numbers as nw
+from .common import NUM, SP, Ctx, Hit
+from .numeric import scale_name
+from .vocab import LENGTH_UNITS, PER_UNITS, UNITS, alternation
+
+_UNITS = alternation(UNITS)
+_PER = alternation(PER_UNITS)
+_MEASURE = re.compile(
+    rf"(?P<n1>{NUM})"
+    rf"(?:(?P<u1>{SP}?(?:%|°C|°F|°))?(?P<rsep>{SP}?[-\u2013\u2014]{SP}?|{SP}to{SP})(?P<n2>{NUM}))?"
+    rf"(?:{SP}?[x×]{SP}?(?P<n3>{NUM}))?"
+    rf"(?:{SP}?(?P<scale>(?i:thousand|million|billion|trillion)|bn|mn|tn))?"
+    rf"(?P<usep>{SP}|-)?(?P<unit>{_UNITS})"
+    rf"(?P<pow>[²³]|(?<=[A-Za-z])[23](?![0-9]))?"
+    rf"(?:{SP}?/{SP}?(?P<per>{_PER}))?"
+    r"(?![A-Za-z0-9])"
+)
+
+
+def unit_words(unit: str, plural: bool, power: str | None) -> str:
+    """Spoken unit: ("km", True, "²") -> "square kilometers"."""
+    singular, plural_name = UNITS[unit]
+    name = plural_name if plural else singular
+    if power and unit in LENGTH_UNITS:
+        name = ("square " if power in "²2" else "cubic ") + name
+    elif power:
+        name += " " + nw.cardinal(int(power.translate(str.maketrans("²³", "23"))))
+    return name
+
+
+def measure(ctx: Ctx, pos: int) -> Hit | None:
+    """A quantity with a unit, possibly a range or dimensions."""
+    m = _MEASURE.match(ctx.text, pos)
+    if not m:
+        return None
+    unit = m.group("unit")
+    usep = m.group("usep") or ""
+    n1, n2, n3 = m.group("n1", "n2", "n3")
+    u1 = (m.group("u1") or "").strip()
+    if u1 and u1 != unit.strip()[: len(u1)]:
+        return None
+    scale = m.group("scale")
+    if unit == "m" and not scale and not m.group("pow") and not m.group("per"):
+        nxt = ctx.next_word(m.end())
+        if ctx.is_count_noun(nxt) and nxt not in ("hurdles", "heats", "finals"):
+            scale, unit = "million", ""  # "1.5m people" is a count, not a length
+    last = n3 or n2 or n1
+    adjective = usep == "-"
+    plural = not adjective and (bool(scale) or not nw.is_singular(last))
+    name = unit_words(unit, plural, m.group("pow")) if unit else ""
+    per = m.group("per")
+    if per:
+        name += " per " + PER_UNITS[per]
+    words = nw.number(n1)
+    if n2 is not None:
+        words += " to " + nw.number(n2)
+    if n3 is not None:
+        words += " by " + nw.number(n3)
+    if scale:
+        words += " " + scale_name(scale)
+    return Hit(m.end(), [(f"{words} {name}".rstrip(), pos, m.end())])
+
+
+_HEIGHT = re.compile(r"(?P<ft>[0-9])['\u2032\u2019](?P<inch>[0-9]{1,2})(?:\"|\u2033|''|\u201d)?(?![0-9A-Za-z])")
+
+
+def height(ctx: Ctx, pos: int) -> Hit | None:
+    """Heights in feet and inches: 5'10" -> "five foot ten"."""
+    m = _HEIGHT.match(ctx.text, pos)
+    if not m or int(m.group("inch")) > 11:
+        return None
+    return Hit(m.end(), [(f"{nw.cardinal(int(m.group('ft')))} foot {nw.cardinal(int(m.group('inch')))}", pos, m.end())])

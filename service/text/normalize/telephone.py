@@ -1,0 +1,108 @@
+"""Telephone numbers and similar digit groups: read digit by digit, a comma between groups.
+
+"+1 (123) 123-5678" -> "plus one, one two three, one two three, five six seven eight";
+"1-800-GO-U-HAUL" -> "one, eight hundred, GO U HAUL"; "111-11-1111" (SSN-style).
+The commas give the listener the pauses a presenter would make.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import numbers as nw
+from .common import SP, Ctx, Hit
+
+_S = rf"(?:{SP}|[.\-])"
+_NANP = re.compile(
+    rf"(?:(?P<cc>\+[0-9]{{1,3}})(?:{SP}?-?{SP}?)|(?P<one>1){_S})?"
+    rf"(?:\((?P<a1>[0-9]{{3}})\){SP}?-?{SP}?|(?P<a2>[0-9]{{3}}){_S})"
+    rf"(?P<b>[0-9]{{3}}){_S}(?P<c>[0-9]{{4}})(?:-(?P<ext>[0-9]{{1,5}}))?(?![0-9A-Za-z]|[.-][0-9])"
+)
+_SSN = re.compile(r"(?P<a>[0-9]{3})-(?P<b>[0-9]{2})-(?P<c>[0-9]{4})(?![0-9A-Za-z]|[.-][0-9])")
+_VANITY = re.compile(
+    r"(?P<one>1)-(?P<area>8[0-9]{2})-(?P<rest>[A-Z0-9]+(?:-[A-Z0-9]+)*)(?![A-Za-z0-9])"
+)
+_INTL = re.compile(
+    rf"(?P<cc>\+[0-9]{{1,3}})(?P<groups>(?:{SP}?[-.]?{SP}?(?:\([0-9]{{1,4}}\)|[0-9]{{1,5}})){{2,6}})(?![0-9A-Za-z])"
+)
+
+
+def _group(g: str) -> str:
+    return nw.digits(g)
+
+
+def _join(groups: list[str]) -> str:
+    return ", ".join(g for g in groups if g)
+
+
+def telephone(ctx: Ctx, pos: int) -> Hit | None:
+    """North American, vanity, SSN-style and international (+cc) numbers."""
+    text = ctx.text
+    m = _VANITY.match(text, pos)
+    if m and any(c.isalpha() for c in m.group("rest")):
+        area = m.group("area")
+        groups = ["one", "eight hundred" if area == "800" else _group(area)]
+        letters = False
+        for part in m.group("rest").split("-"):
+            if part.isdigit():
+                groups.append(_group(part))
+                letters = False
+            else:
+                # Letters stay as written (the caller dials them) and run together as one group.
+                spoken = " ".join(_group(p) if p.isdigit() else p for p in re.findall(r"[A-Z]+|[0-9]+", part))
+                if letters:
+                    groups[-1] += " " + spoken
+                else:
+                    groups.append(spoken)
+                letters = True
+        return Hit(m.end(), [(_join(groups), pos, m.end())])
+    m = _NANP.match(text, pos)
+    if m:
+        groups = []
+        if m.group("cc"):
+            groups.append("plus " + _group(m.group("cc")[1:]))
+        elif m.group("one"):
+            groups.append("one")
+        area = m.group("a1") or m.group("a2")
+        groups.append("eight hundred" if area == "800" and (m.group("one") or m.group("cc")) else _group(area))
+        groups += [_group(m.group("b")), _group(m.group("c"))]
+        if m.group("ext"):
+            groups.append(_group(m.group("ext")))
+        return Hit(m.end(), [(_join(groups), pos, m.end())])
+    m = _SSN.match(text, pos)
+    if m:
+        return Hit(m.end(), [(_join([_group(g) for g in m.group("a", "b", "c")]), pos, m.end())])
+    m = _INTL.match(text, pos)
+    if m:
+        parts = re.findall(r"[0-9]+", m.group("groups"))
+        total = sum(len(p) for p in parts) + len(m.group("cc")) - 1
+        if 7 <= total <= 15:
+            groups = ["plus " + _group(m.group("cc")[1:])] + [_group(p) for p in parts]
+            return Hit(m.end(), [(_join(groups), pos, m.end())])
+    return None
+
+
+_IP = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9]|\.[0-9])")
+
+
+def ip_address(ctx: Ctx, pos: int) -> Hit | None:
+    """IPv4 addresses digit by digit: "123.123.0.40" -> "one two three dot ... four zero"."""
+    m = _IP.match(ctx.text, pos)
+    if not m:
+        return None
+    octets = m.group().split(".")
+    if any(int(o) > 255 for o in octets):
+        return None
+    return Hit(m.end(), [(" dot ".join(_group(o) for o in octets), pos, m.end())])
+
+
+_LOCAL = re.compile(r"(?P<a>[2-9][0-9]{2})-(?P<b>[0-9]{4})(?![0-9A-Za-z]|[.-][0-9])")
+_PHONE_WORDS = {"call", "phone", "tel", "telephone", "fax", "dial", "hotline", "number", "line", "text", "at", "ext"}
+
+
+def local_number(ctx: Ctx, pos: int) -> Hit | None:
+    """Seven-digit local numbers after a phone word: "call 555-1234"."""
+    m = _LOCAL.match(ctx.text, pos)
+    if not m or ctx.prev_word(pos) not in _PHONE_WORDS:
+        return None
+    return Hit(m.end(), [(_join([_group(m.group("a")), _group(m.group("b"))]), pos, m.end())])

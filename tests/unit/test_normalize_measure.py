@@ -1,0 +1,71 @@
+"""Units and measures."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.text.normalize import normalize
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(w, text[a:b]) for w, a, b in normalize(text).words()]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [("5 km", "five kilometers"), ("3.5kg", "three point five kilograms"), ("100 mph", "one hundred miles per hour"),
+     ("20°C", "twenty degrees Celsius"), ("12KG", "twelve kilograms"), ("10 GB", "ten gigabytes")],
+)
+def test_units(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_singular_unit_after_one():
+    assert normalize("1 kg").text == "one kilogram"
+    assert normalize("1°C").text == "one degree Celsius"
+
+
+def test_hyphenated_measure_is_an_adjective():
+    assert normalize("a 5-km race").text == "a five kilometer race"
+
+
+def test_square_and_cubic():
+    assert normalize("41 km³").text == "forty one cubic kilometers"
+    assert normalize("100 m2").text == "one hundred square meters"
+
+
+def test_per_unit():
+    assert normalize("12kg/kg").text == "twelve kilograms per kilogram"
+    assert normalize("3 m/s").text == "three meters per second"
+
+
+def test_measure_range():
+    assert normalize("1234-123kg").text == "one thousand two hundred thirty four to one hundred twenty three kilograms"
+
+
+def test_scaled_measure():
+    assert normalize("100 million kg").text == "one hundred million kilograms"
+
+
+def test_m_before_a_counted_noun_means_million():
+    assert normalize("1.5m people").text == "one point five million people"
+
+
+def test_negative_temperature():
+    assert normalize("-3°C").text == "minus three degrees Celsius"
+
+
+def test_basis_points():
+    assert normalize("25 bps").text == "twenty five basis points"
+
+
+def test_height_in_feet_and_inches():
+    assert normalize("5'10\"").text == "five foot ten"
+
+
+def test_word_in_is_not_inches():
+    assert normalize("1 in 5 people").text == "one in five people"
+
+
+def test_measure_span_covers_number_and_unit():
+    assert pairs("ran 5 km") == [("ran", "ran"), ("five", "5 km"), ("kilometers", "5 km")]

@@ -1,0 +1,41 @@
+"""Telephone numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.text.normalize import normalize
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(w, text[a:b]) for w, a, b in normalize(text).words()]
+
+
+@pytest.mark.parametrize(
+    "written", ["123-123-5678", "(123) 123-5678", "123.123.5678", "(123)123-5678"]
+)
+def test_north_american_formats(written):
+    assert normalize(written).text == "one two three, one two three, five six seven eight"
+
+
+def test_country_code():
+    assert normalize("+1 (123) 123-5678").text == "plus one, one two three, one two three, five six seven eight"
+
+
+def test_toll_free_vanity_number():
+    assert normalize("1-800-GO-U-HAUL").text == "one, eight hundred, GO U HAUL"
+
+
+def test_international_number():
+    assert normalize("+44 20 7946 0958").text == "plus four four, two zero, seven nine four six, zero nine five eight"
+
+
+def test_local_number_after_call():
+    assert normalize("call 555-1234").text == "call five five five, one two three four"
+
+
+def test_phone_span_covers_the_whole_number():
+    text = "call (555) 123-4567 now"
+    got = pairs(text)
+    assert got[0] == ("call", "call") and got[-1] == ("now", "now")
+    assert {src for _, src in got[1:-1]} == {"(555) 123-4567"}
