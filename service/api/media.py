@@ -35,4 +35,7 @@ class ImmutableMedia(StaticFiles):
         media_type = MEDIA_TYPES.get(Path(path).suffix)
         if media_type and response.status_code in (200, 206):
             response.headers["Content-Type"] = media_type
+        if path.endswith((".vtt", ".json")):
+            # Captions, marks and chapters are read by scripts on other sites (players, podcast web apps).
+            response.headers["Access-Control-Allow-Origin"] = "*"
         return response

@@ -1,0 +1,69 @@
+"""Browser fixtures: the live service, a publisher's page on another origin, and system Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from service.api.app import create_app
+from service.api.deps import get_queue
+from service.settings import Settings
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, Narrated, NullQueue, QuietHandler, free_port, narrated_article
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """System Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install playwright)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Narrated]:
+    """The app served by uvicorn on a free 127.0.0.1 port, with one narrated article."""
+    root = tmp_path_factory.mktemp("service")
+    settings = Settings(data_dir=root / "data")
+    app = create_app(settings)
+    app.dependency_overrides[get_queue] = lambda: NullQueue()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    base_url = f"http://127.0.0.1:{server.config.port}"
+    try:
+        yield narrated_article(base_url, settings, root)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def publisher_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A static server for the publisher's page, on another origin (localhost, not 127.0.0.1)."""
+    root = tmp_path_factory.mktemp("site")
+    handler = functools.partial(QuietHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}", root
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
