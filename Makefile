@@ -30,11 +30,16 @@ test-fast: setup
 bench: setup
 	$(BIN)/python bench/throughput.py
 
-# The end-to-end tests start their own redis-server on a free port.
+# The end-to-end tests start their own redis-server on a free port; the
+# browser tests drive Debian's Chromium (Playwright's own browser download
+# is not used). Installed with apt-get when missing (needs root).
+APT_PACKAGES := redis-server:redis-server chromium:chromium
 system-deps:
-	@command -v redis-server >/dev/null || { echo "installing redis-server"; \
-	  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null || \
-	  { echo "redis-server is needed for the end-to-end tests: install it (apt-get install redis-server)"; exit 1; }; }
+	@missing=""; for pair in $(APT_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || \
+	  { echo "please install:$$missing (apt-get install$$missing)"; exit 1; }; fi
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
