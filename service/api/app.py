@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from service.api import articles, health, media, narrations, voices
+from service.api import articles, health, lexicon, media, narrations, voices
+from service.api import feeds, player, stats  # listeners: podcast feeds, embeddable player, stats
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
 from service.api.problems import install_problem_handlers
+from service.api.webhooks import router as webhooks_router
 from service.db import engine_for
 from service.settings import Settings
 from service.settings import get_settings as process_settings
@@ -22,8 +24,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="narrator", version="0.1.0", description="Listen to article: narrated MP3s of your articles.")
     app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
-    for module in (articles, narrations, voices, health):
+    for module in (articles, narrations, voices, lexicon, health):
         app.include_router(module.router)
+    app.include_router(webhooks_router)
+    for module in (feeds, player, stats):
+        app.include_router(module.router)
+    player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     storage = open_storage(settings.storage_url)
     if isinstance(storage, LocalStorage):
         app.mount("/media", media.ImmutableMedia(storage.root), name="media")

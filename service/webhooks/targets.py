@@ -1,0 +1,142 @@
+"""Which URLs a webhook may target: http(s) on public addresses, unless settings allow more.
+
+Webhook URLs are chosen by API clients and requested by the workers, so they
+are an SSRF vector like article URLs: an endpoint on 127.0.0.1:6379 or a cloud
+metadata address must not be reachable by default. The URL is checked when an
+endpoint is created and again, resolved, at every attempt; the attempt then
+connects to the checked address itself (see sender.py), so a DNS answer that
+changes in between cannot redirect it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import httpx
+
+from service.errors import InvalidInput
+from service.settings import Settings
+from service.text.fetch import is_public_ip
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Lookup = Callable[[str, int], list[str]]
+
+
+class WebhookUrlInvalid(InvalidInput):
+    code, title = "webhook_url_invalid", "Invalid webhook URL"
+
+
+class WebhookUrlForbidden(InvalidInput):
+    code, title = "webhook_url_forbidden", "The webhook URL points to a non-public address"
+
+
+class WebhookUrlUnresolvable(InvalidInput):
+    code, title = "webhook_url_unresolvable", "The webhook URL's host does not resolve"
+
+
+@dataclass(frozen=True)
+class TargetPolicy:
+    """Which non-public destinations are allowed: all (`allow_private`), or listed names and networks."""
+
+    allow_private: bool = False
+    names: frozenset[str] = frozenset()
+    networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def build(cls, allow_hosts: Collection[str] = (), allow_private: bool = False) -> TargetPolicy:
+        """Split host names from IP addresses and CIDR networks."""
+        names: set[str] = set()
+        networks: list[IPNetwork] = []
+        for entry in allow_hosts:
+            entry = entry.strip().lower().rstrip(".")
+            try:
+                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+            except ValueError:
+                names.add(entry)
+        return cls(allow_private, frozenset(names), tuple(networks))
+
+    @classmethod
+    def of(cls, settings: Settings) -> TargetPolicy:
+        """The policy the settings ask for (NARRATOR_WEBHOOK_ALLOW_PRIVATE, NARRATOR_WEBHOOK_ALLOW_HOSTS)."""
+        return cls.build(settings.webhook_allow_hosts, settings.webhook_allow_private)
+
+    def allows(self, host: str, ip: IPAddress) -> bool:
+        """Whether `host`, resolved to `ip`, may be the target."""
+        if self.allow_private or host in self.names or is_public_ip(ip):
+            return True
+        mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+        return any(ip in net or (mapped is not None and mapped in net) for net in self.networks)
+
+
+def parse_webhook_url(url: str) -> httpx.URL:
+    """Parse a webhook URL and vet its shape: http(s), a host, no credentials, no fragment."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise WebhookUrlInvalid(f"not a valid URL: {url!r}") from exc
+    if parsed.scheme not in ("http", "https"):
+        raise WebhookUrlInvalid(f"webhook URLs are http or https, not {parsed.scheme or 'scheme-less'}")
+    if not parsed.host:
+        raise WebhookUrlInvalid("the URL has no host")
+    if parsed.userinfo:
+        # The URL is listed back by GET /v1/webhooks; credentials do not belong in it
+        # (the signature is what authenticates a delivery).
+        raise WebhookUrlInvalid("webhook URLs may not contain a user name or password")
+    if parsed.fragment:
+        raise WebhookUrlInvalid("webhook URLs may not contain a fragment")
+    return parsed
+
+
+def host_of(url: httpx.URL) -> str:
+    """The URL's host in lowercase ASCII, without IPv6 brackets."""
+    return url.raw_host.decode("ascii").strip("[]").lower().rstrip(".")
+
+
+def system_lookup(host: str, port: int) -> list[str]:
+    """The host's addresses from the system resolver."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    return [str(info[4][0]) for info in infos]
+
+
+def resolve_target(url: httpx.URL, policy: TargetPolicy, lookup: Lookup = system_lookup) -> tuple[IPAddress, ...]:
+    """Every address the URL's host resolves to, each one allowed by the policy.
+
+    Raises WebhookUrlForbidden if *any* address is not allowed (a name mixing
+    public and private answers is the classic DNS rebinding set-up) and
+    WebhookUrlUnresolvable if the host has no address.
+    """
+    host = host_of(url)
+    try:
+        addresses: list[IPAddress] = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            found = lookup(host, url.port or (443 if url.scheme == "https" else 80))
+        except (OSError, UnicodeError) as exc:
+            raise WebhookUrlUnresolvable(f"could not resolve {host}: {exc}") from exc
+        addresses = []
+        for text in dict.fromkeys(a.split("%")[0] for a in found):
+            try:
+                addresses.append(ipaddress.ip_address(text))
+            except ValueError:
+                continue
+        if not addresses:
+            raise WebhookUrlUnresolvable(f"{host} has no address")
+    for ip in addresses:
+        if not policy.allows(host, ip):
+            raise WebhookUrlForbidden(
+                f"{host} {'is' if str(ip) == host else 'resolves to'} the non-public address {ip}; "
+                "webhooks may only target public addresses unless the service allows it "
+                "(NARRATOR_WEBHOOK_ALLOW_PRIVATE, NARRATOR_WEBHOOK_ALLOW_HOSTS)"
+            )
+    return tuple(addresses)
+
+
+def check_webhook_url(url: str, policy: TargetPolicy, lookup: Lookup = system_lookup) -> str:
+    """The URL, normalized, if a webhook may target it now; raises the errors above otherwise."""
+    parsed = parse_webhook_url(url)
+    resolve_target(parsed, policy, lookup)
+    return str(parsed)

@@ -1,0 +1,185 @@
+"""Webhook work in the worker: announce a finished narration, make each delivery attempt.
+
+A finished (done or failed) narration records one pending delivery per
+subscribed endpoint and enqueues its first attempt. Each attempt is a Celery
+task (`narrator.deliver_webhook`, args: delivery id and attempt number) that
+posts the signed event, logs the attempt and, when the answer is retryable,
+enqueues the next attempt with a jittered exponential countdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from typing import Protocol
+
+from celery import Celery
+
+from service import records
+from service.api.schemas import NarrationOut
+from service.db import session_scope
+from service.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
+from service.settings import Settings
+from service.webhooks import store
+from service.webhooks.events import Event, narration_event_id, narration_event_type
+from service.webhooks.retry import decide
+from service.webhooks.sender import AttemptResult, post_signed
+from service.webhooks.targets import TargetPolicy
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryQueue(Protocol):
+    """Where attempts are enqueued (tests substitute a recording fake)."""
+
+    def enqueue_webhook_delivery(self, delivery_id: str, attempt: int, countdown_s: float = 0.0) -> None: ...
+
+
+class CeleryDeliveryQueue:
+    """Enqueues attempts by task name on a Celery app (the worker's own)."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def enqueue_webhook_delivery(self, delivery_id: str, attempt: int, countdown_s: float = 0.0) -> None:
+        # The default queue: every worker consumes it, and an attempt is short.
+        self.app.send_task(
+            WEBHOOK_DELIVERY_TASK, args=[delivery_id, attempt], countdown=countdown_s or None, queue=DEFAULT_QUEUE
+        )
+
+
+def _worker_queue() -> DeliveryQueue:
+    # Late import: workers.tasks imports workers.narrate, which calls into this module.
+    from workers.tasks import app
+
+    return CeleryDeliveryQueue(app)
+
+
+def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str | None] | None:
+    """The event a finished narration announces and its article's feed; None while it is not finished."""
+    with session_scope(settings.database_url) as session:
+        narration = records.get_narration(session, narration_id)
+        event_type = narration_event_type(narration.status)
+        if event_type is None:
+            return None
+        article = records.get_article(session, narration.article_id)
+        data = NarrationOut.of(narration).model_dump(mode="json")
+        if data["audio_url"] and settings.public_url:
+            data["audio_url"] = settings.public_url.rstrip("/") + data["audio_url"]
+        # The publisher's own ids, so a receiver can match the event to its article.
+        data.update(external_id=article.external_id, feed=article.feed, title=article.title)
+        when = narration.finished_at or narration.created_at
+        return Event(narration_event_id(event_type, narration_id), event_type, when, data), article.feed
+
+
+def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQueue | None = None) -> list[str]:
+    """Record and enqueue the deliveries announcing a finished narration; the new delivery ids.
+
+    Never raises: a webhook problem must not fail a narration. Idempotent: the
+    event id is derived from the narration, so a second call delivers nothing new.
+    """
+    try:
+        found = narration_event(settings, narration_id)
+        if found is None:
+            return []
+        event, feed = found
+        with session_scope(settings.database_url) as session:
+            created = store.record_event(session, event, feed)
+        if created:
+            enqueue_first_attempts(settings, created, queue or _worker_queue())
+        return created
+    except Exception:  # noqa: BLE001 - logged; the narration itself is already recorded
+        log.exception("could not announce narration %s to webhooks", narration_id)
+        return []
+
+
+def enqueue_first_attempts(settings: Settings, delivery_ids: list[str], queue: DeliveryQueue) -> None:
+    """Enqueue attempt 1 of each delivery; one that cannot be queued is marked failed, not left pending."""
+    for delivery_id in delivery_ids:
+        _enqueue_or_fail(settings, queue, delivery_id, 1, 0.0)
+
+
+def _enqueue_or_fail(
+    settings: Settings, queue: DeliveryQueue, delivery_id: str, attempt: int, countdown_s: float
+) -> bool:
+    try:
+        queue.enqueue_webhook_delivery(delivery_id, attempt, countdown_s)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any broker failure ends the delivery visibly
+        log.exception("could not enqueue webhook delivery %s attempt %d", delivery_id, attempt)
+        with session_scope(settings.database_url) as session:
+            store.fail_delivery(
+                session, delivery_id, f"queue_unavailable: attempt {attempt} could not be queued: {exc}"
+            )
+        return False
+
+
+Sender = Callable[..., AttemptResult]
+
+
+def deliver(
+    settings: Settings,
+    delivery_id: str,
+    attempt: int,
+    queue: DeliveryQueue,
+    *,
+    send: Sender = post_signed,
+    rand: Callable[[], float] = random.random,
+) -> str:
+    """Make attempt number `attempt` of a delivery and schedule the next; returns the delivery's status.
+
+    Idempotent per attempt: a redelivered task message for an attempt already
+    on record, or for a delivery that is over or gone, does nothing.
+    """
+    with session_scope(settings.database_url) as session:
+        due = store.due_attempt(session, delivery_id, attempt)
+    if due is None:
+        log.info("webhook delivery %s attempt %d: nothing to do", delivery_id, attempt)
+        return "skipped"
+    result = send(
+        due.url,
+        msg_id=due.event_id,
+        body=due.body,
+        secret=due.secret,
+        policy=TargetPolicy.of(settings),
+        timeout_s=settings.webhook_timeout_s,
+    )
+    decision = decide(
+        result.outcome,
+        attempt,
+        max_attempts=settings.webhook_max_attempts,
+        base_s=settings.webhook_retry_base_s,
+        max_s=settings.webhook_retry_max_s,
+        retry_after_s=result.retry_after_s,
+        rand=rand,
+    )
+    with session_scope(settings.database_url) as session:
+        delivery = store.record_attempt(
+            session,
+            delivery_id,
+            attempt,
+            started_at=result.started_at,
+            duration_ms=result.duration_ms,
+            status_code=result.status_code,
+            error=result.error,
+            outcome=result.outcome,
+            decision=decision,
+        )
+        status = delivery.status if delivery is not None else "gone"
+    log.info(
+        "webhook delivery %s attempt %d: %s in %d ms -> %s",
+        delivery_id,
+        attempt,
+        result.status_code or result.error,
+        result.duration_ms,
+        status,
+    )
+    retry_in_s = decision.retry_in_s
+    if (
+        status == "pending"
+        and retry_in_s is not None
+        and not _enqueue_or_fail(settings, queue, delivery_id, attempt + 1, retry_in_s)
+    ):
+        return "failed"
+    return status
