@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     narrate.add_argument("--voice", help="a voice id from `narrator voices`")
     narrate.add_argument("--title", help="the title to read first (text and Markdown input)")
     narrate.add_argument("--format", choices=("text", "markdown", "html"), help="input format (default: by extension)")
+    narrate.add_argument("--captions", type=Path, metavar="OUT.vtt", help="also write WebVTT captions")
+    narrate.add_argument("--marks", type=Path, metavar="OUT.json", help="also write JSON word/sentence/paragraph marks")
+    narrate.add_argument("--chapters", type=Path, metavar="OUT.json", help="also write Podcasting 2.0 JSON chapters")
+    narrate.add_argument("--cover", type=Path, metavar="IMAGE", help="PNG or JPEG cover art to embed in the MP3")
+    narrate.add_argument("--intro", type=Path, metavar="AUDIO", help="a WAV/FLAC/Ogg clip to play before the narration")
+    narrate.add_argument("--outro", type=Path, metavar="AUDIO", help="a WAV/FLAC/Ogg clip to play after the narration")
     narrate.set_defaults(func=cmd_narrate)
 
     serve = sub.add_parser("serve", help="run the HTTP API and one worker process")
@@ -62,11 +68,15 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run a Celery worker (production: many, against Redis)")
     worker.add_argument("--concurrency", type=int, help="worker processes (default: NARRATOR_WORKER_CONCURRENCY)")
-    worker.add_argument("--queues", default=None, help="comma-separated queues to consume")
+    worker.add_argument(
+        "--queues", default=None,
+        help="comma-separated queues to consume (default: narrator.now,narrator.backfill)",
+    )
     worker.add_argument("--loglevel", default="INFO")
     worker.set_defaults(func=cmd_worker)
 
-    voices = sub.add_parser("voices", help="list the voice catalog")
+    voices = sub.add_parser("voices", help="list the voice catalog (and whether each voice's engine is installed)")
+    voices.add_argument("--json", action="store_true", help="print the catalog as JSON")
     voices.set_defaults(func=cmd_voices)
     return parser
 
@@ -88,6 +98,7 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.intake import ArticleInput, build_document, check_voice
     from service.voices import get_voice
+    from workers.audio.tags import AudioTags
     from workers.engines import load_engine
     from workers.pipeline import narrate_document
 
@@ -102,27 +113,44 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     def on_progress(fraction: float) -> None:
         bar.update(round(fraction * 100) - bar.n)
 
+    for clip in (args.intro, args.outro, args.cover):
+        if clip is not None and not clip.is_file():
+            raise FileNotFoundError(f"no such file: {clip}")
+    tags = AudioTags(title=document.title, artist=document.byline, cover=args.cover)
     # Encode to a temporary file beside the output, then rename: never a half-written MP3.
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".narrator-") as tmp:
         rendered = narrate_document(
             document, voice, engine, Path(tmp) / "out.mp3",
             sample_rate=settings.output_sample_rate, kbps=settings.mp3_bitrate_kbps, on_progress=on_progress,
+            tags=tags, intro=args.intro, outro=args.outro,
         )
         os.replace(rendered.path, output)
     bar.close()
+    for target, content in ((args.captions, rendered.captions_vtt), (args.marks, rendered.marks_json),
+                            (args.chapters, rendered.chapters_json)):
+        if target is not None:
+            _write_text_atomically(target, content)
     print(f"{output}: {rendered.duration_s:.1f} s, {output.stat().st_size} bytes, voice {voice.id}", file=sys.stderr)
     return 0
 
 
+def _write_text_atomically(path: Path, content: str) -> None:
+    """Write `content` to `path` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from service.queue import DEFAULT_QUEUE
+    from service.queue import ALL_QUEUES
     from workers.tasks import app
 
     argv = [
         "worker",
         f"--loglevel={args.loglevel}",
         f"--concurrency={args.concurrency or settings.worker_concurrency}",
-        f"--queues={args.queues or DEFAULT_QUEUE}",
+        f"--queues={args.queues or ALL_QUEUES}",
         "--without-gossip",
         "--without-mingle",
     ]
@@ -130,12 +158,37 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_voices(_args: argparse.Namespace, settings: Settings) -> int:
-    from service.voices import load_catalog
+def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
+    """List the catalog: id, engine, language, name, and what is missing to narrate a voice."""
+    import importlib.util
+    import json
 
-    for voice in load_catalog(settings.voices_dir).values():
-        default = " (default)" if voice.id == settings.default_voice else ""
-        print(f"{voice.id}\t{voice.engine}\t{voice.language}\t{voice.name}{default}")
+    from service.voices import CatalogError, catalog_dirs, load_catalog
+
+    # find_spec only looks for the package: listing voices never imports torch.
+    engine_module = {"piper": "piper", "coqui": "TTS"}
+    installed = {engine: importlib.util.find_spec(module) is not None for engine, module in engine_module.items()}
+    try:
+        voices = list(load_catalog(catalog_dirs(settings)).values())
+    except CatalogError as exc:
+        print(f"narrator: invalid voice catalog: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        rows = [
+            {
+                "id": v.id, "name": v.name, "engine": v.engine, "language": v.language, "license": v.license,
+                "default": v.id == settings.default_voice, "engine_installed": installed[v.engine],
+                "file": str(v.source_file) if v.source_file else None,
+            }
+            for v in voices
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for voice in voices:
+        notes = [" (default)" if voice.id == settings.default_voice else ""]
+        if not installed[voice.engine]:
+            notes.append(f" [engine not installed: pip install 'narrator[{voice.engine}]']")
+        print(f"{voice.id}\t{voice.engine}\t{voice.language}\t{voice.name}{''.join(notes)}")
     return 0
 
 

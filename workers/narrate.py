@@ -13,11 +13,14 @@ from sqlalchemy.exc import OperationalError
 from service import records
 from service.db import session_scope
 from service.errors import NarratorError
+from service.models import Article
 from service.settings import Settings
-from service.storage import open_storage
+from service.storage import Storage, open_storage
 from service.voices import get_voice
+from workers.audio.tags import AudioTags
 from workers.engines import load_engine
-from workers.pipeline import narrate_document
+from workers.pipeline import RenderedNarration, narrate_document
+from workers.webhooks import emit_narration_event
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,32 @@ class ProgressWriter:
             records.set_progress(session, self.narration_id, min(fraction, 0.99))
 
 
+def tags_of(article: Article) -> AudioTags:
+    """The ID3 tags for an article's audio: its title, byline (else its feed) and feed."""
+    return AudioTags(title=article.title, artist=article.byline or article.feed, album=article.feed)
+
+
+def store_narration(storage: Storage, rendered: RenderedNarration) -> records.FinishedAudio:
+    """Store the tagged MP3 and its captions, marks and chapters; what the narration record links to.
+
+    The MP3 is stored as tagged, so its key, digest and size (the feed's
+    enclosure length) are those of the bytes listeners download.
+    """
+    stored = storage.put_file(rendered.path, "mp3")
+    captions = storage.put_bytes(rendered.captions_vtt.encode("utf-8"), "vtt") if rendered.captions_vtt else None
+    marks = storage.put_bytes(rendered.marks_json.encode("utf-8"), "json") if rendered.marks_json else None
+    chapters = storage.put_bytes(rendered.chapters_json.encode("utf-8"), "json") if rendered.chapters else None
+    return records.FinishedAudio(
+        sha256=stored.sha256,
+        audio_key=stored.key,
+        bytes=stored.size,
+        duration_s=rendered.duration_s,
+        captions_key=captions.key if captions else None,
+        marks_key=marks.key if marks else None,
+        chapters_key=chapters.key if chapters else None,
+    )
+
+
 def run_narration(narration_id: str, settings: Settings) -> str:
     """Narrate, store and publish one narration; returns its final status.
 
@@ -57,6 +86,7 @@ def run_narration(narration_id: str, settings: Settings) -> str:
             return records.get_narration(session, narration_id).status
         article = records.get_article(session, narration.article_id)
         document = records.document_of(article)
+        tags = tags_of(article)
         voice_id = narration.voice
     try:
         voice = get_voice(settings.voices_dir, voice_id)
@@ -71,14 +101,16 @@ def run_narration(narration_id: str, settings: Settings) -> str:
                 sample_rate=settings.output_sample_rate,
                 kbps=settings.mp3_bitrate_kbps,
                 on_progress=ProgressWriter(settings, narration_id),
+                tags=tags,
             )
-            stored = storage.put_file(rendered.path, "mp3")
-        audio = records.FinishedAudio(
-            sha256=stored.sha256, audio_key=stored.key, bytes=stored.size, duration_s=rendered.duration_s
-        )
+            audio = store_narration(storage, rendered)
         with session_scope(settings.database_url) as session:
             records.finish_narration(session, narration_id, audio)
-        log.info("narration %s done: %s (%.1f s)", narration_id, stored.key, rendered.duration_s)
+        emit_narration_event(settings, narration_id)  # webhooks; never raises
+        log.info(
+            "narration %s done: %s (%.1f s, %s LUFS, %s dBTP)",
+            narration_id, audio.audio_key, rendered.duration_s, rendered.loudness_lufs, rendered.true_peak_dbtp,
+        )
         return "done"
     except TRANSIENT_ERRORS:
         raise
@@ -97,3 +129,4 @@ def run_narration(narration_id: str, settings: Settings) -> str:
 def _fail(settings: Settings, narration_id: str, code: str, message: str) -> None:
     with session_scope(settings.database_url) as session:
         records.fail_narration(session, narration_id, code, message)
+    emit_narration_event(settings, narration_id)  # webhooks; never raises

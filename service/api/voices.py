@@ -14,7 +14,15 @@ from service.api.deps import get_session, get_settings, get_storage
 from service.api.schemas import VoiceOut
 from service.errors import NarratorError, NotFound, SynthesisFailed, UnknownVoice
 from service.queue import DEFAULT_QUEUE, make_celery
-from service.samples import VOICE_SAMPLE_TASK, done_sample_key, ensure_sample_table, find_sample, request_sample, retry_due
+from service.samples import (
+    VOICE_SAMPLE_TASK,
+    cancel_request,
+    done_sample_key,
+    ensure_sample_table,
+    find_sample,
+    request_sample,
+    retry_due,
+)
 from service.settings import Settings
 from service.storage import Storage
 from service.voices import Voice, catalog_dirs, get_voice, load_catalog
@@ -115,6 +123,7 @@ def voice_sample(
             queue.enqueue_voice_sample(voice.id)
         except Exception as exc:  # noqa: BLE001 - any broker failure: tell the client to retry
             log.exception("could not enqueue the sample of voice %s", voice.id)
+            cancel_request(session, voice)
             raise SampleQueueUnavailable("The sample could not be queued; retry later") from exc
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:

@@ -13,10 +13,16 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from workers.audio.xing import add_info_frame
+
 # libsndfile maps compression level 0..1 linearly onto LAME's 320..32 kbit/s
 # (MPEG-1 layer III) in constant-bitrate mode.
 _MAX_KBPS, _MIN_KBPS = 320, 32
 MP3_SAMPLE_RATES = (32000, 44100, 48000)
+# libsndfile hands LAME its float samples at 0.95 of full scale (the decoder
+# returns them 0.45 dB quieter than they went in); the encoder input is
+# raised by the inverse so the decoded level is the mastered one.
+ENCODER_GAIN = 0.95
 
 
 def compression_level_for(kbps: int) -> float:
@@ -31,7 +37,7 @@ def encode_mp3(pcm: np.ndarray, sample_rate: int, path: Path, *, kbps: int = 64)
     """Encode mono float32 PCM to a CBR MP3 file at `path`."""
     if sample_rate not in MP3_SAMPLE_RATES:
         raise ValueError(f"MPEG-1 layer III needs one of {MP3_SAMPLE_RATES} Hz, got {sample_rate}")
-    data = np.clip(pcm.astype(np.float32, copy=False), -1.0, 1.0)
+    data = np.clip(pcm.astype(np.float32, copy=False) / ENCODER_GAIN, -1.0, 1.0)
     sf.write(
         str(path),
         data,
@@ -41,6 +47,8 @@ def encode_mp3(pcm: np.ndarray, sample_rate: int, path: Path, *, kbps: int = 64)
         bitrate_mode="CONSTANT",
         compression_level=compression_level_for(kbps),
     )
+    # Below 56 kbit/s LAME has no room for its Info frame; put one in.
+    add_info_frame(path, len(data), kbps)
 
 
 def decode_mp3(path: Path) -> tuple[np.ndarray, int]:

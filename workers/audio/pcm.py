@@ -1,4 +1,4 @@
-"""Mono float32 PCM helpers: silence, joining and resampling."""
+"""Mono float32 PCM helpers: silence, edge fades, joining and resampling."""
 
 from __future__ import annotations
 
@@ -8,16 +8,48 @@ import soxr
 
 def silence(ms: int, sample_rate: int) -> np.ndarray:
     """`ms` milliseconds of digital silence."""
-    return np.zeros(int(round(sample_rate * ms / 1000)), dtype=np.float32)
+    return np.zeros(samples_in(ms, sample_rate), dtype=np.float32)
+
+
+def samples_in(ms: float, sample_rate: int) -> int:
+    """How many frames `ms` milliseconds last at `sample_rate`."""
+    return round(sample_rate * ms / 1000)
+
+
+def fade_edges(pcm: np.ndarray, sample_rate: int, ms: float) -> np.ndarray:
+    """A copy of `pcm` with raised-cosine fades in and out of `ms` each.
+
+    A clip that starts or stops on a non-zero sample clicks when it is put
+    next to silence; a short fade takes it smoothly to and from zero.
+    """
+    out = pcm.astype(np.float32, copy=True)
+    n = min(samples_in(ms, sample_rate), len(out) // 2)
+    if n < 2:
+        return out
+    ramp = (0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n)).astype(np.float32)
+    out[:n] *= ramp
+    out[-n:] *= ramp[::-1]
+    return out
 
 
 def resample(pcm: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Resample mono float32 PCM with soxr's high-quality filter."""
+    """Resample mono float32 PCM with soxr's high-quality filter (the length scales exactly)."""
     if from_rate == to_rate:
         return pcm.astype(np.float32, copy=False)
     return soxr.resample(pcm.astype(np.float32, copy=False), from_rate, to_rate, quality="HQ").astype(np.float32)
 
 
+def to_mono(data: np.ndarray) -> np.ndarray:
+    """Mono float32 from (frames,) or (frames, channels) audio."""
+    data = np.asarray(data, dtype=np.float32)
+    return data if data.ndim == 1 else data.mean(axis=1).astype(np.float32)
+
+
 def seconds(samples: int, sample_rate: int) -> float:
     """Duration of `samples` frames at `sample_rate`."""
     return samples / float(sample_rate)
+
+
+def db_to_gain(db: float) -> float:
+    """Linear amplitude factor for `db` decibels."""
+    return float(10 ** (db / 20))

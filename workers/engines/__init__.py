@@ -1,4 +1,9 @@
-"""TTS engine adapters, each loaded lazily once per worker process."""
+"""TTS engine adapters, each loaded lazily once per worker process.
+
+Only the adapter a voice needs is imported, so a worker without the `coqui`
+extra keeps serving Piper voices and answers coqui voices with
+`engine_unavailable`.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,22 @@ from service.errors import EngineUnavailable
 from service.voices import Voice
 from workers.engines.base import Engine
 
-_loaded: dict[str, Engine] = {}
+_loaded: dict[tuple[str, str], Engine] = {}
 _lock = threading.Lock()
 
 
 def load_engine(voice: Voice) -> Engine:
-    """The loaded engine for `voice`; the model is read on first use only."""
+    """The loaded engine for `voice`; the model is read on first use only.
+
+    Keyed by id and fingerprint, so an edited voice file gets a fresh engine.
+    A failed load is not remembered: the next job tries again.
+    """
+    key = (voice.id, voice.fingerprint)
     with _lock:
-        engine = _loaded.get(voice.id)
+        engine = _loaded.get(key)
         if engine is None:
             engine = _create(voice)
-            _loaded[voice.id] = engine
+            _loaded[key] = engine
         return engine
 
 
@@ -27,4 +37,8 @@ def _create(voice: Voice) -> Engine:
         from workers.engines.piper import PiperEngine
 
         return PiperEngine(voice)
-    raise EngineUnavailable(f"voice {voice.id!r} needs the {voice.engine!r} engine, which is not installed here")
+    if voice.engine == "coqui":
+        from workers.engines.coqui import CoquiEngine
+
+        return CoquiEngine(voice)
+    raise EngineUnavailable(f"voice {voice.id!r} needs the {voice.engine!r} engine, which this worker does not have")

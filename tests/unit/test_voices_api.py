@@ -1,0 +1,185 @@
+"""GET /v1/voices and /v1/voices/{id}/sample.mp3 over the real app, with a recording queue."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api.app import create_app
+from service.api.voices import get_sample_queue
+from service.db import session_scope
+from service.models import utcnow
+from service.samples import RETRY_AFTER, VoiceSample, ensure_sample_table, record_failure, record_sample
+from service.settings import REPO_ROOT, Settings
+from service.storage import open_storage
+from service.voices import Voice, catalog_dirs, clear_catalog_cache, get_voice
+
+JOE = "en_US-joe-medium"
+
+
+class RecordingSampleQueue:
+    """Remembers which samples were asked for (and can be told the broker is down)."""
+
+    def __init__(self) -> None:
+        self.enqueued: list[str] = []
+        self.broken = False
+
+    def enqueue_voice_sample(self, voice_id: str) -> None:
+        if self.broken:
+            raise ConnectionError("broker down")
+        self.enqueued.append(voice_id)
+
+
+@pytest.fixture
+def queue() -> RecordingSampleQueue:
+    return RecordingSampleQueue()
+
+
+@pytest.fixture
+def client(settings: Settings, queue: RecordingSampleQueue) -> Iterator[TestClient]:
+    clear_catalog_cache()
+    app = create_app(settings)
+    app.dependency_overrides[get_sample_queue] = lambda: queue
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def joe(settings: Settings) -> Voice:
+    return get_voice(catalog_dirs(settings), JOE)
+
+
+def store_sample(settings: Settings) -> str:
+    """What the worker does when a sample is made: a stored file and its row."""
+    stored = open_storage(settings.storage_url).put_bytes(b"ID3 not really an mp3", "mp3")
+    ensure_sample_table(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        record_sample(session, joe(settings), stored.key)
+    return stored.key
+
+
+def test_the_catalog_lists_joe_as_the_default_with_its_sample_url(client: TestClient) -> None:
+    voices = client.get("/v1/voices").json()
+    listed = {v["id"]: v for v in voices}
+    assert listed[JOE]["default"] is True
+    assert listed[JOE]["engine"] == "piper"
+    assert listed[JOE]["sample_url"] == f"/v1/voices/{JOE}/sample.mp3"
+
+
+def test_a_missing_sample_is_enqueued_once_and_answered_202(client: TestClient, queue: RecordingSampleQueue) -> None:
+    first = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0", follow_redirects=False)
+    second = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0", follow_redirects=False)
+    assert first.status_code == second.status_code == 202
+    assert first.headers["retry-after"].isdigit()
+    assert first.headers["content-type"] == "application/json"
+    assert first.json()["status"] == "pending"
+    assert queue.enqueued == [JOE]
+
+
+def test_a_stored_sample_is_a_redirect_to_its_immutable_file(
+    client: TestClient, settings: Settings, queue: RecordingSampleQueue
+) -> None:
+    key = store_sample(settings)
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == f"/media/{key}"
+    assert client.get(response.headers["location"]).content == b"ID3 not really an mp3"
+    assert queue.enqueued == []
+
+
+def test_a_sample_whose_file_is_gone_is_made_again(
+    client: TestClient, settings: Settings, queue: RecordingSampleQueue
+) -> None:
+    key = store_sample(settings)
+    open_storage(settings.storage_url).delete(key)
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0", follow_redirects=False)
+    assert response.status_code == 202
+    assert queue.enqueued == [JOE]
+
+
+def test_a_failed_sample_reports_the_workers_error_code(client: TestClient, settings: Settings) -> None:
+    ensure_sample_table(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        record_failure(session, joe(settings), "engine_unavailable", "the coqui engine is not installed")
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0", follow_redirects=False)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "engine_unavailable"
+
+
+def test_an_old_failure_is_retried(client: TestClient, settings: Settings, queue: RecordingSampleQueue) -> None:
+    ensure_sample_table(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        record_failure(session, joe(settings), "synthesis_failed", "boom")
+    with session_scope(settings.database_url) as session:
+        row = session.get(VoiceSample, (JOE, joe(settings).fingerprint))
+        assert row is not None
+        row.finished_at = utcnow() - RETRY_AFTER - timedelta(seconds=1)
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0", follow_redirects=False)
+    assert response.status_code == 202
+    assert queue.enqueued == [JOE]
+
+
+def test_a_sample_made_while_waiting_is_returned_at_once(
+    client: TestClient, settings: Settings, queue: RecordingSampleQueue
+) -> None:
+    # The fake queue plays a worker that finishes as soon as it is asked.
+    made: list[str] = []
+
+    def enqueue(voice_id: str) -> None:
+        made.append(store_sample(settings))
+
+    queue.enqueue_voice_sample = enqueue  # type: ignore[method-assign]
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=2", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == f"/media/{made[0]}"
+
+
+def test_an_unknown_voice_is_404(client: TestClient) -> None:
+    response = client.get("/v1/voices/nobody/sample.mp3")
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_voice"
+
+
+def test_a_broker_outage_is_503_and_the_next_request_sends_it(client: TestClient, queue: RecordingSampleQueue) -> None:
+    queue.broken = True
+    response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0")
+    assert response.status_code == 503
+    assert response.json()["code"] == "queue_unavailable"
+    queue.broken = False
+    assert client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0").status_code == 202
+    assert queue.enqueued == [JOE]
+
+
+# In a fresh interpreter: which modules serving the voice routes pulls in.
+API_IMPORTS = """
+import sys
+from fastapi.testclient import TestClient
+from service.api.app import create_app
+from service.api.voices import get_sample_queue
+from service.settings import Settings
+
+class Queue:
+    def enqueue_voice_sample(self, voice_id): pass
+
+app = create_app(Settings(data_dir=sys.argv[1]))
+app.dependency_overrides[get_sample_queue] = lambda: Queue()
+with TestClient(app) as client:
+    assert client.get("/v1/voices").status_code == 200
+    assert client.get("/v1/voices/en_US-joe-medium/sample.mp3?wait=0").status_code == 202
+print(" ".join(sorted({"torch", "TTS", "piper", "onnxruntime", "workers"} & set(sys.modules))))
+"""
+
+
+def test_the_api_never_imports_an_engine(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", API_IMPORTS, str(tmp_path / "data")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -1,0 +1,77 @@
+"""Mastering: -16 LUFS integrated, true peak <= -1 dBTP (4x oversampled), verified on the decoded MP3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workers.audio.compressor import compress
+from workers.audio.limiter import limit_true_peak
+from workers.audio.loudness import integrated_loudness, true_peak_dbtp
+from workers.audio.master import encode_mastered_mp3, master
+from workers.audio.mp3 import decode_mp3
+from workers.audio.phase import rotate_phase
+
+RATE = 44100
+
+
+def speechlike(seconds: float = 6.0, seed: int = 1) -> np.ndarray:
+    """Peaky "voiced" bursts: a glottal-like pulse train under syllable envelopes, with pauses."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(RATE * seconds)) / RATE
+    pulses = np.zeros_like(t)
+    pulses[:: RATE // 120] = 1.0  # 120 Hz pitch
+    kernel = np.exp(-np.arange(200) / 30.0) * np.sin(np.arange(200) / 6.0)
+    voiced = np.convolve(pulses, kernel, mode="same")
+    syllables = np.clip(np.sin(2 * np.pi * 3.0 * t), 0, None) ** 2 * rng.uniform(0.3, 1.0, size=len(t)).mean()
+    loud = np.where((t % 2.0) < 1.6, 1.0, 0.0)  # 0.4 s pauses every 2 s
+    accent = 1 + 2.0 * ((t % 1.0) < 0.15)  # a few much louder syllables
+    return (0.05 * voiced * syllables * loud * accent + 0.0005 * rng.standard_normal(len(t))).astype(np.float32)
+
+
+def test_the_true_peak_meter_sees_peaks_between_samples() -> None:
+    # A quarter-rate sine sampled at +-45 degrees: samples peak at 0.707, the wave at 1.0.
+    n = np.arange(RATE)
+    pcm = np.sin(2 * np.pi * (RATE / 4) * n / RATE + np.pi / 4).astype(np.float32) * 0.5
+    assert 20 * np.log10(np.abs(pcm).max()) == pytest.approx(-9.03, abs=0.1)
+    assert true_peak_dbtp(pcm, RATE) == pytest.approx(-6.02, abs=0.3)
+
+
+def test_the_limiter_holds_its_ceiling_and_leaves_quiet_audio_alone() -> None:
+    pcm = speechlike() * 8  # peaks far above full scale
+    limited = limit_true_peak(pcm, RATE, -2.0)
+    assert true_peak_dbtp(limited, RATE) <= -2.0 + 0.05
+    quiet = speechlike() * 0.1
+    assert np.allclose(limit_true_peak(quiet, RATE, -2.0), quiet)
+
+
+def test_the_phase_rotator_lowers_peaks_without_changing_the_level() -> None:
+    pcm = speechlike()
+    rotated = rotate_phase(pcm, RATE)
+    assert np.sqrt(np.mean(rotated**2)) == pytest.approx(np.sqrt(np.mean(pcm**2)), rel=0.02)
+    assert true_peak_dbtp(rotated, RATE) < true_peak_dbtp(pcm, RATE)
+
+
+def test_the_compressor_brings_loud_syllables_down() -> None:
+    pcm = speechlike()
+    squeezed = compress(pcm, RATE)
+    peak_to_loudness = true_peak_dbtp(pcm, RATE) - integrated_loudness(pcm, RATE)
+    assert true_peak_dbtp(squeezed, RATE) - integrated_loudness(squeezed, RATE) < peak_to_loudness - 1.0
+
+
+def test_master_reaches_the_target_loudness_under_the_ceiling() -> None:
+    mastered = master(speechlike(), RATE, target_lufs=-16.0, ceiling_dbtp=-2.0)
+    assert integrated_loudness(mastered, RATE) == pytest.approx(-16.0, abs=0.2)
+    assert true_peak_dbtp(mastered, RATE) <= -2.0 + 0.05
+
+
+@pytest.mark.parametrize("kbps", [32, 64])
+def test_the_decoded_mp3_meets_loudness_and_true_peak(tmp_path: Path, kbps: int) -> None:
+    result = encode_mastered_mp3(speechlike(), RATE, tmp_path / "m.mp3", kbps=kbps)
+    decoded, rate = decode_mp3(tmp_path / "m.mp3")
+    assert integrated_loudness(decoded, rate) == pytest.approx(-16.0, abs=0.5)
+    assert true_peak_dbtp(decoded, rate) <= -1.0
+    assert result.true_peak_dbtp == pytest.approx(true_peak_dbtp(decoded, rate), abs=0.01)
+    assert result.frames == len(decoded)

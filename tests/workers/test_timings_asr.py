@@ -1,0 +1,80 @@
+"""Word timings are where the words are: cut the narrated MP3 at a word's marks and let ASR hear it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+import soundfile as sf
+import soxr
+from rapidfuzz import fuzz
+
+from service.settings import Settings
+from service.text.document import Block, Document
+from service.voices import get_voice
+from workers.audio.mp3 import decode_mp3
+from workers.engines import load_engine
+from workers.pipeline import RenderedNarration, narrate_document
+
+moonshine_cpp = pytest.importorskip("moonshine_cpp")
+
+DOCUMENT = Document(
+    title="Harbor Festival Returns",
+    blocks=(
+        Block(
+            "paragraph",
+            "Thousands of visitors gathered at the harbor on Saturday for the annual festival. "
+            "Musicians performed traditional songs while volunteers served breakfast.",
+        ),
+        Block("paragraph", "Organizers said the weather was perfect, and the fireworks lit up the evening sky."),
+    ),
+)
+WORDS = ("Saturday", "Musicians", "volunteers", "breakfast", "fireworks")
+SLACK_S = 0.08
+ASR_RATE = 16000
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderedNarration:
+    settings = Settings()
+    voice = get_voice(settings.voices_dir, settings.default_voice)
+    return narrate_document(DOCUMENT, voice, load_engine(voice), tmp_path_factory.mktemp("asr") / "a.mp3")
+
+
+@pytest.fixture(scope="module")
+def heard(rendered: RenderedNarration, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What ASR hears in each test word's slice of the decoded MP3 (marks + the word's end)."""
+    model = moonshine_cpp.MoonshineModel(suppress_copyright_notice=True)
+    pcm, rate = decode_mp3(rendered.path)
+    ends = {(w.src_start, w.src_end): w.end_s for w in rendered.timeline.words}  # type: ignore[union-attr]
+    folder = tmp_path_factory.mktemp("slices")
+    out: dict[str, str] = {}
+    for mark in json.loads(rendered.marks_json):
+        if mark["type"] != "word" or mark["value"] not in WORDS:
+            continue
+        start = max(0, round((mark["time_ms"] / 1000 - SLACK_S) * rate))
+        end = round((ends[(mark["start"], mark["end"])] + SLACK_S) * rate)
+        clip = soxr.resample(pcm[start:end], rate, ASR_RATE)
+        # Silence around the slice helps the model on very short input; it adds no words.
+        pad = np.zeros(ASR_RATE * 3 // 10, dtype=np.float32)
+        wav = folder / f"{mark['value']}.wav"
+        sf.write(str(wav), np.concatenate([pad, clip, pad]), ASR_RATE, subtype="PCM_16")
+        out[mark["value"]] = model.transcribe_wav(str(wav))
+    return out
+
+
+def says(transcript: str, word: str) -> bool:
+    """True when a word of the transcript is the word (allowing ASR's spelling slips)."""
+    return any(fuzz.ratio(token, word.lower()) >= 80 for token in re.findall(r"[a-z']+", transcript.lower()))
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_the_slice_at_a_words_timing_says_that_word(heard: dict[str, str], word: str) -> None:
+    assert says(heard[word], word), f"{word!r} slice was heard as {heard[word]!r}"
+
+
+def test_a_slice_does_not_say_the_other_test_words(heard: dict[str, str]) -> None:
+    for word, transcript in heard.items():
+        assert not any(says(transcript, other) for other in WORDS if other != word), (word, transcript)
