@@ -8,7 +8,7 @@ from service.errors import EmptyText, FetchFailed, NotAnArticle, TextTooLong, Ur
 from service.settings import Settings
 from service.text import extract, fetch
 from service.text.document import Document
-from service.voices import get_voice
+from service.voices import catalog_dirs, get_voice
 
 
 SOURCE_KINDS = ("text", "markdown", "html", "url")
@@ -71,7 +71,7 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
 def check_voice(voice_id: str | None, settings: Settings) -> str:
     """The voice to use (the default when none is given); `UnknownVoice` if not in the catalog."""
     voice = voice_id or settings.default_voice
-    get_voice(settings.voices_dir, voice)
+    get_voice(catalog_dirs(settings), voice)
     return voice
 
 

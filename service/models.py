@@ -163,7 +163,9 @@ class WebhookDelivery(Base):
     __table_args__ = (UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_event"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    endpoint_id: Mapped[str] = mapped_column(String(32), ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
+    endpoint_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
     event_id: Mapped[str] = mapped_column(String(100))  # the webhook-id header, the same on every attempt
     event_type: Mapped[str] = mapped_column(String(50))
     payload: Mapped[str] = mapped_column(Text)  # the body exactly as signed and sent
@@ -223,3 +225,55 @@ class LexiconVersion(Base):
 
     scope: Mapped[str] = mapped_column(String(100), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Segment(Base):
+    """The segment cache: one spoken block's audio and timings, by a key of everything that shapes it.
+
+    key = sha256(engine, voice, voice parameters, model, the block's kind and
+    written text, and the exact text the engine reads: normalized, with the
+    lexicon applied). Any narration of any article reuses a done segment.
+    """
+
+    __tablename__ = "segments"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    voice: Mapped[str] = mapped_column(String(100))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # what to synthesize: kind, text, language, lexicon
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed
+    audio_key: Mapped[str | None] = mapped_column(String(200))  # FLAC in storage
+    timings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    samples: Mapped[int | None] = mapped_column(Integer)
+    error_code: Mapped[str | None] = mapped_column(String(50))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    synthesized_count: Mapped[int] = mapped_column(Integer, default=0)  # how often it was (re)made
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NarrationSegment(Base):
+    """A narration's plan: which segment is heard at which position."""
+
+    __tablename__ = "narration_segments"
+
+    narration_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("narrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_key: Mapped[str] = mapped_column(String(64), ForeignKey("segments.key"), index=True)
+    cached: Mapped[bool] = mapped_column(Boolean, default=False)  # done before this narration asked for it
+
+
+class NarrationReview(Base):
+    """The ASR self-check of a narration: how well a recognizer heard it, paragraph by paragraph."""
+
+    __tablename__ = "narration_reviews"
+
+    narration_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("narrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[float] = mapped_column(Float)  # 1 - WER over the whole narration, 0..1
+    # [{index, text, score, heard, words, errors, differences: [{expected, start, end, heard}]}]
+    paragraphs: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,6 +14,8 @@ from celery import Celery
 from service.settings import Settings
 
 NARRATE_TASK = "narrator.narrate"
+SEGMENT_TASK = "narrator.synthesize_segment"
+ASSEMBLE_TASK = "narrator.assemble"
 WEBHOOK_DELIVERY_TASK = "narrator.deliver_webhook"
 
 # Publishing goes to its own queue so a backfill of thousands never delays

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     broker_url: str = Field(default="", description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db")
     storage_url: str = Field(default="", description="Where audio is stored; default file://<data_dir>/media")
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
+    extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"
     public_url: str = Field(default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links.")
 
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
+    asr_review: bool = Field(
+        default=False,
+        description="Transcribe each narrated paragraph with moonshine_cpp and store an agreement score "
+        "(GET /v1/narrations/{id}/review); costs about real time on two cores.",
+    )
     output_sample_rate: int = 44100
 
     # Webhooks (service/webhooks): a failed delivery is retried after about

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from service.errors import UnknownVoice
+from service.errors import NarratorError, UnknownVoice
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -211,8 +211,10 @@ class Voice(BaseModel):
         return self._fingerprint
 
 
-class CatalogError(ValueError):
+class CatalogError(NarratorError, ValueError):
     """A voice file is invalid; the message names the file and field."""
+
+    code, status, title = "voice_catalog_invalid", 500, "The voice catalog is invalid"
 
 
 def _file_fingerprint(raw: bytes, reference_digest: str | None) -> str:

@@ -97,14 +97,14 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from service.intake import ArticleInput, build_document, check_voice
-    from service.voices import get_voice
+    from service.voices import catalog_dirs, get_voice
     from workers.audio.tags import AudioTags
     from workers.engines import load_engine
     from workers.pipeline import narrate_document
 
     fmt, content = _read_input(args.input, args.format)
     document = build_document(ArticleInput(title=args.title, **{fmt: content}), settings)
-    voice = get_voice(settings.voices_dir, check_voice(args.voice, settings))
+    voice = get_voice(catalog_dirs(settings), check_voice(args.voice, settings))
     engine = load_engine(voice)
     output: Path = args.output
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,10 @@ Tasks and the CLI call these; nothing here knows about Celery or HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -119,14 +120,6 @@ class RenderedNarration:
     chapters_json: str = ""
 
 
-def spoken_units(document: Document, language: str, max_chars: int) -> list[tuple[int, BlockKind, list[str]]]:
-    """(block index, block kind, sentences) for every spoken block."""
-    return [
-        (i, block.kind, split_sentences(block.text, language=language, max_chars=max_chars))
-        for i, block in enumerate(document.spoken_blocks())
-    ]
-
-
 def pause_between(voice: Voice, before: BlockKind, after: BlockKind) -> int:
     """Milliseconds of silence between two blocks: longer around headings."""
     if before in ("title", "heading") or after in ("title", "heading"):
@@ -165,67 +158,156 @@ def sentence_words(
     return tuple(merged)
 
 
+@dataclass(frozen=True)
+class BlockAudio:
+    """One spoken block synthesized on its own: the unit of the segment cache.
+
+    Sample positions are relative to the block's first sample and source
+    offsets to the block's first character, so the same block can be placed
+    anywhere in any narration.
+    """
+
+    kind: BlockKind
+    text: str
+    pcm: np.ndarray
+    sample_rate: int
+    clips: tuple[SentenceClip, ...]
+
+    def timings(self) -> dict[str, Any]:
+        """The JSON-able layout (everything but the PCM)."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "sample_rate": self.sample_rate,
+            "sentences": [
+                {
+                    "text": c.text, "start": c.start, "end": c.end, "src_start": c.src_start, "src_end": c.src_end,
+                    "words": [[w.start, w.end, w.src_start, w.src_end] for w in c.words],
+                }
+                for c in self.clips
+            ],
+        }
+
+    @classmethod
+    def from_timings(cls, timings: dict[str, Any], pcm: np.ndarray) -> "BlockAudio":
+        clips = tuple(
+            SentenceClip(
+                0, c["text"], c["start"], c["end"], c["src_start"], c["src_end"],
+                tuple(WordClip(*w) for w in c["words"]),
+            )
+            for c in timings["sentences"]
+        )
+        return cls(timings["kind"], timings["text"], pcm.astype(np.float32, copy=False), timings["sample_rate"], clips)
+
+
+def synthesize_block(
+    text: str,
+    kind: BlockKind,
+    voice: Voice,
+    engine: Engine,
+    *,
+    language: str,
+    lexicon: Mapping[str, str] | None = None,
+    phonemize: Phonemizer | None = None,
+    on_sentence: Callable[[int], None] | None = None,
+) -> BlockAudio:
+    """Synthesize one block sentence by sentence: normalized, faded at the joins, sentence pauses between.
+
+    `on_sentence` is called with the number of written characters just spoken.
+    """
+    rate = engine.sample_rate
+    pieces: list[np.ndarray] = []
+    clips: list[SentenceClip] = []
+    position = cursor = 0
+    sentences = split_sentences(text, language=language, max_chars=engine.max_chars)
+    for sentence_no, sentence in enumerate(sentences):
+        # Sentences are stripped substrings of their block, in order.
+        found = text.find(sentence, cursor)
+        at = found if found >= 0 else cursor
+        cursor = at + len(sentence)
+        spoken = spoken_form(sentence, lexicon)
+        audio = engine.synthesize(spoken.text)
+        pcm = audio.pcm if audio.sample_rate == rate else resample(audio.pcm, audio.sample_rate, rate)
+        pcm = fade_edges(pcm, rate, JOIN_FADE_MS)
+        words = sentence_words(spoken, at, audio.phonemes, len(pcm), position, phonemize)
+        clips.append(SentenceClip(0, sentence, position, position + len(pcm), at, at + len(sentence), words))
+        pieces.append(pcm)
+        position += len(pcm)
+        if sentence_no < len(sentences) - 1:
+            gap = silence(voice.pauses.sentence_ms, rate)
+            pieces.append(gap)
+            position += len(gap)
+        if on_sentence:
+            on_sentence(len(sentence))
+    pcm = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    return BlockAudio(kind, text, pcm.astype(np.float32, copy=False), rate, tuple(clips))
+
+
+def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) -> SynthesizedAudio:
+    """Place synthesized blocks one after another with pauses by structure, in document coordinates."""
+    if not blocks:
+        return SynthesizedAudio(np.zeros(0, dtype=np.float32), 22050, (), (), document.text)
+    rate = blocks[0].sample_rate
+    offsets = document.block_offsets()
+    pieces: list[np.ndarray] = []
+    clips: list[SentenceClip] = []
+    placed: list[BlockClip] = []
+    position = 0
+    for index, block in enumerate(blocks):
+        pcm = block.pcm if block.sample_rate == rate else resample(block.pcm, block.sample_rate, rate)
+        scale = rate / block.sample_rate
+        src = offsets[index][0]
+
+        def at(sample: int) -> int:
+            return position + int(round(sample * scale))
+
+        for c in block.clips:
+            words = tuple(WordClip(at(w.start), at(w.end), src + w.src_start, src + w.src_end) for w in c.words)
+            clips.append(SentenceClip(index, c.text, at(c.start), at(c.end), src + c.src_start, src + c.src_end, words))
+        block_end = at(block.clips[-1].end) if block.clips else position
+        placed.append(BlockClip(block.kind, position, block_end, *offsets[index]))
+        pieces.append(pcm)
+        position += len(pcm)
+        if index < len(blocks) - 1:
+            gap = silence(pause_between(voice, block.kind, blocks[index + 1].kind), rate)
+            pieces.append(gap)
+            position += len(gap)
+    pcm = np.concatenate(pieces)
+    return SynthesizedAudio(
+        pcm=pcm.astype(np.float32, copy=False), sample_rate=rate, clips=tuple(clips), blocks=tuple(placed),
+        text=document.text,
+    )
+
+
 def synthesize_document(
     document: Document,
     voice: Voice,
     engine: Engine,
     *,
     on_progress: ProgressCallback | None = None,
+    lexicon: Mapping[str, str] | None = None,
 ) -> SynthesizedAudio:
-    """Synthesize every sentence and join them with pauses by structure, keeping where everything is."""
+    """Synthesize every block in this process and join them (the CLI path; workers fan out instead)."""
     language = document.language or voice.language
-    units = spoken_units(document, language, engine.max_chars)
-    offsets = document.block_offsets()
-    blocks_text = [b.text for b in document.spoken_blocks()]
     phonemize = word_phonemizer(voice)
-    total_chars = sum(len(s) for _, _, sentences in units for s in sentences) or 1
-    rate = engine.sample_rate
-    pieces: list[np.ndarray] = []
-    clips: list[SentenceClip] = []
-    blocks: list[BlockClip] = []
-    position = done_chars = 0
-    for unit_no, (block_index, kind, sentences) in enumerate(units):
-        block_start = position
-        cursor = 0
-        for sentence_no, sentence in enumerate(sentences):
-            # Sentences are stripped substrings of their block, in order.
-            found = blocks_text[block_index].find(sentence, cursor)
-            at = found if found >= 0 else cursor
-            cursor = at + len(sentence)
-            src_start = offsets[block_index][0] + at
-            spoken = spoken_form(sentence)
-            audio = engine.synthesize(spoken.text)
-            pcm = audio.pcm if audio.sample_rate == rate else resample(audio.pcm, audio.sample_rate, rate)
-            pcm = fade_edges(pcm, rate, JOIN_FADE_MS)
-            words = sentence_words(spoken, src_start, audio.phonemes, len(pcm), position, phonemize)
-            clips.append(
-                SentenceClip(
-                    block_index, sentence, position, position + len(pcm), src_start, src_start + len(sentence), words
-                )
-            )
-            pieces.append(pcm)
-            position += len(pcm)
-            if sentence_no < len(sentences) - 1:
-                gap = silence(voice.pauses.sentence_ms, rate)
-                pieces.append(gap)
-                position += len(gap)
-            done_chars += len(sentence)
-            if on_progress:
-                on_progress(done_chars / total_chars)
-        block_end = clips[-1].end if sentences else position
-        blocks.append(BlockClip(kind, block_start, block_end, *offsets[block_index]))
-        if unit_no < len(units) - 1:
-            gap = silence(pause_between(voice, kind, units[unit_no + 1][1]), rate)
-            pieces.append(gap)
-            position += len(gap)
-    pcm = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-    return SynthesizedAudio(
-        pcm=pcm.astype(np.float32, copy=False),
-        sample_rate=rate,
-        clips=tuple(clips),
-        blocks=tuple(blocks),
-        text=document.text,
-    )
+    spoken = document.spoken_blocks()
+    total_chars = sum(len(b.text) for b in spoken) or 1
+    done = 0
+
+    def on_sentence(chars: int) -> None:
+        nonlocal done
+        done += chars
+        if on_progress:
+            on_progress(min(done / total_chars, 1.0))
+
+    blocks = [
+        synthesize_block(
+            b.text, b.kind, voice, engine, language=language, lexicon=lexicon, phonemize=phonemize,
+            on_sentence=on_sentence,
+        )
+        for b in spoken
+    ]
+    return join_blocks(document, voice, blocks)
 
 
 @dataclass(frozen=True)
@@ -291,9 +373,10 @@ def narrate_document(
     tags: AudioTags | None = None,
     intro: Path | None = None,
     outro: Path | None = None,
+    lexicon: Mapping[str, str] | None = None,
 ) -> RenderedNarration:
     """The whole pipeline for one document: synthesize, join, master, encode and tag to `path`."""
-    synthesized = synthesize_document(document, voice, engine, on_progress=on_progress)
+    synthesized = synthesize_document(document, voice, engine, on_progress=on_progress, lexicon=lexicon)
     return render_mp3(
         synthesized, path, sample_rate=sample_rate, kbps=kbps, mastering=Mastering(intro=intro, outro=outro, tags=tags)
     )

@@ -25,7 +25,7 @@ from service.storage import open_storage
 from service.voices import Voice, catalog_dirs, get_voice
 from workers.audio.tags import AudioTags
 from workers.engines import load_engine
-from workers.narrate import TRANSIENT_ERRORS
+from workers.fanout import TRANSIENT_ERRORS
 from workers.pipeline import narrate_document
 from workers.tasks import app
 

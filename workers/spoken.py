@@ -1,18 +1,19 @@
 """The spoken form of a sentence: what the engine reads, and where each spoken word came from.
 
 The text normalizer (`service.text.normalize`) turns "25" into "twenty five"
-and remembers which source characters each spoken word stands for; the
-pipeline uses it whenever it can be imported. Without it a sentence is read
-as written and its words are its own (`Verbatim`).
+and remembers which source characters each spoken word stands for, with the
+pronunciation lexicon applied; `verbatim` reads a sentence exactly as written.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+
+from service.text.normalize import normalize
 
 
 class SpokenForm(Protocol):
@@ -63,22 +64,6 @@ def verbatim(text: str) -> SpokenForm:
     return Verbatim(text)
 
 
-Normalizer = Callable[[str], SpokenForm]
-
-
-def _installed_normalizer() -> Normalizer | None:
-    try:  # The normalizer is another module's job; use it as soon as it exists.
-        from service.text.normalize import normalize
-    except ImportError:  # pragma: no cover - depends on what is installed
-        return None
-    return normalize
-
-
-_normalize = _installed_normalizer()
-
-
-def spoken_form(sentence: str) -> SpokenForm:
-    """What the engine should say for `sentence`, with a map back to it."""
-    if _normalize is None:
-        return verbatim(sentence)
-    return _normalize(sentence)
+def spoken_form(sentence: str, lexicon: Mapping[str, str] | None = None) -> SpokenForm:
+    """What the engine should say for `sentence` (normalized, lexicon applied), with a map back to it."""
+    return normalize(sentence, lexicon)

@@ -14,6 +14,7 @@ from service.db import engine_for
 from service.settings import Settings
 from service.settings import get_settings as process_settings
 from service.storage import LocalStorage, open_storage
+from service.voices import catalog_dirs, load_catalog
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or process_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine_for(settings.database_url)  # create the schema before the first request
+    load_catalog(catalog_dirs(settings))  # a broken voice file stops the start, naming the file
     app = FastAPI(title="narrator", version="0.1.0", description="Listen to article: narrated MP3s of your articles.")
     app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)

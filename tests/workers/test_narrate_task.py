@@ -7,7 +7,7 @@ from service.db import session_scope
 from service.settings import Settings
 from service.storage import open_storage
 from service.text.document import Block, Document
-from workers.narrate import run_narration
+from tests.workers.inline import narrate_inline as run_narration
 
 DOC = Document(title="A short test", blocks=(Block("paragraph", "The worker reads this sentence aloud."),))
 

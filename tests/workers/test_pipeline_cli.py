@@ -16,7 +16,7 @@ from service.settings import Settings
 from service.storage import open_storage
 from service.text.document import Block, Document
 from workers.cli import main
-from workers.narrate import run_narration
+from tests.workers.inline import narrate_inline as run_narration
 
 ARTICLE = "# Tide Report\n\nThe harbor opens early tomorrow.\n\n## Weather\n\nExpect light winds.\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from service.errors import EngineUnavailable
+from service.errors import EngineUnavailable, NarratorError, VoiceUnavailable
 from service.voices import Voice
 from workers.engines.base import Engine
 
@@ -27,7 +27,12 @@ def load_engine(voice: Voice) -> Engine:
     with _lock:
         engine = _loaded.get(key)
         if engine is None:
-            engine = _create(voice)
+            try:
+                engine = _create(voice)
+            except NarratorError:
+                raise
+            except Exception as exc:  # a corrupt or incompatible model file is the voice's problem, with a code
+                raise VoiceUnavailable(f"voice {voice.id!r} could not be loaded: {type(exc).__name__}: {exc}") from exc
             _loaded[key] = engine
         return engine
 

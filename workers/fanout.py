@@ -1,0 +1,186 @@
+"""A narration as parallel work: plan segments, synthesize the missing ones anywhere, assemble once.
+
+Three plain functions, each the body of one Celery task (workers/tasks.py):
+
+- `start_narration`: splits the article into segments (one per spoken block),
+  reuses every cached one, and dispatches the rest to any worker;
+- `synthesize_segment`: makes one segment; the worker that completes a
+  narration's last segment dispatches its assembly (fan-in through the
+  database: no result backend, and a worker dying only delays its segment,
+  whose unacknowledged task is redelivered);
+- `assemble_narration`: joins the segments, masters, encodes once, tags, stores
+  the MP3 with its captions, marks and chapters, and makes it current.
+
+All three are idempotent: running one twice does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.exc import OperationalError
+
+from service import lexicon, records, segments
+from service.db import session_scope
+from service.errors import NarratorError
+from service.settings import Settings
+from service.storage import open_storage
+from service.voices import catalog_dirs, get_voice
+from workers.engines import load_engine
+from workers.narrate import store_narration, tags_of
+from workers.phonemes import word_phonemizer
+from workers.pipeline import Mastering, join_blocks, render_mp3, synthesize_block
+from workers.segment_store import load_block, store_block
+from workers.webhooks import emit_narration_event
+
+log = logging.getLogger(__name__)
+
+# Errors worth retrying (by Celery, with backoff): the database was busy or briefly unreachable.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
+
+
+class Dispatch(Protocol):
+    """How work is handed to workers (Celery in production, inline in tests)."""
+
+    def synthesize(self, key: str, priority: str) -> None: ...
+    def assemble(self, narration_id: str, priority: str) -> None: ...
+
+
+def _fail(settings: Settings, narration_id: str, code: str, message: str) -> None:
+    with session_scope(settings.database_url) as session:
+        records.fail_narration(session, narration_id, code, message)
+    emit_narration_event(settings, narration_id)  # webhooks; never raises
+
+
+def _failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
+    """(code, message) recorded for a failure."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "timeout", f"took longer than {settings.task_time_limit_s} s"
+    if isinstance(exc, NarratorError):
+        return exc.code, exc.message
+    return "synthesis_failed", f"{type(exc).__name__}: {exc}"
+
+
+def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -> str:
+    """Plan a queued narration and dispatch its missing segments; returns its status."""
+    try:
+        with session_scope(settings.database_url) as session:
+            narration = records.start_narration(session, narration_id)
+            if narration is None:
+                return records.get_narration(session, narration_id).status
+            article = records.get_article(session, narration.article_id)
+            document = records.document_of(article)
+            voice = get_voice(catalog_dirs(settings), narration.voice)
+            specs = segments.specs_for(
+                [(b.kind, b.text) for b in document.spoken_blocks()],
+                document.language or voice.language,
+                voice,
+                lexicon.pronunciations(session, article.feed),
+            )
+            plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
+            priority = narration.priority
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+        log.exception("narration %s could not be planned", narration_id)
+        _fail(settings, narration_id, *_failure(exc, settings))
+        return "failed"
+    log.info("narration %s: %d segments, %d cached", narration_id, len(plan.keys), plan.cached)
+    if not plan.missing:
+        return assemble_narration(narration_id, settings)
+    for key in plan.missing:
+        dispatch.synthesize(key, priority)
+    return "running"
+
+
+def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
+    """Make one segment (unless it is done already) and hand finished narrations to assembly."""
+    with session_scope(settings.database_url) as session:
+        segment = segments.get_segment(session, key)
+        if segment is None:
+            return "missing"
+        status, spec = segment.status, segments.SegmentSpec.from_json(segment.spec)
+    if status != "done":
+        try:
+            voice = get_voice(catalog_dirs(settings), spec.voice)
+            engine = load_engine(voice)
+            block = synthesize_block(
+                spec.text, spec.kind, voice, engine,  # type: ignore[arg-type]
+                language=spec.language, lexicon=spec.lexicon, phonemize=word_phonemizer(voice),
+            )
+            audio_key = store_block(open_storage(settings.storage_url), block)
+            with session_scope(settings.database_url) as session:
+                segments.complete_segment(
+                    session, key, audio_key=audio_key, timings=block.timings(),
+                    sample_rate=block.sample_rate, samples=len(block.pcm),
+                )
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as exc:  # noqa: BLE001 - fail the segment and whoever waits for it
+            log.exception("segment %s failed", key)
+            code, message = _failure(exc, settings)
+            with session_scope(settings.database_url) as session:
+                segments.fail_segment(session, key, code, message)
+                waiting = segments.waiting_narrations(session, key)
+            for narration_id in waiting:
+                _fail(settings, narration_id, code, message)
+            return "failed"
+    _fan_in(key, settings, dispatch)
+    return "done"
+
+
+def _fan_in(key: str, settings: Settings, dispatch: Dispatch) -> None:
+    """Update the progress of narrations waiting on `key`; dispatch those now complete."""
+    with session_scope(settings.database_url) as session:
+        waiting = segments.waiting_narrations(session, key)
+        ready: list[tuple[str, str]] = []
+        for narration_id in waiting:
+            done, total = segments.progress(session, narration_id)
+            records.set_progress(session, narration_id, min(done / max(total, 1), 0.99))
+            if done == total:
+                ready.append((narration_id, records.get_narration(session, narration_id).priority))
+    # Two workers finishing the last segments at once may both dispatch: assembly is idempotent.
+    for narration_id, priority in ready:
+        dispatch.assemble(narration_id, priority)
+
+
+def assemble_narration(narration_id: str, settings: Settings) -> str:
+    """Join a narration's segments, render the final files, store them, make the narration current."""
+    with session_scope(settings.database_url) as session:
+        narration = records.get_narration(session, narration_id)
+        if narration.status in records.TERMINAL_STATUSES:
+            return narration.status
+        planned = segments.planned_segments(session, narration_id)
+        if any(s.status != "done" for s in planned):
+            return narration.status  # not ready: the last segment's worker dispatches again
+        article = records.get_article(session, narration.article_id)
+        document, tags, voice_id = records.document_of(article), tags_of(article), narration.voice
+        cached = narration.segments_cached
+        for segment in planned:
+            session.expunge(segment)
+    try:
+        storage = open_storage(settings.storage_url)
+        voice = get_voice(catalog_dirs(settings), voice_id)
+        synthesized = join_blocks(document, voice, [load_block(storage, s) for s in planned])
+        with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
+            rendered = render_mp3(
+                synthesized, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
+                kbps=settings.mp3_bitrate_kbps, mastering=Mastering(tags=tags),
+            )
+            audio = store_narration(storage, rendered)
+        with session_scope(settings.database_url) as session:
+            finished = records.finish_narration(session, narration_id, audio)
+            finished.segments_synthesized = len(planned) - cached
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+        log.exception("narration %s could not be assembled", narration_id)
+        _fail(settings, narration_id, *_failure(exc, settings))
+        return "failed"
+    emit_narration_event(settings, narration_id)  # webhooks; never raises
+    log.info("narration %s done: %s (%.1f s)", narration_id, audio.audio_key, rendered.duration_s)
+    return "done"
