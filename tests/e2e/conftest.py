@@ -152,6 +152,21 @@ def redis_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> I
 
 
 @pytest.fixture(scope="module")
+def two_worker_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RunningService]:
+    """Two `narrator worker` processes and the API against one Redis: a scaled-out deployment in small."""
+    tmp_path = tmp_path_factory.mktemp("two-workers")
+    port = free_port()
+    env = service_env(tmp_path / "data", NARRATOR_BROKER_URL=redis_url.rsplit("/", 1)[0] + "/1")
+    cmds = [
+        [NARRATOR, "worker", "--concurrency", "1"],
+        [NARRATOR, "worker", "--concurrency", "1"],
+        [NARRATOR, "serve", "--no-worker", "--port", str(port)],
+    ]
+    with running(cmds, env, port, tmp_path / "logs"):
+        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+
+
+@pytest.fixture(scope="module")
 def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     """The embedded default: `narrator serve` with its own worker, SQLite broker and records."""
     tmp_path = tmp_path_factory.mktemp("embedded-service")
