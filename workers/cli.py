@@ -192,27 +192,55 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _stop_process(proc: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM (Celery's warm shutdown: unacknowledged jobs return to the queue), then kill."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _die_with_parent() -> None:
+    """In the worker child: receive SIGTERM if `narrator serve` dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: the shutdown hook below still stops the worker
+        pass
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from service.api.app import create_app
 
     worker: subprocess.Popen[bytes] | None = None
+
+    class ServerWithWorker(uvicorn.Server):
+        # uvicorn re-raises the stop signal after its own shutdown, so a
+        # `finally` after run() never executes: stop the worker from here.
+        async def shutdown(self, sockets=None) -> None:  # type: ignore[no-untyped-def]
+            await super().shutdown(sockets)
+            _stop_process(worker)
+
+    app = create_app(settings)  # validates the catalog and creates the schema before anything starts
     if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker"], env=os.environ.copy())
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "workers.cli", "worker"], env=os.environ.copy(), preexec_fn=_die_with_parent
+        )
     base = f"http://{args.host}:{args.port}"
     print(f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}", file=sys.stderr)
     if args.demo:
         threading.Thread(target=_post_demo, args=(base,), daemon=True).start()
+    server = ServerWithWorker(uvicorn.Config(app, host=args.host, port=args.port, log_level="info"))
     try:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        server.run()
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        _stop_process(worker)
     return 0
 
 

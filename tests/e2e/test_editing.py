@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import RunningService, wait_for_narration
+from tests.processes import RunningService, wait_for_narration
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import soundfile as sf
 
 from tests.asr import transcribe_file, word_error_rate
 from tests.conftest import EXAMPLES
-from tests.e2e.conftest import RunningService, wait_for_narration
+from tests.processes import RunningService, wait_for_narration
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from service.settings import REPO_ROOT
-from tests.e2e.conftest import (
+from tests.processes import (
     NARRATOR,
     RunningService,
     free_port,
