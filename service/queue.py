@@ -61,6 +61,7 @@ class NarrationQueue(Protocol):
     """What the API needs from the queue (tests substitute a recording fake)."""
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None: ...
+    def enqueue_segment(self, key: str, priority: str = "now") -> None: ...
     def check(self) -> None: ...
 
 
@@ -72,6 +73,9 @@ class CeleryQueue:
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
         self.app.send_task(NARRATE_TASK, args=[narration_id], queue=PRIORITY_QUEUES[priority])
+
+    def enqueue_segment(self, key: str, priority: str = "now") -> None:
+        self.app.send_task(SEGMENT_TASK, args=[key], queue=PRIORITY_QUEUES[priority])
 
     def check(self) -> None:
         """Raise if the broker cannot be reached (readiness probe)."""

@@ -35,6 +35,7 @@ class SegmentSpec:
     language: str
     voice: str
     lexicon: dict[str, str] = field(default_factory=dict)  # only the entries this block uses
+    speed: float = 1.0  # speaking rate (OpenAI-compatible `speed`); scales the voice's length
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -175,11 +176,39 @@ def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
 
 
 def specs_for(
-    blocks: list[tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str]
+    blocks: list[tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str], *, speed: float = 1.0
 ) -> list[tuple[str, SegmentSpec]]:
     """(key, spec) for each spoken block given as (kind, text)."""
     specs = []
     for kind, text in blocks:
-        spec = SegmentSpec(kind=kind, text=text, language=language, voice=voice.id, lexicon=block_lexicon(text, pronunciations))
+        spec = SegmentSpec(
+            kind=kind, text=text, language=language, voice=voice.id,
+            lexicon=block_lexicon(text, pronunciations), speed=speed,
+        )
         specs.append((segment_key(spec, voice), spec))
     return specs
+
+
+def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> list[str]:
+    """Make sure each segment exists; returns the keys that must be synthesized (not done, not pending).
+
+    For callers without a narration (direct synthesis): a pending segment is
+    already on its way, so it is not requested twice.
+    """
+    needed: list[str] = []
+    for key, spec in specs:
+        segment = session.get(Segment, key)
+        if segment is None:
+            session.add(Segment(key=key, voice=spec.voice, spec=spec.to_json(), status="pending"))
+            session.flush()
+            needed.append(key)
+        elif segment.status == "failed":
+            segment.status, segment.error_code, segment.error_message = "pending", None, None
+            needed.append(key)
+    return list(dict.fromkeys(needed))
+
+
+def segment_states(session: Session, keys: list[str]) -> dict[str, Segment]:
+    """The current rows of these segments, by key."""
+    rows = session.scalars(select(Segment).where(Segment.key.in_(set(keys))))
+    return {s.key: s for s in rows}

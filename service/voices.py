@@ -127,6 +127,12 @@ class Pauses(BaseModel):
     paragraph_ms: int = Field(default=700, ge=0, le=10000)
     heading_ms: int = Field(default=900, ge=0, le=10000)
 
+    def between(self, before: str, after: str) -> int:
+        """Milliseconds of silence between two blocks of these kinds: longer around headings."""
+        if before in ("title", "heading") or after in ("title", "heading"):
+            return self.heading_ms
+        return self.paragraph_ms
+
 
 class Voice(BaseModel):
     """One catalog entry.

@@ -122,9 +122,7 @@ class RenderedNarration:
 
 def pause_between(voice: Voice, before: BlockKind, after: BlockKind) -> int:
     """Milliseconds of silence between two blocks: longer around headings."""
-    if before in ("title", "heading") or after in ("title", "heading"):
-        return voice.pauses.heading_ms
-    return voice.pauses.paragraph_ms
+    return voice.pauses.between(before, after)
 
 
 def sentence_words(

@@ -18,6 +18,7 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.enqueued: list[str] = []
         self.priorities: list[str] = []
+        self.segments: list[str] = []
         self.broken = False
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
@@ -25,6 +26,11 @@ class RecordingQueue:
             raise ConnectionError("broker down")
         self.enqueued.append(narration_id)
         self.priorities.append(priority)
+
+    def enqueue_segment(self, key: str, priority: str = "now") -> None:
+        if self.broken:
+            raise ConnectionError("broker down")
+        self.segments.append(key)
 
     def check(self) -> None:
         if self.broken:
