@@ -1,34 +1,42 @@
 # narrator: `make run` sets up and starts the service with the demo article;
-# `make test` sets up and runs the tests. Both create .venv on first use.
+# `make test` sets up and runs the whole test suite. Both create .venv on first use.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= test,postgres
 comma  := ,
+# The test extras include the Coqui engine (torch, about 7 GB): its tests run a
+# tiny VITS model. `make test TEST_EXTRAS=test,postgres` skips them.
+RUN_EXTRAS  ?= postgres
+TEST_EXTRAS ?= test,postgres,coqui
 
-.PHONY: setup run test test-fast bench clean
+.PHONY: run test test-fast bench system-deps clean
 
-setup: $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
-
-
+# One marker file per set of extras: pyproject.toml changes reinstall.
 $(VENV)/.installed-%: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	$(BIN)/pip install --quiet -e '.[$(subst -,$(comma),$*)]'
 	@touch $@
 
-run: setup
+run:
+	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(RUN_EXTRAS))
 	$(BIN)/narrator serve --demo
 
-test: setup system-deps
+test: system-deps
+	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
 	$(BIN)/python -m pytest
 
-test-fast: setup
-	$(BIN)/python -m pytest -m "not e2e and not slow"
+test-fast:
+	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
+	$(BIN)/python -m pytest -m "not e2e and not slow and not browser"
 
-bench: setup
+bench:
+	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/renarrate.py
+	$(BIN)/python bench/first_audio.py
+	$(BIN)/python bench/normalization.py
 
 # The end-to-end tests start their own redis-server on a free port; the
 # browser tests drive Debian's Chromium (Playwright's own browser download
