@@ -35,7 +35,9 @@ class Settings(BaseSettings):
 
     # Articles given by URL: fetched with SSRF protection (service/text/fetch.py).
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
-    fetch_allow_hosts: list[str] = Field(default_factory=list, description="Hosts, IPs or CIDRs allowed despite being private.")
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts, IPs or CIDRs allowed despite being private."
+    )
     fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
 
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
         description="Comma-separated host names, IPs or CIDR networks webhooks may target although not public.",
     )
 
-    @field_validator("webhook_allow_hosts", mode="before")
+    @field_validator("webhook_allow_hosts", "fetch_allow_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         # An environment variable is one string: "hooks.internal,10.0.0.0/8" (or a JSON list).

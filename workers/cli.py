@@ -45,12 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="narrator", description="Self-hosted 'Listen to article' service.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    narrate = sub.add_parser("narrate", help="narrate a .txt/.md/.html file or - (stdin) to an MP3, no services needed")
-    narrate.add_argument("input", help="a .txt, .md or .html file, or - for standard input")
+    narrate = sub.add_parser(
+        "narrate", help="narrate a .txt/.md/.html/.ssml file or - (stdin) to an MP3, no services needed"
+    )
+    narrate.add_argument("input", help="a .txt, .md, .html or .ssml file, or - for standard input")
     narrate.add_argument("-o", "--output", required=True, type=Path, help="the MP3 file to write")
     narrate.add_argument("--voice", help="a voice id from `narrator voices`")
     narrate.add_argument("--title", help="the title to read first (text and Markdown input)")
-    narrate.add_argument("--format", choices=("text", "markdown", "html"), help="input format (default: by extension)")
+    narrate.add_argument(
+        "--format", choices=("text", "markdown", "html", "ssml"), help="input format (default: by extension)"
+    )
     narrate.add_argument("--captions", type=Path, metavar="OUT.vtt", help="also write WebVTT captions")
     narrate.add_argument("--marks", type=Path, metavar="OUT.json", help="also write JSON word/sentence/paragraph marks")
     narrate.add_argument("--chapters", type=Path, metavar="OUT.json", help="also write Podcasting 2.0 JSON chapters")
@@ -75,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--loglevel", default="INFO")
     worker.set_defaults(func=cmd_worker)
 
+    normalize = sub.add_parser("normalize", help="print the spoken form of TEXT (or of each line of stdin)")
+    normalize.add_argument("text", nargs="?", help="the text; omitted or - reads standard input line by line")
+    normalize.set_defaults(func=cmd_normalize)
+
     voices = sub.add_parser("voices", help="list the voice catalog (and whether each voice's engine is installed)")
     voices.add_argument("--json", action="store_true", help="print the catalog as JSON")
     voices.set_defaults(func=cmd_voices)
@@ -82,14 +90,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read_input(spec: str, fmt: str | None) -> tuple[str, str]:
-    """(format, content) of a CLI input: a file by extension, or stdin."""
+    """(format, content) of a CLI input: an http(s) URL, a file by extension, or stdin."""
+    if spec.startswith(("http://", "https://")):
+        return "url", spec
     if spec == "-":
         content = sys.stdin.read()
-        guessed = "html" if content.lstrip().startswith("<") else "text"
+        head = content.lstrip("\ufeff \t\r\n")
+        guessed = "ssml" if head.startswith(("<speak", "<?xml")) else "html" if head.startswith("<") else "text"
         return fmt or guessed, content
     path = Path(spec)
     content = path.read_text(encoding="utf-8")
-    by_suffix = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+    by_suffix = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".ssml": "ssml"}
     return fmt or by_suffix.get(path.suffix.lower(), "text"), content
 
 
@@ -140,6 +151,17 @@ def _write_text_atomically(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def cmd_normalize(args: argparse.Namespace, _settings: Settings) -> int:
+    from service.text.normalize import normalize
+
+    if args.text is not None and args.text != "-":
+        print(normalize(args.text).text)
+        return 0
+    for line in sys.stdin:
+        print(normalize(line.rstrip("\n")).text, flush=True)
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,84 @@
+"""The `narrator` command's small subcommands and inputs (narration itself: tests/workers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from service.settings import Settings
+
+NARRATOR = str(Path(sys.executable).with_name("narrator"))
+
+
+def _run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([NARRATOR, *args], input=stdin, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_normalize_prints_the_spoken_form_of_its_argument() -> None:
+    result = _run("normalize", "It cost $5 on 1/2/2024.")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "It cost five dollars on January second twenty twenty four."
+
+
+def test_normalize_reads_stdin_line_by_line() -> None:
+    result = _run("normalize", stdin="5%\nWorld War II\n")
+    assert result.stdout.splitlines() == ["five percent", "World War two"]
+
+
+def test_a_missing_input_file_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    result = _run("narrate", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"))
+    assert result.returncode == 2
+    assert "narrator: error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_input_is_a_coded_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n")
+    result = _run("narrate", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "x.mp3"))
+    assert result.returncode == 2
+    assert "empty_text" in result.stderr
+
+
+class _Page(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        body = b"<html><body><article><h1>Ferry news</h1><p>The ferry leaves at noon today.</p></article></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def page_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/story"
+    server.shutdown()
+
+
+def test_narrate_fetches_a_url_when_the_host_is_allowed(tmp_path: Path, page_url: str, settings: Settings) -> None:
+    import os
+
+    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path), "NARRATOR_FETCH_ALLOW_HOSTS": "127.0.0.1"}
+    result = _run("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert sf.info(str(tmp_path / "story.mp3")).duration > 1.0
+
+
+def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str) -> None:
+    import os
+
+    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path)}
+    result = _run("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
+    assert result.returncode == 2
+    assert "url_forbidden" in result.stderr
