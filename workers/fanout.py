@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 from service import lexicon, records, segments
 from service.db import session_scope
 from service.errors import NarratorError
+from service.models import Feed
 from service.settings import Settings
 from service.storage import open_storage
 from service.voices import Voice, catalog_dirs, get_voice
@@ -87,7 +88,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             document = records.document_of(article)
             voice = get_voice(catalog_dirs(settings), narration.voice)
             specs = segments.specs_for(
-                [(b.kind, b.text) for b in document.spoken_blocks()],
+                document.spoken_blocks(),  # blocks carry their own (SSML) pronunciations
                 document.language or voice.language,
                 voice,
                 lexicon.pronunciations(session, article.feed),
@@ -169,7 +170,8 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         if any(s.status != "done" for s in planned):
             return narration.status  # not ready: the last segment's worker dispatches again
         article = records.get_article(session, narration.article_id)
-        document, tags, voice_id = records.document_of(article), tags_of(article), narration.voice
+        feed = session.get(Feed, article.feed) if article.feed else None
+        document, tags, voice_id = records.document_of(article), tags_of(article, feed), narration.voice
         cached = narration.segments_cached
         for segment in planned:
             session.expunge(segment)

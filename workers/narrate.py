@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from service import records
-from service.models import Article
+from service.models import Article, Feed
 from service.storage import Storage
 from workers.audio.tags import AudioTags
 from workers.pipeline import RenderedNarration
 
 
-def tags_of(article: Article) -> AudioTags:
-    """The ID3 tags for an article's audio: its title, byline (else its feed) and feed."""
-    return AudioTags(title=article.title, artist=article.byline or article.feed, album=article.feed)
+def tags_of(article: Article, feed: Feed | None = None) -> AudioTags:
+    """The ID3 tags for an article's audio: its title, byline (else the feed's author) and the feed's title."""
+    album = feed.title if feed else article.feed
+    artist = article.byline or (feed.author if feed else None) or article.feed
+    return AudioTags(title=article.title, artist=artist, album=album)
 
 
 def store_narration(storage: Storage, rendered: RenderedNarration) -> records.FinishedAudio:
