@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +11,7 @@ from service.api.app import create_app
 from service.api.deps import get_queue
 from service.settings import Settings
 from tests.api.conftest import RecordingQueue
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, serve_pages
 
 PAGES = {
     "/story.html": (200, (EXAMPLES / "deepseek-huawei.html").read_bytes()),
@@ -21,25 +19,10 @@ PAGES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        status, body = PAGES.get(self.path, (404, b"not here"))
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_pages(PAGES) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import soundfile as sf
 
 from service.settings import Settings
+from tests.conftest import serve_pages
 
 NARRATOR = str(Path(sys.executable).with_name("narrator"))
 
@@ -45,25 +44,13 @@ def test_an_empty_input_is_a_coded_error(tmp_path: Path) -> None:
     assert "empty_text" in result.stderr
 
 
-class _Page(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = b"<html><body><article><h1>Ferry news</h1><p>The ferry leaves at noon today.</p></article></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args: object) -> None:
-        pass
+PAGE = b"<html><body><article><h1>Ferry news</h1><p>The ferry leaves at noon today.</p></article></body></html>"
 
 
 @pytest.fixture
 def page_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/story"
-    server.shutdown()
+    with serve_pages({"/story": (200, PAGE)}) as url:
+        yield f"{url}/story"
 
 
 def test_narrate_fetches_a_url_when_the_host_is_allowed(tmp_path: Path, page_url: str, settings: Settings) -> None:
