@@ -18,6 +18,11 @@ class NarratorError(Exception):
         super().__init__(message or self.title)
         self.message = message or self.title
 
+    @property
+    def extra(self) -> dict[str, object]:
+        """Extra members for the problem+json body (none unless a subclass has some)."""
+        return {}
+
 
 class InvalidInput(NarratorError):
     code, status, title = "invalid_input", 422, "Invalid input"
@@ -45,6 +50,20 @@ class FetchFailed(InvalidInput):
 
 class TextTooLong(InvalidInput):
     code, title = "text_too_long", "The article is too long"
+
+
+class MalformedSsml(InvalidInput):
+    """SSML that is not well-formed (or refused, e.g. a DOCTYPE); says where, 1-based."""
+
+    code, status, title = "malformed_ssml", 400, "The SSML is malformed"
+
+    def __init__(self, reason: str, *, line: int, column: int) -> None:
+        super().__init__(f"{reason} (line {line}, column {column})")
+        self.reason, self.line, self.column = reason, line, column
+
+    @property
+    def extra(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
 
 
 class NotFound(NarratorError):

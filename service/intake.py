@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.errors import EmptyText, FetchFailed, NotAnArticle, TextTooLong, UrlForbidden
+from service.errors import EmptyText, FetchFailed, MalformedSsml, NotAnArticle, TextTooLong, UrlForbidden
 from service.settings import Settings
-from service.text import extract, fetch
+from service.text import extract, fetch, ssml
 from service.text.document import Document
 from service.voices import catalog_dirs, get_voice
 
 
-SOURCE_KINDS = ("text", "markdown", "html", "url")
+SOURCE_KINDS = ("text", "markdown", "html", "url", "ssml")
 
 
 @dataclass(frozen=True)
 class ArticleInput:
-    """One article as submitted: exactly one of text, markdown, html or url."""
+    """One article as submitted: exactly one of text, markdown, html, url or ssml."""
 
     title: str | None = None
     text: str | None = None
     markdown: str | None = None
     html: str | None = None
     url: str | None = None
+    ssml: str | None = None
     byline: str | None = None
     language: str = "en"
 
@@ -33,7 +34,7 @@ def source_of(article: ArticleInput) -> tuple[str, str]:
         value = getattr(article, kind)
         if value is not None:
             return kind, value
-    raise EmptyText("Give the article as one of 'text', 'markdown', 'html' or 'url'")
+    raise EmptyText("Give the article as one of 'text', 'markdown', 'html', 'url' or 'ssml'")
 
 
 def build_document(article: ArticleInput, settings: Settings) -> Document:
@@ -47,12 +48,16 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
             document = extract.extract_html(page.html, url=page.url)
         elif kind == "html":
             document = extract.extract_html(source)
+        elif kind == "ssml":
+            document = ssml.document_from_ssml(source, title=article.title)
         elif kind == "markdown":
             document = extract.document_from_markdown(source, title=article.title)
         else:
             document = extract.document_from_text(source, title=article.title)
     except extract.NotAnArticle as exc:
         raise NotAnArticle(str(exc)) from exc
+    except ssml.SsmlError as exc:
+        raise MalformedSsml(exc.reason, line=exc.line, column=exc.column) from exc
     if article.title and kind in ("html", "url"):
         document = Document(title=article.title, blocks=document.blocks, byline=document.byline)
     document = Document(

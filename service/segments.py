@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import Narration, NarrationSegment, Segment, utcnow
+from service.text.document import Block
 from service.voices import Voice
 
 # Bump when the way a block becomes audio changes (normalizer, joins, engine
@@ -176,14 +178,20 @@ def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
 
 
 def specs_for(
-    blocks: list[tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str], *, speed: float = 1.0
+    blocks: Sequence[Block | tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str], *,
+    speed: float = 1.0,
 ) -> list[tuple[str, SegmentSpec]]:
-    """(key, spec) for each spoken block given as (kind, text)."""
+    """(key, spec) for each spoken block, given as a `Block` or (kind, text).
+
+    A Block's own lexicon (SSML pronunciations) is merged over `pronunciations`,
+    so it wins and is part of the cache key.
+    """
     specs = []
-    for kind, text in blocks:
+    for block in blocks:
+        kind, text, own = (block.kind, block.text, block.lexicon) if isinstance(block, Block) else (*block, ())
         spec = SegmentSpec(
             kind=kind, text=text, language=language, voice=voice.id,
-            lexicon=block_lexicon(text, pronunciations), speed=speed,
+            lexicon={**block_lexicon(text, pronunciations), **dict(own)}, speed=speed,
         )
         specs.append((segment_key(spec, voice), spec))
     return specs

@@ -247,6 +247,7 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
         return SynthesizedAudio(np.zeros(0, dtype=np.float32), 22050, (), (), document.text)
     rate = blocks[0].sample_rate
     offsets = document.block_offsets()
+    spoken = document.spoken_blocks()
     pieces: list[np.ndarray] = []
     clips: list[SentenceClip] = []
     placed: list[BlockClip] = []
@@ -267,7 +268,8 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
         pieces.append(pcm)
         position += len(pcm)
         if index < len(blocks) - 1:
-            gap = silence(pause_between(voice, block.kind, blocks[index + 1].kind), rate)
+            asked = spoken[index].pause_after_ms  # an SSML <break> replaces the voice's pause
+            gap = silence(asked if asked is not None else pause_between(voice, block.kind, blocks[index + 1].kind), rate)
             pieces.append(gap)
             position += len(gap)
     pcm = np.concatenate(pieces)
@@ -300,8 +302,8 @@ def synthesize_document(
 
     blocks = [
         synthesize_block(
-            b.text, b.kind, voice, engine, language=language, lexicon=lexicon, phonemize=phonemize,
-            on_sentence=on_sentence,
+            b.text, b.kind, voice, engine, language=language, phonemize=phonemize, on_sentence=on_sentence,
+            lexicon={**(lexicon or {}), **dict(b.lexicon)} if b.lexicon else lexicon,  # the block's own win
         )
         for b in spoken
     ]

@@ -29,7 +29,7 @@ def article_out(session: Session, article_id: str) -> ArticleOut:
 
 def _input(body: ArticleCreate) -> ArticleInput:
     return ArticleInput(
-        title=body.title, text=body.text, markdown=body.markdown, html=body.html, url=body.url,
+        title=body.title, text=body.text, markdown=body.markdown, html=body.html, url=body.url, ssml=body.ssml,
         byline=body.byline, language=body.language,
     )
 

@@ -30,7 +30,7 @@ def problem(status: int, code: str, title: str, detail: str | None = None, **ext
 
 async def _narrator_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NarratorError)
-    return problem(exc.status, exc.code, exc.title, exc.message if exc.message != exc.title else None)
+    return problem(exc.status, exc.code, exc.title, exc.message if exc.message != exc.title else None, **exc.extra)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -11,7 +11,7 @@ from service.models import Article, Narration
 
 
 class ArticleCreate(BaseModel):
-    """POST /v1/articles: exactly one of text, markdown, html or url."""
+    """POST /v1/articles: exactly one of text, markdown, html, url or ssml."""
 
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(default=None, max_length=1000)
@@ -19,6 +19,7 @@ class ArticleCreate(BaseModel):
     markdown: str | None = None
     html: str | None = None
     url: str | None = Field(default=None, max_length=2000)
+    ssml: str | None = None  # an SSML <speak> document
     byline: str | None = Field(default=None, max_length=1000)
     voice: str | None = Field(default=None, max_length=100)
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -28,9 +29,9 @@ class ArticleCreate(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> "ArticleCreate":
-        given = [k for k in ("text", "markdown", "html", "url") if getattr(self, k) is not None]
+        given = [k for k in ("text", "markdown", "html", "url", "ssml") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'text', 'markdown', 'html' or 'url'")
+            raise ValueError("give exactly one of 'text', 'markdown', 'html', 'url' or 'ssml'")
         return self
 
 

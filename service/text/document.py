@@ -18,10 +18,18 @@ BLOCK_SEPARATOR = "\n\n"
 
 @dataclass(frozen=True)
 class Block:
-    """One spoken unit of structure: the title, a heading, a paragraph, a quote or a list item."""
+    """One spoken unit of structure: the title, a heading, a paragraph, a quote or a list item.
+
+    `lexicon` holds this block's own pronunciations as (written term, spoken
+    form) pairs (from SSML `<sub>`, `<phoneme>`, `<say-as>`); they win over the
+    feed's and global entries. `pause_after_ms` replaces the voice's pause
+    after this block (SSML `<break>`); None keeps the voice's pause.
+    """
 
     kind: BlockKind
     text: str
+    lexicon: tuple[tuple[str, str], ...] = ()
+    pause_after_ms: int | None = None
 
 
 @dataclass(frozen=True)
