@@ -19,6 +19,7 @@ from service.intake import ArticleInput, build_document, check_voice, source_of
 from service.models import Article, Narration
 from service.queue import NarrationQueue
 from service.settings import Settings
+from service.text.document import Document
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +62,22 @@ def submit_article(
     feed: str | None,
     external_id: str | None,
     priority: str,
+    section_voices: dict[str, str] | None = None,
 ) -> Outcome:
     """Create an article, or update the one the publisher already sent under `external_id`."""
     voice_id = check_voice(voice, settings)
+    sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = build_document(submitted, settings)
     kind, source = source_of(submitted)
     if external_id is not None:
         known = records.find_by_external_id(session, feed, external_id)
         if known is not None:
-            return _apply_edit(session, queue, known, submitted, voice_id, priority, document=document)
+            return _apply_edit(session, queue, known, submitted, voice_id, priority, document=document, sections=sections)
     try:
         article, narration = records.create_article(
             session, document=document, source_kind=kind, source=source, voice=voice_id,
             language=submitted.language, feed=feed, external_id=external_id, priority=priority,
+            section_voices=sections,
         )
         session.commit()
     except IntegrityError:
@@ -93,10 +97,15 @@ def edit_article(
     *,
     voice: str | None,
     priority: str,
+    section_voices: dict[str, str] | None = None,
 ) -> Outcome:
     """Replace an article's content; narrate again only if what is spoken changed."""
     voice_id = check_voice(voice or article.voice, settings)
-    return _apply_edit(session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings))
+    sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
+    return _apply_edit(
+        session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings),
+        sections=sections,
+    )
 
 
 def _apply_edit(
@@ -107,12 +116,13 @@ def _apply_edit(
     voice_id: str,
     priority: str,
     *,
-    document,  # type: ignore[no-untyped-def]
+    document: Document,
+    sections: dict[str, str],
 ) -> Outcome:
     kind, source = source_of(submitted)
     narration = records.update_article(
         session, article, document=document, source_kind=kind, source=source,
-        voice=voice_id, language=submitted.language, priority=priority,
+        voice=voice_id, language=submitted.language, priority=priority, section_voices=sections,
     )
     session.commit()
     if narration is not None:

@@ -35,10 +35,12 @@ class Article(Base):
     title: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(20), default="en")
-    source_kind: Mapped[str] = mapped_column(String(10))  # text | html | markdown | url
+    source_kind: Mapped[str] = mapped_column(String(10))  # text | html | markdown | url | ssml
     source: Mapped[str] = mapped_column(Text)  # what the publisher sent, kept for re-extraction
     blocks: Mapped[list[Any]] = mapped_column(JSON)  # [{"kind": ..., "text": ...}], title included
     voice: Mapped[str] = mapped_column(String(100))
+    # Voices for sections, as the best players do: {"heading": id (title + headings), "quote": id}.
+    section_voices: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     current_narration_id: Mapped[str | None] = mapped_column(

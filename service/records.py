@@ -74,6 +74,7 @@ def create_article(
     feed: str | None = None,
     external_id: str | None = None,
     priority: str = "now",
+    section_voices: dict[str, str] | None = None,
 ) -> tuple[Article, Narration]:
     """Store a new article and its first (queued) narration."""
     article = Article(
@@ -86,6 +87,7 @@ def create_article(
         source=source,
         blocks=blocks_of(document),
         voice=voice,
+        section_voices=dict(section_voices or {}),
     )
     session.add(article)
     session.flush()
@@ -198,14 +200,21 @@ def find_by_external_id(session: Session, feed: str | None, external_id: str) ->
     return session.scalar(select(Article).where(feed_clause, Article.external_id == external_id))
 
 
-def spoken_content_changed(article: Article, document: Document, voice: str, language: str) -> bool:
+def spoken_content_changed(
+    article: Article, document: Document, voice: str, language: str, section_voices: dict[str, str] | None = None
+) -> bool:
     """True when narrating `document` would sound different from the article as stored.
 
     Only what is spoken counts: the blocks (title included) with their kinds,
-    the voice and the language; markup and whitespace that extraction drops
+    the voices and the language; markup and whitespace that extraction drops
     do not.
     """
-    return article.blocks != blocks_of(document) or article.voice != voice or article.language != language
+    return (
+        article.blocks != blocks_of(document)
+        or article.voice != voice
+        or article.language != language
+        or (article.section_voices or {}) != (section_voices or {})
+    )
 
 
 def update_article(
@@ -218,9 +227,10 @@ def update_article(
     voice: str,
     language: str,
     priority: str = "now",
+    section_voices: dict[str, str] | None = None,
 ) -> Narration | None:
     """Store an edited article; queue a new narration only when its spoken content changed."""
-    changed = spoken_content_changed(article, document, voice, language)
+    changed = spoken_content_changed(article, document, voice, language, section_voices)
     voice_changed = article.voice != voice
     article.source_kind, article.source = source_kind, source
     article.byline = document.byline
@@ -229,6 +239,7 @@ def update_article(
     article.title = document.title
     article.blocks = blocks_of(document)
     article.voice, article.language = voice, language
+    article.section_voices = dict(section_voices or {})
     article.updated_at = utcnow()
     return add_narration(session, article, voice=voice, priority=priority, reason="voice" if voice_changed else "edited")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -180,21 +180,32 @@ def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
 def specs_for(
     blocks: Sequence[Block | tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str], *,
     speed: float = 1.0,
+    section_voices: Mapping[str, Voice] | None = None,
 ) -> list[tuple[str, SegmentSpec]]:
     """(key, spec) for each spoken block, given as a `Block` or (kind, text).
 
     A Block's own lexicon (SSML pronunciations) is merged over `pronunciations`,
-    so it wins and is part of the cache key.
+    so it wins and is part of the cache key. `section_voices` maps a block kind
+    (title, heading, quote) to the voice that reads it instead of `voice`.
     """
     specs = []
     for block in blocks:
         kind, text, own = (block.kind, block.text, block.lexicon) if isinstance(block, Block) else (*block, ())
+        reader = (section_voices or {}).get(kind, voice)
         spec = SegmentSpec(
-            kind=kind, text=text, language=language, voice=voice.id,
+            kind=kind, text=text, language=language, voice=reader.id,
             lexicon={**block_lexicon(text, pronunciations), **dict(own)}, speed=speed,
         )
-        specs.append((segment_key(spec, voice), spec))
+        specs.append((segment_key(spec, reader), spec))
     return specs
+
+
+SECTION_KINDS = {"heading": ("title", "heading"), "quote": ("quote",)}
+
+
+def section_voice_map(section_voices: Mapping[str, str], resolve: Callable[[str], Voice]) -> dict[str, Voice]:
+    """Block kind -> voice from an article's section voices ({"heading": id, "quote": id})."""
+    return {kind: resolve(voice_id) for section, voice_id in section_voices.items() for kind in SECTION_KINDS[section]}
 
 
 def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> list[str]:

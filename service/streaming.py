@@ -161,7 +161,7 @@ async def stream_pieces(
             return
         await asyncio.sleep(POLL_S)
         plan = await run_in_threadpool(pieces)
-    started = False
+    started, stream_rate = False, 0
     for index, piece in enumerate(plan):
         segment = None
         while True:
@@ -177,7 +177,9 @@ async def stream_pieces(
         pcm, rate = await run_in_threadpool(_read, storage, segment[1])
         if not started:
             yield encoder.start(rate)
-            started = True
+            started, stream_rate = True, rate
+        elif rate != stream_rate:  # a section voice with another sample rate
+            pcm, rate = soxr.resample(pcm, rate, stream_rate).astype(np.float32), stream_rate
         pcm = level(pcm, rate)
         if index < len(plan) - 1 and piece.pause_ms:
             pcm = np.concatenate([pcm, np.zeros(int(rate * piece.pause_ms / 1000), dtype=np.float32)])

@@ -92,6 +92,9 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                 document.language or voice.language,
                 voice,
                 lexicon.pronunciations(session, article.feed),
+                section_voices=segments.section_voice_map(
+                    article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
+                ),
             )
             plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
             priority = narration.priority

@@ -67,6 +67,7 @@ def create_article(
         outcome = submit_article(
             session, queue, settings, _input(body),
             voice=body.voice, feed=body.feed, external_id=body.external_id, priority=body.priority,
+            section_voices=body.section_voices(),
         )
     except Exception:
         if idempotency_key:
@@ -97,7 +98,10 @@ def update_article(
 ) -> JSONResponse:
     """Replace the article's content: 202 with a new narration if what is spoken changed, else 200."""
     article = records.get_article(session, article_id)
-    outcome = edit_article(session, queue, settings, article, _input(body), voice=body.voice, priority=body.priority)
+    outcome = edit_article(
+        session, queue, settings, article, _input(body), voice=body.voice, priority=body.priority,
+        section_voices=body.section_voices(),
+    )
     return _answer(session, outcome)
 
 

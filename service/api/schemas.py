@@ -26,6 +26,13 @@ class ArticleCreate(BaseModel):
     feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
     priority: Literal["now", "backfill"] = "now"
+    heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
+    quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
+
+    def section_voices(self) -> dict[str, str]:
+        """The section voices named in the request."""
+        named = {"heading": self.heading_voice, "quote": self.quote_voice}
+        return {section: voice for section, voice in named.items() if voice}
 
     @model_validator(mode="after")
     def _one_source(self) -> "ArticleCreate":
@@ -113,6 +120,7 @@ class ArticleOut(BaseModel):
     byline: str | None
     language: str
     voice: str
+    section_voices: dict[str, str]
     source_kind: str
     text: str
     created_at: datetime
@@ -135,6 +143,7 @@ class ArticleOut(BaseModel):
             byline=a.byline,
             language=a.language,
             voice=a.voice,
+            section_voices=dict(a.section_voices or {}),
             source_kind=a.source_kind,
             text=text,
             created_at=a.created_at,

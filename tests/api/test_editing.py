@@ -131,3 +131,19 @@ def _canonical(body: dict) -> dict:
     from service.api.schemas import ArticleCreate
 
     return ArticleCreate.model_validate(body).model_dump(mode="json")
+
+
+def test_section_voices_are_stored_and_shown(client: TestClient) -> None:
+    article = _create(client, {**BODY, "heading_voice": "en_US-joe-medium", "quote_voice": "en_US-joe-medium"})
+    assert article["section_voices"] == {"heading": "en_US-joe-medium", "quote": "en_US-joe-medium"}
+
+
+def test_an_unknown_section_voice_is_422(client: TestClient) -> None:
+    response = client.post("/v1/articles", json={**BODY, "quote_voice": "nobody"})
+    assert response.json()["code"] == "unknown_voice"
+
+
+def test_changing_a_section_voice_renarrates(client: TestClient) -> None:
+    article = _create(client)
+    response = client.put(f"/v1/articles/{article['id']}", json={**BODY, "heading_voice": "en_US-joe-medium"})
+    assert response.status_code == 202

