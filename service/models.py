@@ -109,6 +109,10 @@ class Feed(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # podcast:guid is derived from the feed URL once, at creation, and then never changes (Podcasting 2.0).
     guid: Mapped[str] = mapped_column(String(36))
+    # Storage keys of the feed's own audio and art (PUT /v1/feeds/{slug}/{intro,outro,cover}).
+    intro_key: Mapped[str | None] = mapped_column(String(200))
+    outro_key: Mapped[str | None] = mapped_column(String(200))
+    cover_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -174,18 +174,21 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
             return narration.status  # not ready: the last segment's worker dispatches again
         article = records.get_article(session, narration.article_id)
         feed = session.get(Feed, article.feed) if article.feed else None
-        document, tags, voice_id = records.document_of(article), tags_of(article, feed), narration.voice
+        assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
+        document, voice_id = records.document_of(article), narration.voice
         cached = narration.segments_cached
         for segment in planned:
             session.expunge(segment)
     try:
         storage = open_storage(settings.storage_url)
+        intro, outro, cover = (storage.path(assets[n]) if assets[n] else None for n in ("intro", "outro", "cover"))
+        tags = tags_of(article, feed, cover)
         voice = get_voice(catalog_dirs(settings), voice_id)
         synthesized = join_blocks(document, voice, [load_block(storage, s) for s in planned])
         with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
             rendered = render_mp3(
                 synthesized, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
-                kbps=settings.mp3_bitrate_kbps, mastering=Mastering(tags=tags),
+                kbps=settings.mp3_bitrate_kbps, mastering=Mastering(tags=tags, intro=intro, outro=outro),
             )
             audio = store_narration(storage, rendered)
         with session_scope(settings.database_url) as session:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from service import records
 from service.models import Article, Feed
 from service.storage import Storage
@@ -9,11 +11,11 @@ from workers.audio.tags import AudioTags
 from workers.pipeline import RenderedNarration
 
 
-def tags_of(article: Article, feed: Feed | None = None) -> AudioTags:
-    """The ID3 tags for an article's audio: its title, byline (else the feed's author) and the feed's title."""
+def tags_of(article: Article, feed: Feed | None = None, cover: Path | None = None) -> AudioTags:
+    """The ID3 tags for an article's audio: its title, byline (else the feed's author), the feed's title and cover."""
     album = feed.title if feed else article.feed
     artist = article.byline or (feed.author if feed else None) or article.feed
-    return AudioTags(title=article.title, artist=artist, album=album)
+    return AudioTags(title=article.title, artist=artist, album=album, cover=cover)
 
 
 def store_narration(storage: Storage, rendered: RenderedNarration) -> records.FinishedAudio:

@@ -18,7 +18,10 @@ from starlette.types import Scope
 from service.storage import is_valid_key
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-MEDIA_TYPES = {".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".json": "application/json"}
+MEDIA_TYPES = {
+    ".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".json": "application/json",
+    ".flac": "audio/flac", ".wav": "audio/wav", ".png": "image/png", ".jpg": "image/jpeg",
+}
 
 
 class ImmutableMedia(StaticFiles):
