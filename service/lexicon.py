@@ -2,22 +2,30 @@
 
 An entry says a term (word or phrase, matched case-sensitively on word
 boundaries) as an alias text ("Huawei" -> "wah-way") or as IPA phonemes, which
-Piper reads directly when written as `[[ phonemes ]]`. A feed's entry
-overrides a global one for the same term.
+Piper reads directly when written as `[[ phonemes ]]`. Three layers, each
+overriding the one before for the same term: the shipped defaults
+(voices/lexicon/default.toml, names the shipped voice was measured to say
+wrong; see bench/lexicon_probe.py), the global entries, a feed's entries.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.errors import InvalidInput, NotFound
 from service.models import Article, LexiconEntry, LexiconVersion
+from service.settings import REPO_ROOT
 
 GLOBAL = "*"
+DEFAULT_LEXICON_PATH = REPO_ROOT / "voices" / "lexicon" / "default.toml"
 
 
 class InvalidLexiconEntry(InvalidInput):
@@ -99,12 +107,74 @@ def list_entries(session: Session, feed: str | None) -> list[LexiconEntry]:
     return list(session.scalars(select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed)).order_by(LexiconEntry.term)))
 
 
-def pronunciations(session: Session, feed: str | None) -> dict[str, str]:
-    """The term -> spoken-form map for narrating an article in `feed` (feed entries win)."""
+def spoken_of(alias: str | None, ipa: str | None) -> str:
+    """What the normalizer says for an entry: its alias, or its IPA as a Piper phoneme block."""
+    return alias if alias is not None else f"[[ {ipa} ]]"
+
+
+@dataclass(frozen=True)
+class DefaultEntry:
+    """A shipped pronunciation and how it was measured."""
+
+    term: str
+    alias: str | None
+    ipa: str | None
+    measured: str
+
+    @property
+    def spoken(self) -> str:
+        return spoken_of(self.alias, self.ipa)
+
+
+def load_default_entries(path: Path = DEFAULT_LEXICON_PATH) -> tuple[DefaultEntry, ...]:
+    """The entries of a default lexicon file; raises InvalidLexiconEntry (naming the file) on a bad one."""
+    return _load_default_entries(Path(path))
+
+
+@lru_cache(maxsize=4)
+def _load_default_entries(path: Path) -> tuple[DefaultEntry, ...]:
+    if not path.exists():
+        return ()
+    try:
+        rows = tomllib.loads(path.read_text(encoding="utf-8")).get("entry", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidLexiconEntry(f"{path}: {exc}") from None
+    entries: dict[str, DefaultEntry] = {}
+    for row in rows:
+        term, alias, ipa = row.get("term", ""), row.get("alias"), row.get("ipa")
+        try:
+            validate(term, alias, ipa)
+        except InvalidLexiconEntry as exc:
+            raise InvalidLexiconEntry(f"{path}: entry {term!r}: {exc.message}") from None
+        if term in entries:
+            raise InvalidLexiconEntry(f"{path}: term {term!r} appears twice")
+        entries[term] = DefaultEntry(term, alias, ipa, str(row.get("measured", "")))
+    return tuple(entries.values())
+
+
+def default_pronunciations(path: Path = DEFAULT_LEXICON_PATH, *, ipa: bool = True) -> dict[str, str]:
+    """The shipped term -> spoken-form map: the lowest layer, under global and feed entries.
+
+    `ipa=False` leaves out phoneme entries, for engines that cannot read `[[ ]]` (only Piper can).
+    """
+    return {e.term: e.spoken for e in load_default_entries(path) if ipa or e.ipa is None}
+
+
+def pronunciations(
+    session: Session, feed: str | None, *, defaults: Mapping[str, str] | None = None, ipa: bool = True
+) -> dict[str, str]:
+    """The term -> spoken-form map for narrating an article in `feed`.
+
+    Layers, later ones winning for the same term: `defaults` (the shipped
+    default lexicon unless given, without its IPA entries when `ipa` is False;
+    pass {} for none), global entries, the feed's.
+    """
     scopes = [GLOBAL] + ([feed] if feed else [])
     entries = session.scalars(select(LexiconEntry).where(LexiconEntry.scope.in_(scopes)))
     ordered = sorted(entries, key=lambda e: e.scope != GLOBAL)  # global first, so the feed's overwrite
-    return {e.term: (e.alias if e.alias is not None else f"[[ {e.ipa} ]]") for e in ordered}
+    merged = dict(default_pronunciations(ipa=ipa) if defaults is None else defaults)
+    merged.update({e.term: spoken_of(e.alias, e.ipa) for e in ordered})
+    return merged
 
 
 def term_pattern(term: str) -> re.Pattern[str]:

@@ -16,14 +16,14 @@ def test_feed_entries_override_global_ones(tmp_path: Path) -> None:
     session = _session(tmp_path)
     lexicon.put_entry(session, None, "Huawei", alias="wah-way", ipa=None)
     lexicon.put_entry(session, "tech", "Huawei", alias="hwa-way", ipa=None)
-    assert lexicon.pronunciations(session, "tech") == {"Huawei": "hwa-way"}
-    assert lexicon.pronunciations(session, None) == {"Huawei": "wah-way"}
+    assert lexicon.pronunciations(session, "tech", defaults={}) == {"Huawei": "hwa-way"}
+    assert lexicon.pronunciations(session, None, defaults={}) == {"Huawei": "wah-way"}
 
 
 def test_ipa_entries_become_piper_phoneme_blocks(tmp_path: Path) -> None:
     session = _session(tmp_path)
     lexicon.put_entry(session, None, "Nvidia", alias=None, ipa="ɛnvˈɪdiə")
-    assert lexicon.pronunciations(session, None) == {"Nvidia": "[[ ɛnvˈɪdiə ]]"}
+    assert lexicon.pronunciations(session, None, defaults={}) == {"Nvidia": "[[ ɛnvˈɪdiə ]]"}
 
 
 def test_the_version_combines_global_and_feed_counters(tmp_path: Path) -> None:
