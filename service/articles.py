@@ -63,8 +63,10 @@ def submit_article(
     external_id: str | None,
     priority: str,
     section_voices: dict[str, str] | None = None,
+    review: bool | None = None,
 ) -> Outcome:
     """Create an article, or update the one the publisher already sent under `external_id`."""
+    asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = build_document(submitted, settings)
@@ -72,12 +74,15 @@ def submit_article(
     if external_id is not None:
         known = records.find_by_external_id(session, feed, external_id)
         if known is not None:
-            return _apply_edit(session, queue, known, submitted, voice_id, priority, document=document, sections=sections)
+            return _apply_edit(
+                session, queue, known, submitted, voice_id, priority,
+                document=document, sections=sections, asr_review=asr_review,
+            )
     try:
         article, narration = records.create_article(
             session, document=document, source_kind=kind, source=source, voice=voice_id,
             language=submitted.language, feed=feed, external_id=external_id, priority=priority,
-            section_voices=sections,
+            section_voices=sections, asr_review=asr_review,
         )
         session.commit()
     except IntegrityError:
@@ -98,13 +103,14 @@ def edit_article(
     voice: str | None,
     priority: str,
     section_voices: dict[str, str] | None = None,
+    review: bool | None = None,
 ) -> Outcome:
     """Replace an article's content; narrate again only if what is spoken changed."""
     voice_id = check_voice(voice or article.voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     return _apply_edit(
         session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings),
-        sections=sections,
+        sections=sections, asr_review=settings.asr_review if review is None else review,
     )
 
 
@@ -118,11 +124,13 @@ def _apply_edit(
     *,
     document: Document,
     sections: dict[str, str],
+    asr_review: bool,
 ) -> Outcome:
     kind, source = source_of(submitted)
     narration = records.update_article(
         session, article, document=document, source_kind=kind, source=source,
         voice=voice_id, language=submitted.language, priority=priority, section_voices=sections,
+        asr_review=asr_review,
     )
     session.commit()
     if narration is not None:
@@ -139,13 +147,15 @@ def renarrate(
     voice: str | None,
     force: bool,
     priority: str,
+    review: bool | None = None,
 ) -> Narration:
     """Queue a new narration: another voice, after a lexicon change, or forced (no cache reuse)."""
     voice_id = check_voice(voice or article.voice, settings)
     reason = "forced" if force else ("voice" if voice_id != article.voice else "requested")
     article.voice = voice_id
     narration = records.add_narration(
-        session, article, voice=voice_id, priority=priority, reason=reason, bypass_cache=force
+        session, article, voice=voice_id, priority=priority, reason=reason, bypass_cache=force,
+        asr_review=settings.asr_review if review is None else review,
     )
     session.commit()
     enqueue(session, queue, narration)

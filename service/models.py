@@ -83,6 +83,7 @@ class Narration(Base):
     segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # reused from the segment cache
     segments_synthesized: Mapped[int] = mapped_column(Integer, default=0)
     bypass_cache: Mapped[bool] = mapped_column(Boolean, default=False)  # a forced re-narration synthesizes everything
+    asr_review: Mapped[bool] = mapped_column(Boolean, default=False)  # transcribe it afterwards (GET .../review)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -75,6 +75,7 @@ def create_article(
     external_id: str | None = None,
     priority: str = "now",
     section_voices: dict[str, str] | None = None,
+    asr_review: bool = False,
 ) -> tuple[Article, Narration]:
     """Store a new article and its first (queued) narration."""
     article = Article(
@@ -91,7 +92,7 @@ def create_article(
     )
     session.add(article)
     session.flush()
-    narration = add_narration(session, article, voice=voice, priority=priority)
+    narration = add_narration(session, article, voice=voice, priority=priority, asr_review=asr_review)
     return article, narration
 
 
@@ -103,12 +104,13 @@ def add_narration(
     priority: str = "now",
     reason: str = "created",
     bypass_cache: bool = False,
+    asr_review: bool = False,
 ) -> Narration:
     """Queue a new narration version of `article`."""
     latest = session.scalar(select(func.max(Narration.version)).where(Narration.article_id == article.id))
     narration = Narration(
         article_id=article.id, version=(latest or 0) + 1, voice=voice, status="queued", priority=priority, reason=reason,
-        bypass_cache=bypass_cache,
+        bypass_cache=bypass_cache, asr_review=asr_review,
     )
     session.add(narration)
     session.flush()
@@ -228,6 +230,7 @@ def update_article(
     language: str,
     priority: str = "now",
     section_voices: dict[str, str] | None = None,
+    asr_review: bool = False,
 ) -> Narration | None:
     """Store an edited article; queue a new narration only when its spoken content changed."""
     changed = spoken_content_changed(article, document, voice, language, section_voices)
@@ -241,7 +244,8 @@ def update_article(
     article.voice, article.language = voice, language
     article.section_voices = dict(section_voices or {})
     article.updated_at = utcnow()
-    return add_narration(session, article, voice=voice, priority=priority, reason="voice" if voice_changed else "edited")
+    reason = "voice" if voice_changed else "edited"
+    return add_narration(session, article, voice=voice, priority=priority, reason=reason, asr_review=asr_review)
 
 
 def list_narrations(session: Session, article_id: str) -> list[Narration]:

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
+    default_lexicon: bool = Field(default=True, description="Apply the shipped default pronunciations (voices/lexicon).")
     asr_review: bool = Field(
         default=False,
         description="Transcribe each narrated paragraph with moonshine_cpp and store an agreement score "

@@ -35,6 +35,7 @@ from workers.engines import load_engine
 from workers.narrate import store_narration, tags_of
 from workers.phonemes import word_phonemizer
 from workers.pipeline import Mastering, join_blocks, render_mp3, synthesize_block
+from workers.review import review_narration
 from workers.segment_store import load_block, store_block
 from workers.webhooks import emit_narration_event
 
@@ -91,7 +92,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                 document.spoken_blocks(),  # blocks carry their own (SSML) pronunciations
                 document.language or voice.language,
                 voice,
-                lexicon.pronunciations(session, article.feed),
+                lexicon.pronunciations(session, article.feed, defaults=None if settings.default_lexicon else {}),
                 section_voices=segments.section_voice_map(
                     article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
                 ),
@@ -176,7 +177,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         feed = session.get(Feed, article.feed) if article.feed else None
         assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
         document, voice_id = records.document_of(article), narration.voice
-        cached = narration.segments_cached
+        cached, asr_review = narration.segments_cached, narration.asr_review
         for segment in planned:
             session.expunge(segment)
     try:
@@ -202,4 +203,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         return "failed"
     emit_narration_event(settings, narration_id)  # webhooks; never raises
     log.info("narration %s done: %s (%.1f s)", narration_id, audio.audio_key, rendered.duration_s)
+    if asr_review:
+        # After publishing: the review is advisory and never delays or fails the narration.
+        review_narration(settings, narration_id, synthesized)
     return "done"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from service.api import articles, feed_assets, health, lexicon, live, media, narrations, speech, voices
+from service.api import articles, feed_assets, health, lexicon, live, media, narrations, review, speech, voices
 from service.api import feeds, player, stats  # listeners: podcast feeds, embeddable player, stats
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="narrator", version="0.1.0", description="Listen to article: narrated MP3s of your articles.")
     app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
-    for module in (articles, live, narrations, voices, lexicon, speech, feed_assets, health):
+    for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health):
         app.include_router(module.router)
     app.include_router(webhooks_router)
     for module in (feeds, player, stats):

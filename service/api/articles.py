@@ -67,7 +67,7 @@ def create_article(
         outcome = submit_article(
             session, queue, settings, _input(body),
             voice=body.voice, feed=body.feed, external_id=body.external_id, priority=body.priority,
-            section_voices=body.section_voices(),
+            section_voices=body.section_voices(), review=body.review,
         )
     except Exception:
         if idempotency_key:
@@ -100,7 +100,7 @@ def update_article(
     article = records.get_article(session, article_id)
     outcome = edit_article(
         session, queue, settings, article, _input(body), voice=body.voice, priority=body.priority,
-        section_voices=body.section_voices(),
+        section_voices=body.section_voices(), review=body.review,
     )
     return _answer(session, outcome)
 
@@ -130,7 +130,10 @@ def create_narration(
     """Re-narrate: another voice, after a lexicon change (only changed paragraphs), or `force` (all)."""
     body = body or RenarrateIn()
     article = records.get_article(session, article_id)
-    narration = renarrate(session, queue, settings, article, voice=body.voice, force=body.force, priority=body.priority)
+    narration = renarrate(
+        session, queue, settings, article, voice=body.voice, force=body.force, priority=body.priority,
+        review=body.review,
+    )
     response.headers["Location"] = f"/v1/narrations/{narration.id}"
     return NarrationOut.of(narration)
 

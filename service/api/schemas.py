@@ -26,6 +26,7 @@ class ArticleCreate(BaseModel):
     feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
     priority: Literal["now", "backfill"] = "now"
+    review: bool | None = Field(default=None, description="ASR self-check of the narration (default: the setting)")
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
 
@@ -49,6 +50,7 @@ class RenarrateIn(BaseModel):
     voice: str | None = Field(default=None, max_length=100)
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
+    review: bool | None = None
 
 
 class ProblemOut(BaseModel):
@@ -72,6 +74,7 @@ class NarrationOut(BaseModel):
     status: str
     progress: float
     reason: str
+    review_url: str | None
     priority: str
     segments: dict[str, int]
     error: NarrationError | None
@@ -96,6 +99,7 @@ class NarrationOut(BaseModel):
             status=n.status,
             progress=n.progress,
             reason=n.reason,
+            review_url=f"/v1/narrations/{n.id}/review" if n.asr_review else None,
             priority=n.priority,
             segments={"total": n.segments_total, "cached": n.segments_cached, "synthesized": n.segments_synthesized},
             error=NarrationError(code=n.error_code, message=n.error_message or "") if n.error_code else None,

@@ -78,7 +78,7 @@ def speech(
         raise EmptyText("'input' is empty")
     document = document_from_text(body.input)
     blocks = [(b.kind, b.text) for b in document.spoken_blocks()]
-    specs = segments.specs_for(blocks, voice.language, voice, lexicon.pronunciations(session, None), speed=body.speed)
+    specs = segments.specs_for(blocks, voice.language, voice, lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}), speed=body.speed)
     needed = segments.request_segments(session, specs)
     session.commit()
     try:
