@@ -14,7 +14,7 @@ noise, so every sentence is a fresh sample, and one sample proves little.
 
 A term heard right in fewer than `MIN_OK_WRITTEN` carriers is misheard. The
 recognizer may not know a rare name, and it mishears even common words now and
-then (one sample proves little), so an entry is shipped only on evidence.
+then, so an entry is shipped only on evidence.
 Respellings (and IPA) that the voice says differently are said in the
 carriers (a respelling differing only in length or secondary stress is the
 same sound: see `same_sound`) and, when still promising, in the `CONFIRM`

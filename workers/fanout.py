@@ -92,7 +92,10 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                 document.spoken_blocks(),  # blocks carry their own (SSML) pronunciations
                 document.language or voice.language,
                 voice,
-                lexicon.pronunciations(session, article.feed, defaults=None if settings.default_lexicon else {}),
+                lexicon.pronunciations(
+                    session, article.feed, defaults=None if settings.default_lexicon else {},
+                    ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
+                ),
                 section_voices=segments.section_voice_map(
                     article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
                 ),
