@@ -270,6 +270,7 @@ def _post_demo(base: str) -> None:
     """Post the shipped demo article, follow its narration and print where to listen."""
     import httpx
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the demo polls; keep the console readable
     with httpx.Client(base_url=base, timeout=30) as client:
         for _ in range(200):
             try:
