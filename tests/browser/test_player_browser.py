@@ -146,8 +146,15 @@ def test_position_is_remembered_per_article(page: Any, service: Narrated) -> Non
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(f"() => ({AUDIO_STATE})().time > 1.5", timeout=15_000)
     page.get_by_role("button", name="Pause").click()
+    key = f"narrator-player:position:{service.article_id}"
+    # The position is saved on the (asynchronous) pause event: wait for it rather than race it.
+    page.wait_for_function(
+        f"() => {{ const a = ({AUDIO_STATE})(); const saved = localStorage.getItem('{key}');"
+        f" return a.paused && saved !== null && Math.abs(Number(saved) - a.time) <= 0.1; }}",
+        timeout=5_000,
+    )
     paused_at = audio(page)["time"]
-    saved = page.evaluate(f"() => localStorage.getItem('narrator-player:position:{service.article_id}')")
+    saved = page.evaluate(f"() => localStorage.getItem('{key}')")
     assert float(saved) == pytest.approx(paused_at, abs=0.1)
     page.reload()
     page.wait_for_function(f"() => ({AUDIO_STATE})().time > 1", timeout=15_000)
