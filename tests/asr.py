@@ -7,6 +7,7 @@ time); this module keeps the names the tests import.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import jiwer
 
@@ -43,3 +44,33 @@ def spoken_words(text: str) -> str:
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """WER of what was heard against the spoken form of the article."""
     return float(jiwer.wer(spoken_words(reference), spoken_words(hypothesis)))
+
+
+ASR_MEMORY_LIMIT = 6 * 1024**3
+
+
+def _transcribe_limited(path: str, queue) -> None:  # type: ignore[no-untyped-def]
+    import resource
+
+    # The recognizer has been seen to run away with memory on rare audio (once, 22 GB):
+    # a limit makes that a failed hearing instead of the machine's OOM killer ending the test run.
+    resource.setrlimit(resource.RLIMIT_AS, (ASR_MEMORY_LIMIT, ASR_MEMORY_LIMIT))
+    queue.put(transcribe_file(Path(path)))
+
+
+def transcribe_file_guarded(path: Path, timeout_s: float = 900) -> str:
+    """`transcribe_file` in a child process with a memory limit; "" when the child fails."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_transcribe_limited, args=(str(path), queue))
+    child.start()
+    try:
+        return str(queue.get(timeout=timeout_s))
+    except Exception:  # noqa: BLE001 - the child died or hung: this hearing failed
+        return ""
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
