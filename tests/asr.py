@@ -52,25 +52,51 @@ ASR_MEMORY_LIMIT = 6 * 1024**3
 def _transcribe_limited(path: str, queue) -> None:  # type: ignore[no-untyped-def]
     import resource
 
-    # The recognizer has been seen to run away with memory on rare audio (once, 22 GB):
-    # a limit makes that a failed hearing instead of the machine's OOM killer ending the test run.
+    # The recognizer has been seen to run away with memory (once, 22 GB over a long article):
+    # a limit makes that one failed clip instead of the machine's OOM killer ending the test run.
     resource.setrlimit(resource.RLIMIT_AS, (ASR_MEMORY_LIMIT, ASR_MEMORY_LIMIT))
-    queue.put(transcribe_file(Path(path)))
+    from workers.asr import _model
+
+    queue.put(_model().transcribe_wav(path))
 
 
-def transcribe_file_guarded(path: Path, timeout_s: float = 900) -> str:
-    """`transcribe_file` in a child process with a memory limit; "" when the child fails."""
+def _clip_heard(path: str, timeout_s: float) -> str:
+    """One clip transcribed by a fresh child process; "" when the child fails or hangs."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_transcribe_limited, args=(str(path), queue))
+    child = context.Process(target=_transcribe_limited, args=(path, queue))
     child.start()
     try:
         return str(queue.get(timeout=timeout_s))
-    except Exception:  # noqa: BLE001 - the child died or hung: this hearing failed
+    except Exception:  # noqa: BLE001 - the child died or hung: this clip was not heard
         return ""
     finally:
         child.join(timeout=5)
         if child.is_alive():
             child.kill()
+
+
+def transcribe_file_guarded(path: Path, timeout_s: float = 120) -> str:
+    """`transcribe_file`, each clip in its own memory-limited child process."""
+    import os
+    import tempfile
+
+    import numpy as np
+    import soundfile as sf
+    import soxr
+
+    from workers.asr import ASR_RATE as RATE
+    from workers.asr import clips as cut
+
+    data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    audio = soxr.resample(data.mean(axis=1), int(rate), RATE)
+    pad = np.zeros(int(RATE * 0.2), dtype=np.float32)
+    texts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, clip in enumerate(cut(audio, RATE)):
+            clip_path = os.path.join(tmp, f"clip{i}.wav")
+            sf.write(clip_path, np.concatenate([pad, clip, pad]), RATE, subtype="PCM_16")
+            texts.append(_clip_heard(clip_path, timeout_s).strip())
+    return " ".join(t for t in texts if t)
