@@ -18,9 +18,7 @@ proxy would resolve the name itself and undo the pinning.
 from __future__ import annotations
 
 import codecs
-import ipaddress
 import re
-import socket
 import ssl
 import threading
 import time
@@ -31,11 +29,9 @@ from urllib.parse import urljoin
 
 import httpx
 
+from service.netpolicy import AddressPolicy, IPAddress, is_public_ip, parse_addresses, parse_ip, system_lookup
+
 __all__ = ["FetchFailed", "FetchedPage", "UrlForbidden", "fetch_article_html", "is_public_ip"]
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
 
 class UrlForbidden(ValueError):
     """The URL may not be fetched: not http(s), credentials in it, or a non-public address."""
@@ -64,107 +60,6 @@ _USER_AGENT = "narrator/0.1 (+listen-to-article; article fetcher)"
 # Certificate verification for https: True means httpx's default CA bundle.
 # Tests swap in an SSLContext that trusts their own local certificate.
 _TLS_VERIFY: ssl.SSLContext | bool = True
-
-
-# --------------------------------------------------------------------------- #
-# Address policy
-# --------------------------------------------------------------------------- #
-
-_NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-
-
-def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
-    """IPv4 addresses an IPv6 address carries and may be routed to (mapped, 6to4, Teredo, NAT64)."""
-    if not isinstance(ip, ipaddress.IPv6Address):
-        return []
-    found: list[ipaddress.IPv4Address] = []
-    if ip.ipv4_mapped is not None:
-        found.append(ip.ipv4_mapped)
-    if ip.sixtofour is not None:
-        found.append(ip.sixtofour)
-    if ip.teredo is not None:
-        found.extend(ip.teredo)
-    if any(ip in net for net in _NAT64_PREFIXES):
-        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-    return found
-
-
-def _is_public_single(ip: IPAddress) -> bool:
-    """Whether one address is globally routable unicast (no embedded-address check)."""
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-def is_public_ip(address: str | IPAddress) -> bool:
-    """Whether an address is public unicast: not loopback, private, link-local, multicast,
-    reserved, unspecified or shared (CGNAT), also for IPv4 embedded in IPv6
-    (``::ffff:127.0.0.1``, 6to4, Teredo, NAT64).  Unparseable input is not public.
-    """
-    try:
-        ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.scope_id:
-        return False  # a zone index only makes sense for link-local addresses
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        # ::ffff:a.b.c.d is a.b.c.d on a dual-stack socket; judge that address.
-        return _is_public_single(ip.ipv4_mapped)
-    return all(_is_public_single(a) for a in (ip, *_embedded_ipv4(ip)))
-
-
-def _parse_ip(text: str) -> IPAddress | None:
-    """The address written in `text` (brackets allowed), or None when it is a name."""
-    try:
-        return ipaddress.ip_address(text.strip("[]"))
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class _Policy:
-    """Which non-public destinations the caller allowed."""
-
-    allow_private: bool
-    names: frozenset[str]
-    networks: tuple[IPNetwork, ...]
-
-    @classmethod
-    def build(cls, allow_hosts: Collection[str], allow_private: bool) -> _Policy:
-        """Split allow_hosts into host names and IP addresses/networks (CIDR allowed)."""
-        names: set[str] = set()
-        networks: list[IPNetwork] = []
-        for entry in allow_hosts:
-            entry = entry.strip().lower().rstrip(".")
-            try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
-            except ValueError:
-                names.add(_idna(entry))
-        return cls(allow_private, frozenset(names), tuple(networks))
-
-    def host_allowed(self, host: str) -> bool:
-        """Whether the URL's host itself was allowed by name."""
-        return self.allow_private or _idna(host) in self.names
-
-    def address_allowed(self, ip: IPAddress) -> bool:
-        """Whether a resolved address was allowed (public, or listed in allow_hosts)."""
-        if ip.version == 6 and ip.ipv4_mapped is not None and any(ip.ipv4_mapped in n for n in self.networks):
-            return True
-        return is_public_ip(ip) or any(ip in n for n in self.networks)
-
-
-def _idna(host: str) -> str:
-    """A host name in lowercase ASCII (IDNA) form, without a trailing dot."""
-    host = host.strip().lower().rstrip(".")
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
 
 
 # --------------------------------------------------------------------------- #
@@ -199,10 +94,8 @@ def _parse_url(url: str) -> httpx.URL:
     return parsed
 
 
-def _lookup(host: str, port: int) -> list[str]:
-    """The host's addresses as strings, from the system resolver (tests replace this)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    return [str(info[4][0]) for info in infos]
+# The resolver `_lookup_with_timeout` asks (tests replace it).
+_lookup = system_lookup
 
 
 def _lookup_with_timeout(host: str, port: int, timeout_s: float) -> list[str]:
@@ -232,24 +125,21 @@ def _lookup_with_timeout(host: str, port: int, timeout_s: float) -> list[str]:
     return result
 
 
-def _resolve_target(url: httpx.URL, policy: _Policy, deadline: float) -> _Target:
+def _resolve_target(url: httpx.URL, policy: AddressPolicy, deadline: float) -> _Target:
     """Resolve a URL's host once and check every address it resolves to."""
     host = url.raw_host.decode("ascii").strip("[]").lower()
-    literal = _parse_ip(host)
+    literal = parse_ip(host)
     if literal is not None:
         addresses: list[IPAddress] = [literal]
     else:
         found = _lookup_with_timeout(host, url.port or _default_port(url), _remaining(deadline, host))
-        addresses = list(dict.fromkeys(a for a in map(_parse_ip, (s.split("%")[0] for s in found)) if a))
+        addresses = parse_addresses(found)
         if not addresses:
             raise FetchFailed(f"could not resolve host {host}")
-    if not policy.host_allowed(host):
-        # Refuse if *any* address is non-public: a name that mixes public and
-        # private answers is the classic rebinding set-up.
-        for ip in addresses:
-            if not policy.address_allowed(ip):
-                where = f"{host} is" if literal is not None else f"{host} resolves to"
-                raise UrlForbidden(f"{where} a non-public address ({ip}); fetching it is not allowed")
+    refused = policy.first_refused(host, addresses)
+    if refused is not None:
+        where = f"{host} is" if literal is not None else f"{host} resolves to"
+        raise UrlForbidden(f"{where} a non-public address ({refused}); fetching it is not allowed")
     return _Target(url=url, host=host, addresses=tuple(addresses))
 
 
@@ -275,7 +165,7 @@ def _pinned_request(client: httpx.Client, target: _Target, ip: IPAddress, deadli
     """A GET to `ip` that the server sees as a request for the original URL (Host, SNI)."""
     pinned_url = target.url.copy_with(host=str(ip))
     extensions: dict[str, object] = {}
-    if target.url.scheme == "https" and _parse_ip(target.host) is None:
+    if target.url.scheme == "https" and parse_ip(target.host) is None:
         extensions["sni_hostname"] = target.host
     return client.build_request(
         "GET",
@@ -412,7 +302,7 @@ def fetch_article_html(
     fetching does not produce an HTML page within the limits.
     """
     deadline = time.monotonic() + timeout_s
-    policy = _Policy.build(allow_hosts, allow_private)
+    policy = AddressPolicy.build(allow_hosts, allow_private)
     current = _parse_url(url)
     for _hop in range(max_redirects + 1):
         target = _resolve_target(current, policy, deadline)

@@ -10,19 +10,14 @@ changes in between cannot redirect it.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import httpx
 
 from service.errors import InvalidInput
+from service.netpolicy import AddressPolicy, IPAddress, parse_addresses, parse_ip, system_lookup
 from service.settings import Settings
-from service.text.fetch import is_public_ip
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Lookup = Callable[[str, int], list[str]]
 
 
@@ -38,38 +33,13 @@ class WebhookUrlUnresolvable(InvalidInput):
     code, title = "webhook_url_unresolvable", "The webhook URL's host does not resolve"
 
 
-@dataclass(frozen=True)
-class TargetPolicy:
-    """Which non-public destinations are allowed: all (`allow_private`), or listed names and networks."""
-
-    allow_private: bool = False
-    names: frozenset[str] = frozenset()
-    networks: tuple[IPNetwork, ...] = ()
-
-    @classmethod
-    def build(cls, allow_hosts: Collection[str] = (), allow_private: bool = False) -> TargetPolicy:
-        """Split host names from IP addresses and CIDR networks."""
-        names: set[str] = set()
-        networks: list[IPNetwork] = []
-        for entry in allow_hosts:
-            entry = entry.strip().lower().rstrip(".")
-            try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
-            except ValueError:
-                names.add(entry)
-        return cls(allow_private, frozenset(names), tuple(networks))
+class TargetPolicy(AddressPolicy):
+    """The shared address policy (service/netpolicy.py), as the webhook settings configure it."""
 
     @classmethod
     def of(cls, settings: Settings) -> TargetPolicy:
         """The policy the settings ask for (NARRATOR_WEBHOOK_ALLOW_PRIVATE, NARRATOR_WEBHOOK_ALLOW_HOSTS)."""
         return cls.build(settings.webhook_allow_hosts, settings.webhook_allow_private)
-
-    def allows(self, host: str, ip: IPAddress) -> bool:
-        """Whether `host`, resolved to `ip`, may be the target."""
-        if self.allow_private or host in self.names or is_public_ip(ip):
-            return True
-        mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-        return any(ip in net or (mapped is not None and mapped in net) for net in self.networks)
 
 
 def parse_webhook_url(url: str) -> httpx.URL:
@@ -96,12 +66,6 @@ def host_of(url: httpx.URL) -> str:
     return url.raw_host.decode("ascii").strip("[]").lower().rstrip(".")
 
 
-def system_lookup(host: str, port: int) -> list[str]:
-    """The host's addresses from the system resolver."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    return [str(info[4][0]) for info in infos]
-
-
 def resolve_target(url: httpx.URL, policy: TargetPolicy, lookup: Lookup = system_lookup) -> tuple[IPAddress, ...]:
     """Every address the URL's host resolves to, each one allowed by the policy.
 
@@ -110,28 +74,24 @@ def resolve_target(url: httpx.URL, policy: TargetPolicy, lookup: Lookup = system
     WebhookUrlUnresolvable if the host has no address.
     """
     host = host_of(url)
-    try:
-        addresses: list[IPAddress] = [ipaddress.ip_address(host)]
-    except ValueError:
+    literal = parse_ip(host)
+    if literal is not None:
+        addresses: list[IPAddress] = [literal]
+    else:
         try:
             found = lookup(host, url.port or (443 if url.scheme == "https" else 80))
         except (OSError, UnicodeError) as exc:
             raise WebhookUrlUnresolvable(f"could not resolve {host}: {exc}") from exc
-        addresses = []
-        for text in dict.fromkeys(a.split("%")[0] for a in found):
-            try:
-                addresses.append(ipaddress.ip_address(text))
-            except ValueError:
-                continue
+        addresses = parse_addresses(found)
         if not addresses:
             raise WebhookUrlUnresolvable(f"{host} has no address")
-    for ip in addresses:
-        if not policy.allows(host, ip):
-            raise WebhookUrlForbidden(
-                f"{host} {'is' if str(ip) == host else 'resolves to'} the non-public address {ip}; "
-                "webhooks may only target public addresses unless the service allows it "
-                "(NARRATOR_WEBHOOK_ALLOW_PRIVATE, NARRATOR_WEBHOOK_ALLOW_HOSTS)"
-            )
+    refused = policy.first_refused(host, addresses)
+    if refused is not None:
+        raise WebhookUrlForbidden(
+            f"{host} {'is' if literal is not None else 'resolves to'} the non-public address {refused}; "
+            "webhooks may only target public addresses unless the service allows it "
+            "(NARRATOR_WEBHOOK_ALLOW_PRIVATE, NARRATOR_WEBHOOK_ALLOW_HOSTS)"
+        )
     return tuple(addresses)
 
 
