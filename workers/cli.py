@@ -108,6 +108,7 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from service.intake import ArticleInput, build_document, check_voice
+    from service.lexicon import default_pronunciations
     from service.voices import catalog_dirs, get_voice
     from workers.audio.tags import AudioTags
     from workers.engines import load_engine
@@ -134,6 +135,8 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
             document, voice, engine, Path(tmp) / "out.mp3",
             sample_rate=settings.output_sample_rate, kbps=settings.mp3_bitrate_kbps, on_progress=on_progress,
             tags=tags, intro=args.intro, outro=args.outro,
+            # The shipped pronunciations, as a worker applies them (no database here: no global or feed entries).
+            lexicon=default_pronunciations(ipa=voice.engine == "piper") if settings.default_lexicon else None,
         )
         os.replace(rendered.path, output)
     bar.close()

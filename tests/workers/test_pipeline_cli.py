@@ -68,3 +68,19 @@ def test_a_worker_narration_links_its_captions_marks_and_chapters(settings: Sett
     tags = ID3(storage.path(keys[0]))
     assert (str(tags["TIT2"]), str(tags["TPE1"]), str(tags["TALB"])) == ("A short test", "city", "city")
     assert json.loads(storage.path(keys[3]).read_text())["chapters"][0]["title"] == "A short test"
+
+
+def test_narrate_says_the_shipped_default_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workers.pipeline
+
+    seen: dict = {}
+
+    def capture(*args, lexicon=None, **kwargs):  # type: ignore[no-untyped-def]
+        seen["lexicon"] = lexicon
+        raise FileNotFoundError("stop here")
+
+    monkeypatch.setattr(workers.pipeline, "narrate_document", capture)
+    source = tmp_path / "a.txt"
+    source.write_text("Huawei and Reuters.", encoding="utf-8")
+    main(["narrate", str(source), "-o", str(tmp_path / "a.mp3")])
+    assert seen["lexicon"]["Huawei"] == "Wah-way" and seen["lexicon"]["Reuters"].startswith("[[")
