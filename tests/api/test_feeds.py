@@ -313,7 +313,9 @@ def test_feed_head_has_no_body(client: TestClient, feed: dict[str, Any]) -> None
     response = client.head("/feeds/daily.xml")
     assert response.status_code == 200
     assert response.content == b""
-    assert response.headers["etag"]
+    get = client.get("/feeds/daily.xml")
+    for header in ("etag", "content-type", "cache-control"):
+        assert response.headers[header] == get.headers[header]
 
 
 def test_transcript_and_chapters_are_readable_from_other_sites(
