@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.api.deps import get_session, get_settings
-from service.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from service.settings import Settings
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
@@ -21,10 +20,6 @@ from service.webhooks.targets import TargetPolicy, check_webhook_url
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 EventType = Literal["narration.completed", "narration.failed"]  # = events.EVENT_TYPES (a test holds them equal)
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment is not None else None
 
 
 class WebhookCreate(BaseModel):
@@ -38,26 +33,20 @@ class WebhookCreate(BaseModel):
     secret: str | None = Field(default=None, max_length=200)
 
 
+# Read from the ORM rows by attribute; SQLite gives naive datetimes back, which are UTC.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+
+
 class WebhookOut(BaseModel):
     """An endpoint as listed: never its secret."""
 
+    model_config = ConfigDict(from_attributes=True)
     id: str
     url: str
     event_types: list[str]
     feed: str | None
     description: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, e: WebhookEndpoint) -> WebhookOut:
-        return cls(
-            id=e.id,
-            url=e.url,
-            event_types=e.event_types,
-            feed=e.feed,
-            description=e.description,
-            created_at=as_utc(e.created_at),
-        )
+    created_at: UtcDatetime
 
 
 class WebhookCreated(WebhookOut):
@@ -67,51 +56,27 @@ class WebhookCreated(WebhookOut):
 
 
 class AttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     number: int
-    at: datetime
+    at: UtcDatetime = Field(validation_alias="started_at")
     duration_ms: int
     status_code: int | None
     error: str | None
     outcome: str
 
-    @classmethod
-    def of(cls, a: WebhookAttempt) -> AttemptOut:
-        return cls(
-            number=a.number,
-            at=as_utc(a.started_at),
-            duration_ms=a.duration_ms,
-            status_code=a.status_code,
-            error=a.error,
-            outcome=a.outcome,
-        )
-
 
 class DeliveryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: str
     event_id: str
     event_type: str
     status: str
     error: str | None
     attempts: list[AttemptOut]
-    next_attempt_at: datetime | None
-    created_at: datetime
-    finished_at: datetime | None
-    payload: dict[str, Any]
-
-    @classmethod
-    def of(cls, d: WebhookDelivery) -> DeliveryOut:
-        return cls(
-            id=d.id,
-            event_id=d.event_id,
-            event_type=d.event_type,
-            status=d.status,
-            error=d.error,
-            attempts=[AttemptOut.of(a) for a in d.attempts],
-            next_attempt_at=_utc(d.next_attempt_at),
-            created_at=as_utc(d.created_at),
-            finished_at=_utc(d.finished_at),
-            payload=json.loads(d.payload),
-        )
+    next_attempt_at: UtcDatetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
+    payload: Annotated[dict[str, Any], BeforeValidator(json.loads)]  # stored as the JSON text that was sent
 
 
 @router.post("", status_code=201, response_model=WebhookCreated)
@@ -129,19 +94,19 @@ def create_webhook(
     )
     session.commit()
     response.headers["Location"] = f"/v1/webhooks/{endpoint.id}"
-    return WebhookCreated(**WebhookOut.of(endpoint).model_dump(), secret=secret)
+    return WebhookCreated(**WebhookOut.model_validate(endpoint).model_dump(), secret=secret)
 
 
 @router.get("", response_model=list[WebhookOut])
 def list_webhooks(session: Session = Depends(get_session)) -> list[WebhookOut]:
     """Every endpoint, oldest first."""
-    return [WebhookOut.of(e) for e in store.list_endpoints(session)]
+    return [WebhookOut.model_validate(e) for e in store.list_endpoints(session)]
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
 def get_webhook(webhook_id: str, session: Session = Depends(get_session)) -> WebhookOut:
     """One endpoint."""
-    return WebhookOut.of(store.get_endpoint(session, webhook_id))
+    return WebhookOut.model_validate(store.get_endpoint(session, webhook_id))
 
 
 @router.delete("/{webhook_id}", status_code=204, response_class=Response)
@@ -159,4 +124,4 @@ def list_deliveries(
     session: Session = Depends(get_session),
 ) -> list[DeliveryOut]:
     """The endpoint's latest deliveries, newest first: each attempt's time, status or error, duration."""
-    return [DeliveryOut.of(d) for d in store.list_deliveries(session, webhook_id, limit)]
+    return [DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit)]
