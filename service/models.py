@@ -259,6 +259,28 @@ class Segment(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SegmentPart(Base):
+    """A segment mastered and encoded for one output format: MPEG frames that narrations join as they are.
+
+    key = sha256(segment key, sample rate, bitrate, mastering targets and the
+    intro/outro mixed in, if any). Made by the worker that synthesized the
+    segment, or by the assembly that first needs it.
+    """
+
+    __tablename__ = "segment_parts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    segment_key: Mapped[str] = mapped_column(String(64), ForeignKey("segments.key"), index=True)
+    audio_key: Mapped[str] = mapped_column(String(200))  # the frames in storage
+    frame_count: Mapped[int] = mapped_column(Integer)
+    samples: Mapped[int] = mapped_column(Integer)
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    lead_in: Mapped[int] = mapped_column(Integer, default=0)
+    loudness_lufs: Mapped[float | None] = mapped_column(Float)
+    true_peak_dbtp: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class NarrationSegment(Base):
     """A narration's plan: which segment is heard at which position."""
 

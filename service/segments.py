@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Narration, NarrationSegment, Segment, utcnow
+from service.models import Narration, NarrationSegment, Segment, SegmentPart, utcnow
 from service.text.document import Block
 from service.voices import Voice
 
@@ -121,6 +121,17 @@ def complete_segment(
     segment.synthesized_count += 1
     segment.finished_at = utcnow()
     segment.error_code = segment.error_message = None
+
+
+def get_part(session: Session, key: str) -> SegmentPart | None:
+    """An encoded part of a segment, if one was made for this output format."""
+    return session.get(SegmentPart, key)
+
+
+def save_part(session: Session, part: SegmentPart) -> None:
+    """Remember an encoded part (two workers making the same one store the same frames: the first stays)."""
+    if session.get(SegmentPart, part.key) is None:
+        session.add(part)
 
 
 def fail_segment(session: Session, key: str, code: str, message: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
-KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(mp3|vtt|json|flac|wav|png|jpg)$")
+KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(mp3|mpa|vtt|json|flac|wav|png|jpg)$")
 CHUNK = 1 << 20
 
 

@@ -22,21 +22,22 @@ from pathlib import Path
 from typing import Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service import lexicon, records, segments
 from service.db import session_scope
 from service.errors import NarratorError
 from service.models import Feed
 from service.settings import Settings
-from service.storage import open_storage
+from service.storage import Storage, open_storage
 from service.voices import Voice, catalog_dirs, get_voice
 from workers.engines import load_engine
 from workers.narrate import store_narration, tags_of
 from workers.phonemes import word_phonemizer
-from workers.pipeline import Mastering, join_blocks, render_mp3, synthesize_block
+from workers.audio.parts import EncodedPart
+from workers.pipeline import BlockAudio, Mastering, PartSource, block_part, join_blocks, render_mp3, synthesize_block
 from workers.review import review_narration
-from workers.segment_store import load_block, store_block
+from workers.segment_store import load_block, load_part, part_key, store_block, store_part
 from workers.webhooks import emit_narration_event
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,10 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
                 spec.text, spec.kind, voice, engine,  # type: ignore[arg-type]
                 language=spec.language, lexicon=spec.lexicon, phonemize=word_phonemizer(voice),
             )
-            audio_key = store_block(open_storage(settings.storage_url), block)
+            storage = open_storage(settings.storage_url)
+            audio_key = store_block(storage, block)
+            # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
+            _make_part(settings, storage, key, block, Mastering())
             with session_scope(settings.database_url) as session:
                 segments.complete_segment(
                     session, key, audio_key=audio_key, timings=block.timings(),
@@ -150,6 +154,38 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             return "failed"
     _fan_in(key, settings, dispatch)
     return "done"
+
+
+def _make_part(
+    settings: Settings, storage: Storage, segment_key: str, block: BlockAudio, mastering: Mastering,
+    *, first: bool = False, last: bool = False,
+) -> EncodedPart:
+    """Master and encode a segment for the configured output, store its frames and remember where."""
+    rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
+    key = part_key(segment_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+    part = block_part(block, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+    record = store_part(storage, key, segment_key, part)
+    try:
+        with session_scope(settings.database_url) as session:
+            segments.save_part(session, record)
+    except IntegrityError:
+        pass  # another worker remembered the same part first: same key, same frames
+    return part
+
+
+def _cached_parts(settings: Settings, storage: Storage, segment_keys: list[str], mastering: Mastering) -> PartSource:
+    """Where the assembly takes each block's part: the cache, else made now (and cached)."""
+    rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
+
+    def part_for(index: int, block: BlockAudio, first: bool, last: bool) -> EncodedPart:
+        key = part_key(segment_keys[index], sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+        with session_scope(settings.database_url) as session:
+            record = segments.get_part(session, key)
+            if record is not None and storage.exists(record.audio_key):
+                return load_part(storage, record)
+        return _make_part(settings, storage, segment_keys[index], block, mastering, first=first, last=last)
+
+    return part_for
 
 
 def _fan_in(key: str, settings: Settings, dispatch: Dispatch) -> None:
@@ -188,11 +224,13 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         intro, outro, cover = (storage.path(assets[n]) if assets[n] else None for n in ("intro", "outro", "cover"))
         tags = tags_of(article, feed, cover)
         voice = get_voice(catalog_dirs(settings), voice_id)
-        synthesized = join_blocks(document, voice, [load_block(storage, s) for s in planned])
+        blocks = [load_block(storage, s) for s in planned]
+        mastering = Mastering(tags=tags, intro=intro, outro=outro)
         with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
             rendered = render_mp3(
-                synthesized, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
-                kbps=settings.mp3_bitrate_kbps, mastering=Mastering(tags=tags, intro=intro, outro=outro),
+                document, voice, blocks, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
+                kbps=settings.mp3_bitrate_kbps, mastering=mastering,
+                parts=_cached_parts(settings, storage, [s.key for s in planned], mastering),
             )
             audio = store_narration(storage, rendered)
         with session_scope(settings.database_url) as session:
@@ -208,5 +246,5 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
     log.info("narration %s done: %s (%.1f s)", narration_id, audio.audio_key, rendered.duration_s)
     if asr_review:
         # After publishing: the review is advisory and never delays or fails the narration.
-        review_narration(settings, narration_id, synthesized)
+        review_narration(settings, narration_id, join_blocks(document, voice, blocks))
     return "done"

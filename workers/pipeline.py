@@ -1,4 +1,4 @@
-"""The narration pipeline as plain functions: document -> PCM -> mastered, tagged MP3 + timings.
+"""The narration pipeline as plain functions: document -> blocks of PCM -> mastered, encoded parts -> tagged MP3 + timings.
 
 Tasks and the CLI call these; nothing here knows about Celery or HTTP.
 """
@@ -16,9 +16,10 @@ from service.text.document import BlockKind, Document
 from service.text.sentences import split_sentences
 from service.voices import Voice
 from workers.alignment import Phonemizer, align_words, phoneme_words
-from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_mp3
+from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from workers.audio.mix import CROSSFADE_MS, with_intro_outro
-from workers.audio.pcm import fade_edges, resample, silence
+from workers.audio.parts import EncodedPart, encode_part, join_parts, pause_part
+from workers.audio.pcm import fade_edges, resample, samples_in, silence
 from workers.audio.tags import AudioTags, write_tags
 from workers.captions import webvtt
 from workers.chapters import Chapter, chapters_json, chapters_of
@@ -110,11 +111,9 @@ class RenderedNarration:
 
     path: Path
     duration_s: float
-    synthesized: SynthesizedAudio
-    timeline: Timeline | None = None
+    timeline: Timeline
     chapters: tuple[Chapter, ...] = ()
-    loudness_lufs: float | None = None
-    true_peak_dbtp: float | None = None
+    true_peak_dbtp: float | None = None  # the highest of its parts', as decoded
     captions_vtt: str = ""
     marks_json: str = ""
     chapters_json: str = ""
@@ -123,6 +122,12 @@ class RenderedNarration:
 def pause_between(voice: Voice, before: BlockKind, after: BlockKind) -> int:
     """Milliseconds of silence between two blocks: longer around headings."""
     return voice.pauses.between(before, after)
+
+
+def block_pause_ms(document: Document, voice: Voice, blocks: Sequence[BlockAudio], index: int) -> int:
+    """The pause after spoken block `index`: an SSML <break> there, else the voice's pause by structure."""
+    asked = document.spoken_blocks()[index].pause_after_ms
+    return asked if asked is not None else pause_between(voice, blocks[index].kind, blocks[index + 1].kind)
 
 
 def sentence_words(
@@ -247,7 +252,6 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
         return SynthesizedAudio(np.zeros(0, dtype=np.float32), 22050, (), (), document.text)
     rate = blocks[0].sample_rate
     offsets = document.block_offsets()
-    spoken = document.spoken_blocks()
     pieces: list[np.ndarray] = []
     clips: list[SentenceClip] = []
     placed: list[BlockClip] = []
@@ -268,8 +272,7 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
         pieces.append(pcm)
         position += len(pcm)
         if index < len(blocks) - 1:
-            asked = spoken[index].pause_after_ms  # an SSML <break> replaces the voice's pause
-            gap = silence(asked if asked is not None else pause_between(voice, block.kind, blocks[index + 1].kind), rate)
+            gap = silence(block_pause_ms(document, voice, blocks, index), rate)
             pieces.append(gap)
             position += len(gap)
     pcm = np.concatenate(pieces)
@@ -279,15 +282,15 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
     )
 
 
-def synthesize_document(
+def synthesize_blocks(
     document: Document,
     voice: Voice,
     engine: Engine,
     *,
     on_progress: ProgressCallback | None = None,
     lexicon: Mapping[str, str] | None = None,
-) -> SynthesizedAudio:
-    """Synthesize every block in this process and join them (the CLI path; workers fan out instead)."""
+) -> list[BlockAudio]:
+    """Synthesize every spoken block in this process (the CLI path; workers fan out instead)."""
     language = document.language or voice.language
     phonemize = word_phonemizer(voice)
     spoken = document.spoken_blocks()
@@ -300,14 +303,13 @@ def synthesize_document(
         if on_progress:
             on_progress(min(done / total_chars, 1.0))
 
-    blocks = [
+    return [
         synthesize_block(
             b.text, b.kind, voice, engine, language=language, phonemize=phonemize, on_sentence=on_sentence,
             lexicon={**(lexicon or {}), **dict(b.lexicon)} if b.lexicon else lexicon,  # the block's own win
         )
         for b in spoken
     ]
-    return join_blocks(document, voice, blocks)
 
 
 @dataclass(frozen=True)
@@ -322,39 +324,100 @@ class Mastering:
     tags: AudioTags | None = None
 
 
+# Where a block stands in its narration decides whether an intro or outro is mixed into its part.
+PartSource = Callable[[int, BlockAudio, bool, bool], EncodedPart]
+
+
+def block_part(
+    block: BlockAudio,
+    *,
+    sample_rate: int = 44100,
+    kbps: int = 64,
+    mastering: Mastering | None = None,
+    first: bool = False,
+    last: bool = False,
+) -> EncodedPart:
+    """One block mastered and encoded on its own; the narration's first and last take the intro and outro."""
+    settings = mastering or Mastering()
+    speech = resample(block.pcm, block.sample_rate, sample_rate)
+    mixed = with_intro_outro(
+        speech, sample_rate, intro=settings.intro if first else None, outro=settings.outro if last else None,
+        crossfade_ms=settings.crossfade_ms,
+    )
+    return encode_part(
+        mixed.pcm, sample_rate, kbps=kbps, target_lufs=settings.target_lufs,
+        max_true_peak_dbtp=settings.max_true_peak_dbtp, lead_in=round(mixed.speech_offset_s * sample_rate),
+    )
+
+
+def placed_timeline(
+    document: Document, blocks: Sequence[BlockAudio], starts_s: Sequence[float], duration_s: float
+) -> Timeline:
+    """The narration's layout in seconds: each block's own timings moved to where it starts in the file."""
+    offsets = document.block_offsets()
+    sentences: list[TimedSentence] = []
+    placed: list[TimedBlock] = []
+    for index, (block, start_s) in enumerate(zip(blocks, starts_s, strict=True)):
+        rate, src = float(block.sample_rate), offsets[index][0]
+
+        def at(sample: int) -> float:
+            return start_s + sample / rate
+
+        for c in block.clips:
+            words = tuple(Timed(at(w.start), at(w.end), src + w.src_start, src + w.src_end) for w in c.words)
+            sentences.append(TimedSentence(at(c.start), at(c.end), src + c.src_start, src + c.src_end, words=words))
+        end_s = at(block.clips[-1].end) if block.clips else start_s
+        placed.append(TimedBlock(start_s, end_s, *offsets[index], kind=block.kind))
+    return Timeline(text=document.text, duration_s=duration_s, blocks=tuple(placed), sentences=tuple(sentences))
+
+
 def render_mp3(
-    synthesized: SynthesizedAudio,
+    document: Document,
+    voice: Voice,
+    blocks: Sequence[BlockAudio],
     path: Path,
     *,
     sample_rate: int = 44100,
     kbps: int = 64,
     mastering: Mastering | None = None,
+    parts: PartSource | None = None,
 ) -> RenderedNarration:
-    """Resample, add intro/outro, master, encode once, tag: the finished MP3 at `path`, and its timings."""
+    """The finished, tagged MP3 at `path` and its timings, from a document's synthesized blocks.
+
+    Each block becomes an independently mastered and encoded part (from
+    `parts`, a cache, when given); the parts are joined frame by frame with
+    silent parts for the pauses by structure, so nothing is encoded twice.
+    """
     settings = mastering or Mastering()
-    speech = resample(synthesized.pcm, synthesized.sample_rate, sample_rate)
-    mixed = with_intro_outro(
-        speech, sample_rate, intro=settings.intro, outro=settings.outro, crossfade_ms=settings.crossfade_ms
-    )
-    encoded = encode_mastered_mp3(
-        mixed.pcm,
-        sample_rate,
-        path,
-        kbps=kbps,
-        target_lufs=settings.target_lufs,
-        max_true_peak_dbtp=settings.max_true_peak_dbtp,
-    )
-    timeline = synthesized.timeline(offset_s=mixed.speech_offset_s, duration_s=encoded.duration_s)
+    if not blocks:
+        raise ValueError("a narration needs at least one spoken block")
+    last = len(blocks) - 1
+
+    def made(index: int, block: BlockAudio, first: bool, final: bool) -> EncodedPart:
+        return block_part(block, sample_rate=sample_rate, kbps=kbps, mastering=settings, first=first, last=final)
+
+    source = parts or made
+    sequence: list[EncodedPart] = []
+    block_positions: list[int] = []
+    for index, block in enumerate(blocks):
+        part = source(index, block, index == 0, index == last)
+        block_positions.append(len(sequence))
+        sequence.append(part)
+        if index < last:
+            pause = pause_part(part, samples_in(block_pause_ms(document, voice, blocks, index), sample_rate), kbps)
+            if pause is not None:
+                sequence.append(pause)
+    joined = join_parts(sequence, path, kbps=kbps)
+    starts_s = [(joined.starts[k] + sequence[k].lead_in) / sample_rate for k in block_positions]
+    timeline = placed_timeline(document, blocks, starts_s, joined.duration_s)
     chapters = chapters_of(timeline)
-    write_tags(path, settings.tags or AudioTags(), chapters, encoded.duration_s)
+    write_tags(path, settings.tags or AudioTags(), chapters, joined.duration_s)
     return RenderedNarration(
         path=path,
-        duration_s=encoded.duration_s,
-        synthesized=synthesized,
+        duration_s=joined.duration_s,
         timeline=timeline,
         chapters=chapters,
-        loudness_lufs=encoded.loudness_lufs,
-        true_peak_dbtp=encoded.true_peak_dbtp,
+        true_peak_dbtp=max(p.true_peak_dbtp for p in sequence),
         captions_vtt=webvtt(timeline),
         marks_json=marks_json(timeline),
         chapters_json=chapters_json(chapters),
@@ -375,8 +438,9 @@ def narrate_document(
     outro: Path | None = None,
     lexicon: Mapping[str, str] | None = None,
 ) -> RenderedNarration:
-    """The whole pipeline for one document: synthesize, join, master, encode and tag to `path`."""
-    synthesized = synthesize_document(document, voice, engine, on_progress=on_progress, lexicon=lexicon)
+    """The whole pipeline for one document in this process: synthesize, master and encode each block, join, tag."""
+    blocks = synthesize_blocks(document, voice, engine, on_progress=on_progress, lexicon=lexicon)
     return render_mp3(
-        synthesized, path, sample_rate=sample_rate, kbps=kbps, mastering=Mastering(intro=intro, outro=outro, tags=tags)
+        document, voice, blocks, path, sample_rate=sample_rate, kbps=kbps,
+        mastering=Mastering(intro=intro, outro=outro, tags=tags),
     )

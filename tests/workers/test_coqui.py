@@ -151,7 +151,7 @@ def test_a_coqui_voice_narrates_an_article_through_the_pipeline(model_root: Path
     length = mp3_length(rendered.path)
     assert rendered.path.stat().st_size > 1000
     assert speech + pauses - 0.1 < length < speech + pauses + 0.2
-    assert len(rendered.synthesized.clips) == 3
+    assert len(rendered.timeline.sentences) == 3
 
 
 def test_vits_gives_phoneme_timings_that_cover_the_sentence(model_root: Path) -> None:

@@ -95,7 +95,7 @@ def test_a_piper_voice_added_by_path_narrates_an_article(tmp_path: Path) -> None
     # Three short sentences of speech and two 500 ms pauses: a few seconds, not silence.
     assert 3.0 < length < 15.0
     assert abs(length - rendered.duration_s) < 0.1
-    assert any(clip.end > clip.start for clip in rendered.synthesized.clips)
+    assert any(s.end_s > s.start_s for s in rendered.timeline.sentences)
 
 
 def test_the_same_voice_is_loaded_once_per_process(tmp_path: Path) -> None:

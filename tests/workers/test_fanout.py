@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, select
+
 from service import lexicon, records
 from service.db import session_scope
+from service.models import SegmentPart
 from service.settings import Settings
 from service.text.document import Block, Document
 from tests.workers.inline import InlineDispatch
@@ -146,3 +149,17 @@ class RecordingDispatch:
 
     def assemble(self, narration_id: str, priority: str) -> None:
         self.assembled.append(narration_id)
+
+
+def test_an_edit_masters_and_encodes_only_the_edited_paragraph_again(settings: Settings) -> None:
+    def parts_made() -> int:
+        with session_scope(settings.database_url) as session:
+            return int(session.scalar(select(func.count()).select_from(SegmentPart)) or 0)
+
+    article_id, first = _article(settings, _document(*PARAGRAPHS))
+    start_narration(first, settings, InlineDispatch(settings))
+    assert parts_made() == 4  # title and three paragraphs, each encoded once by the worker that made it
+    second = _renarrate(settings, article_id, _document(PARAGRAPHS[0], "Children read on Sundays.", PARAGRAPHS[2]))
+    start_narration(second, settings, InlineDispatch(settings))
+    assert _narration(settings, second).status == "done"
+    assert parts_made() == 5

@@ -71,7 +71,7 @@ def test_the_decoded_audio_is_at_minus_16_lufs_with_true_peak_under_minus_1(rend
     pcm, rate = decoded
     assert integrated_loudness(pcm, rate) == pytest.approx(-16.0, abs=1.0)
     assert true_peak_dbtp(pcm, rate) <= -1.0
-    assert rendered.loudness_lufs == pytest.approx(integrated_loudness(pcm, rate), abs=0.01)
+    assert rendered.true_peak_dbtp == pytest.approx(true_peak_dbtp(pcm, rate), abs=0.05)
 
 
 def test_id3_frames_are_present(rendered: RenderedNarration) -> None:
@@ -137,45 +137,32 @@ def test_chapters_json_matches_the_title_and_headings(rendered: RenderedNarratio
 
 
 def test_pauses_follow_the_structure(rendered: RenderedNarration, voice: Voice) -> None:
-    synthesized = rendered.synthesized
-    rate = synthesized.sample_rate
-    clips = synthesized.clips
-    kinds = [b.kind for b in DOCUMENT.spoken_blocks()]
-    for before, after in pairwise(clips):
-        gap_ms = (after.start - before.end) * 1000 / rate
-        if before.block_index == after.block_index:
-            expected = voice.pauses.sentence_ms
-        elif "heading" in (kinds[before.block_index], kinds[after.block_index]) or kinds[before.block_index] == "title":
+    timeline = rendered.timeline
+    spoken = DOCUMENT.spoken_blocks()
+
+    def block_of(sentence) -> int:  # type: ignore[no-untyped-def]
+        return next(i for i, b in enumerate(timeline.blocks) if b.src_start <= sentence.src_start < b.src_end)
+
+    for before, after in pairwise(timeline.sentences):
+        gap_ms = (after.start_s - before.end_s) * 1000
+        first, second = block_of(before), block_of(after)
+        if first == second:
+            assert gap_ms == pytest.approx(voice.pauses.sentence_ms, abs=1)  # inside a block: exact
+            continue
+        if "heading" in (spoken[first].kind, spoken[second].kind) or spoken[first].kind == "title":
             expected = voice.pauses.heading_ms
         else:
             expected = voice.pauses.paragraph_ms
-        assert gap_ms == pytest.approx(expected, abs=1)
+        # Between blocks the pause is made of whole MP3 frames: within half a frame (13 ms).
+        assert gap_ms == pytest.approx(expected, abs=14)
 
 
-def test_joins_are_click_free_and_levels_do_not_jump(rendered: RenderedNarration, decoded) -> None:
-    synthesized = rendered.synthesized
-    raw = synthesized.pcm
-    for clip in synthesized.clips:
-        assert abs(raw[clip.start]) < 1e-3 and abs(raw[clip.end - 1]) < 1e-3  # faded to silence at both ends
-    # One gain for the whole narration: each sentence changed level by about the same amount.
+def test_block_joins_are_silent_and_blocks_equally_loud(rendered: RenderedNarration, decoded) -> None:
     pcm, rate = decoded
-    scale = rate / synthesized.sample_rate
-    changes = []
-    for clip in synthesized.clips:
-        before = raw[clip.start : clip.end]
-        after = pcm[round(clip.start * scale) : round(clip.end * scale)]
-        changes.append(10 * np.log10(np.mean(after**2) / np.mean(before**2)))
-    assert max(changes) - min(changes) < 3.0
-
-
-def test_storing_keeps_the_tagged_mp3_and_links_captions_marks_and_chapters(
-    rendered: RenderedNarration, tmp_path: Path
-) -> None:
-    storage = LocalStorage(tmp_path / "media")
-    audio = store_narration(storage, rendered)
-    assert audio.audio_key.endswith(".mp3") and storage.path(audio.audio_key).read_bytes() == rendered.path.read_bytes()
-    assert audio.bytes == rendered.path.stat().st_size
-    assert storage.path(audio.captions_key).read_text(encoding="utf-8") == rendered.captions_vtt  # type: ignore[arg-type]
-    assert storage.path(audio.marks_key).read_text(encoding="utf-8") == rendered.marks_json  # type: ignore[arg-type]
-    assert storage.path(audio.chapters_key).read_text(encoding="utf-8") == rendered.chapters_json  # type: ignore[arg-type]
-    assert audio.captions_key.endswith(".vtt") and audio.marks_key.endswith(".json")  # type: ignore[union-attr]
+    for block in rendered.timeline.blocks:
+        start, end = round(block.start_s * rate), round(block.end_s * rate)
+        # Silence just before each block starts and just after it ends: the joins between parts click-free.
+        assert np.abs(pcm[max(0, start - 441) : start]).max(initial=0.0) < 1e-2
+        assert np.abs(pcm[end : end + 441]).max(initial=0.0) < 1e-2
+        if block.end_s - block.start_s >= 1.0:
+            assert integrated_loudness(pcm[start:end], rate) == pytest.approx(-16.0, abs=1.0)

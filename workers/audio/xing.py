@@ -101,9 +101,12 @@ def info_frame(stream: bytes, samples: int, kbps: int) -> bytes:
     padding = len(offsets) * SAMPLES_PER_FRAME - samples - LAME_ENCODER_DELAY
     if not 0 <= padding < 4096:
         raise ValueError(f"{len(offsets)} frames cannot hold {samples} samples after LAME's delay")
-    # The smallest bitrate whose frame holds the whole tag.
-    needed = 4 + first.side_info_size + _XING_SIZE + _LAME_TAG_SIZE
-    index = next(i for i, b in enumerate(_BITRATES_KBPS) if b and 144 * b * 1000 // first.sample_rate >= needed)
+    # The stream's own bitrate (as LAME does for CBR), else the smallest whose frame holds the whole tag.
+    needed = 4 + first.side_info_size + _XING_SIZE + _LAME_TAG_SIZE + 2
+    index = next(
+        i for i, b in enumerate(_BITRATES_KBPS)
+        if b and (b == first.bitrate_kbps or b > first.bitrate_kbps) and 144 * b * 1000 // first.sample_rate >= needed
+    )
     header = bytes([first.raw[0], first.raw[1], (index << 4) | (first.raw[2] & 0x0C), first.raw[3]])
     tag_header = parse_header(header)
     assert tag_header is not None
