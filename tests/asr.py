@@ -41,9 +41,49 @@ def spoken_words(text: str) -> str:
     return comparable(normalize(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)).text)
 
 
+# Spellings of one sound that the recognizer and the article may choose differently.
+_SAME_SOUND = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),  # British "optimisation" = "optimization"
+    (re.compile(r"(?<=[a-z])y's$"), "ies"),  # "company's" = "companies" = "companies'"
+)
+MAX_COMPOUND = 4  # words glued into one: "u s a" = "usa", "deep seek" = "deepseek"
+
+
+def _one_spelling(word: str) -> str:
+    for pattern, replacement in _SAME_SOUND:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _glued(words: list[str], other: set[str]) -> list[str]:
+    """`words` with each run of 2..MAX_COMPOUND words that the other side writes as one word joined."""
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(MAX_COMPOUND, len(words) - i), 1, -1):
+            joined = "".join(words[i : i + n])
+            if joined in other:
+                out.append(joined)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def word_error_rate(reference: str, hypothesis: str) -> float:
-    """WER of what was heard against the spoken form of the article."""
-    return float(jiwer.wer(spoken_words(reference), spoken_words(hypothesis)))
+    """WER of what was heard against the spoken form of the article.
+
+    Spacing and spelling are not pronunciation: where one side writes as one word
+    what the other writes as several ("Deepseek" heard, "DeepSeek" = "deep seek"
+    written; "AI"/"USA" heard, spelled letters written) the words are joined on
+    both sides, and `_SAME_SOUND` spellings are made one.
+    """
+    ref = [_one_spelling(w) for w in spoken_words(reference).split()]
+    hyp = [_one_spelling(w) for w in spoken_words(hypothesis).split()]
+    ref = _glued(ref, set(hyp))
+    hyp = _glued(hyp, set(ref))
+    return float(jiwer.wer(" ".join(ref), " ".join(hyp)))
 
 
 ASR_MEMORY_LIMIT = 6 * 1024**3
