@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from . import dates, electronic, measure, money, numeric, telephone, times, words
 from .common import Ctx, Hit, Rule
-from .letters import LOWER_INITIALISMS
+from .letters import LOWER_INITIALISMS, keep_letter_a
 from .vocab import MONTH_INDEX
 from .spoken import Builder, Spoken
 
@@ -200,4 +200,5 @@ def run(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
         m = _SKIP_WORD.match(text, pos)
         pos = min(m.end(), ctx.limit) if m else pos + 1
     out.copy(pending, n)
-    return out.build()
+    spoken = out.build()
+    return Spoken(keep_letter_a(spoken.text), spoken.alignment)  # same length: the alignment still holds

@@ -153,3 +153,15 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[^A-Za-z0-
 def camel_parts(word: str) -> list[str]:
     """Camel-case and letter/digit segments of a token."""
     return _CAMEL.findall(word)
+
+
+# espeak-ng joins "a" to some words before it ("for a", "of a", "at a", "that a"...; these
+# are all of them among the commonest English words) and then reads the rest of a spelled
+# "A.I" as "dot I": "for A.I" is "for a dot I". A no-break space keeps the letter a word.
+_JOINS_A = "for|of|at|that|than|was|not"
+_LETTER_A = re.compile(rf"(?<![\w'])((?i:{_JOINS_A})) (?=A(?:\.[A-Z]|-[a-z]))")
+
+
+def keep_letter_a(text: str) -> str:
+    """`text` with "for A.I", "of A-one"... given a no-break space before the letter (same length)."""
+    return _LETTER_A.sub("\\1\u00a0", text)

@@ -278,6 +278,10 @@ def _alnum(word: str) -> str | None:
             out.append(caps_word(p) or p)
         else:
             out.append(p)
+        if prev == "A" and p.isdigit() and len(out) >= 2:
+            # A lone "A" is read as the article (schwa) by espeak-ng; joined to its number
+            # it is the letter: "A100" -> "A-one hundred".
+            out[-2:] = [f"A-{out[-1]}"]
         prev = p
     return " ".join(out)
 
