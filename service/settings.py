@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     task_time_limit_s: int = Field(default=1800, ge=10)
     visibility_timeout_s: int = Field(default=3600, ge=60)
     worker_concurrency: int = Field(default=1, ge=1)
+    synth_threads: int = Field(
+        default=0, ge=0,
+        description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
+        "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
+    )
 
     sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)

@@ -62,7 +62,7 @@ def test_media_serves_ranges_head_and_304(redis_service: RunningService, narrate
         assert client.get(url, headers={"if-none-match": head.headers["etag"]}).status_code == 304
 
 
-def test_the_mp3_lasts_exactly_as_long_as_the_synthesized_pcm(narrated: dict) -> None:
+def test_the_mp3_decodes_to_exactly_the_duration_its_header_and_record_give(narrated: dict) -> None:
     info = sf.info(str(narrated["audio"]))
     decoded, rate = sf.read(str(narrated["audio"]))
     assert (info.samplerate, info.channels) == (44100, 1)

@@ -17,7 +17,7 @@ from mutagen.mp3 import MP3
 
 from service.text.document import Block, Document
 from service.voices import clear_catalog_cache, get_voice
-from workers.engines import load_engine
+from workers.engines import load_engine, use_threads
 from workers.engines.piper import PiperEngine
 from workers.pipeline import narrate_document
 
@@ -121,7 +121,7 @@ WITHOUT_COQUI = textwrap.dedent(
     from service.samples import find_sample
     from service.settings import get_settings
     from service.voices import catalog_dirs, get_voice
-    from workers.engines import load_engine
+    from workers.engines import load_engine, use_threads
     from workers.samples import make_voice_sample
 
     settings = get_settings()
@@ -173,3 +173,14 @@ def test_pcm_from_piper_is_float32_mono(tmp_path: Path) -> None:
     engine = load_engine(get_voice(piper_catalog(tmp_path / "voices"), "house-joe"))
     audio = engine.synthesize("Short.")
     assert audio.pcm.dtype == np.float32 and audio.pcm.ndim == 1 and len(audio.pcm) > 0
+
+
+def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> None:
+    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+    use_threads(1)
+    try:
+        engine = PiperEngine(voice)
+    finally:
+        use_threads(0)
+    assert engine._voice.session.get_session_options().intra_op_num_threads == 1
+    assert len(engine.synthesize("One thread is enough.").pcm) > 0

@@ -15,6 +15,17 @@ from workers.engines.base import Engine
 
 _loaded: dict[tuple[str, str], Engine] = {}
 _lock = threading.Lock()
+_threads = 0
+
+
+def use_threads(threads: int) -> None:
+    """CPU threads each engine loaded from now on may use for one synthesis (0: the library's default)."""
+    global _threads
+    _threads = threads
+
+
+def synthesis_threads() -> int:
+    return _threads
 
 
 def load_engine(voice: Voice) -> Engine:

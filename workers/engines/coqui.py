@@ -25,6 +25,7 @@ import numpy as np
 
 from service.errors import EngineUnavailable, VoiceUnavailable
 from service.voices import Voice
+from workers.engines import synthesis_threads
 from workers.engines.base import PhonemeTiming, SentenceAudio
 
 if TYPE_CHECKING:
@@ -140,6 +141,10 @@ class CoquiEngine:
         self.voice = voice
         files = model_files(voice)
         self.device = pick_device(voice.device)
+        if synthesis_threads():
+            import torch
+
+            torch.set_num_threads(synthesis_threads())  # per process: a worker runs one synthesis at a time
         try:
             if files.model_name:
                 tts = tts_class(model_name=files.model_name, progress_bar=False)

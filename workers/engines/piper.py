@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 from piper import PiperVoice, SynthesisConfig
+from piper.config import PiperConfig
 
 from service.errors import VoiceUnavailable
 from service.voices import Voice
+from workers.engines import synthesis_threads
 from workers.engines.base import PhonemeTiming, SentenceAudio
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,42 @@ def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) 
     raise VoiceUnavailable(f"voice {voice.id!r}: speaker {voice.speaker!r} is not in the model (speakers: {known})")
 
 
+def _session_options(threads: int) -> onnxruntime.SessionOptions:
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    return options
+
+
+def load_piper_voice(model: Path, config: Path, *, threads: int = 0) -> tuple[PiperVoice, bool]:
+    """The Piper voice with phoneme alignments when `onnx` is installed (for word marks), on `threads` CPU threads.
+
+    Like `PiperVoice.load(..., include_alignments=True)`, which cannot be told
+    how many threads its onnxruntime session may use.
+    """
+    source: str | bytes = str(model)
+    alignments = True
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+
+        graph = onnx.load(str(model))
+        try:
+            add_alignment_output(graph)
+        except ValueError:  # already patched on disk: use it as it is
+            pass
+        else:
+            source = graph.SerializeToString()
+    except ImportError:
+        log.warning("onnx is not installed: Piper loads without phoneme alignments")
+        alignments = False
+    with open(config, encoding="utf-8") as file:
+        piper_config = PiperConfig.from_dict(json.load(file))
+    session = onnxruntime.InferenceSession(source, sess_options=_session_options(threads), providers=["CPUExecutionProvider"])
+    return PiperVoice(config=piper_config, session=session), alignments
+
+
 class PiperEngine:
     """One loaded Piper voice; synthesizes a sentence at a time."""
 
@@ -52,14 +92,7 @@ class PiperEngine:
     def __init__(self, voice: Voice) -> None:
         model = resolve_model_path(voice)
         config = voice.model.config or model.with_name(model.name + ".json")
-        try:
-            # Alignments give phoneme timings (for word marks); they need `onnx`.
-            self._voice = PiperVoice.load(model, config_path=config, include_alignments=True)
-            self._alignments = True
-        except ImportError:
-            log.warning("onnx is not installed: Piper loads without phoneme alignments")
-            self._voice = PiperVoice.load(model, config_path=config)
-            self._alignments = False
+        self._voice, self._alignments = load_piper_voice(model, config, threads=synthesis_threads())
         self.sample_rate: int = self._voice.config.sample_rate
         params = voice.params
         # Per-sentence peak normalization would make every sentence equally
