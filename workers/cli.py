@@ -167,14 +167,27 @@ def cmd_normalize(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def threads_per_process(settings: Settings, concurrency: int) -> int:
+    """Synthesis threads for each of a worker's processes: as set, else the cores shared out between them.
+
+    0 leaves the engine's default (every core), right for a single process.
+    """
+    if settings.synth_threads or concurrency <= 1:
+        return settings.synth_threads
+    return max(1, (os.cpu_count() or 1) // concurrency)
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from service.queue import ALL_QUEUES
+    from workers.engines import use_threads
     from workers.tasks import app
 
+    concurrency = args.concurrency or settings.worker_concurrency
+    use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
     argv = [
         "worker",
         f"--loglevel={args.loglevel}",
-        f"--concurrency={args.concurrency or settings.worker_concurrency}",
+        f"--concurrency={concurrency}",
         f"--queues={args.queues or ALL_QUEUES}",
         "--without-gossip",
         "--without-mingle",

@@ -9,7 +9,7 @@ from celery.signals import worker_process_init
 from service.queue import ASSEMBLE_TASK, NARRATE_TASK, PRIORITY_QUEUES, SEGMENT_TASK, make_celery
 from service.settings import get_settings
 from service.voices import catalog_dirs, get_voice
-from workers.engines import load_engine, use_threads
+from workers.engines import load_engine
 from workers.fanout import TRANSIENT_ERRORS, assemble_narration, start_narration, synthesize_segment
 
 app = make_celery(get_settings())
@@ -56,7 +56,6 @@ def _warm_default_voice(**_kwargs: object) -> None:
     """Load the default voice when a worker process starts, so the first job does not wait for it."""
     try:
         settings = get_settings()
-        use_threads(settings.synth_threads)
         load_engine(get_voice(catalog_dirs(settings), settings.default_voice))
     except Exception:  # noqa: BLE001 - a failed warm-up is retried (and reported) by the first real job
         logging.getLogger(__name__).exception("could not preload the default voice")

@@ -69,3 +69,17 @@ def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str)
     result = _run("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
     assert result.returncode == 2
     assert "url_forbidden" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("synth_threads", "concurrency", "expected"),
+    [(0, 1, 0), (0, 2, 1), (3, 2, 3)],
+    ids=["one process: the engine's default", "the cores shared out", "as set"],
+)
+def test_worker_processes_share_the_cores(
+    monkeypatch: pytest.MonkeyPatch, synth_threads: int, concurrency: int, expected: int
+) -> None:
+    from workers.cli import threads_per_process
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert threads_per_process(Settings(synth_threads=synth_threads), concurrency) == expected
