@@ -41,7 +41,7 @@ def test_decoding_returns_exactly_the_encoded_samples_and_the_header_says_so(tmp
 
 
 def test_the_decoded_level_is_the_encoded_level(tmp_path: Path) -> None:
-    # libsndfile feeds LAME at 0.95 of full scale; encode_mp3 makes up for it.
+    # LAME encodes at 0.95 of the level it is given; encode_mp3 makes up for it.
     path = tmp_path / "a.mp3"
     pcm = tone(2.0, level=0.5, hz=1000)
     encode_mp3(pcm, RATE, path, kbps=64)

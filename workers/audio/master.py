@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from workers.audio.compressor import compress
 from workers.audio.limiter import limit_true_peak
 from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.mp3 import decode_mp3, encode_mp3
+from workers.audio.mp3 import decode_frames, encode_frames
 from workers.audio.pcm import db_to_gain
 from workers.audio.phase import rotate_phase
 
@@ -38,18 +37,12 @@ MASTER_ROUNDS = 6
 
 
 @dataclass(frozen=True)
-class MasteredMp3:
-    """An encoded narration as a listener's decoder sees it."""
+class MasteredFrames:
+    """Mastered, encoded audio (bare MPEG frames) and how it measures as a listener's decoder returns it."""
 
-    path: Path
-    frames: int
-    sample_rate: int
+    frames: bytes
     loudness_lufs: float
     true_peak_dbtp: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.frames / float(self.sample_rate)
 
 
 def master(pcm: np.ndarray, sample_rate: int, *, target_lufs: float, ceiling_dbtp: float) -> np.ndarray:
@@ -76,26 +69,23 @@ def master(pcm: np.ndarray, sample_rate: int, *, target_lufs: float, ceiling_dbt
     return out
 
 
-def encode_mastered_mp3(
+def encode_mastered_frames(
     pcm: np.ndarray,
     sample_rate: int,
-    path: Path,
     *,
     kbps: int,
     target_lufs: float = TARGET_LUFS,
     max_true_peak_dbtp: float = MAX_TRUE_PEAK_DBTP,
-) -> MasteredMp3:
-    """Master `pcm`, encode it once to `path`, and check the decoded file meets both limits."""
+) -> MasteredFrames:
+    """Master `pcm`, encode it once, and check the decoded audio meets both limits (else master again)."""
     aim_lufs = target_lufs
     ceiling = max_true_peak_dbtp - ENCODER_MARGIN_DB
     limit = max_true_peak_dbtp - TRUE_PEAK_SAFETY_DB
-    result: MasteredMp3 | None = None
+    result: MasteredFrames | None = None
     for _ in range(MAX_ATTEMPTS):
-        encode_mp3(master(pcm, sample_rate, target_lufs=aim_lufs, ceiling_dbtp=ceiling), sample_rate, path, kbps=kbps)
-        decoded, rate = decode_mp3(path)
-        result = MasteredMp3(
-            path, len(decoded), rate, integrated_loudness(decoded, rate), true_peak_dbtp(decoded, rate)
-        )
+        frames = encode_frames(master(pcm, sample_rate, target_lufs=aim_lufs, ceiling_dbtp=ceiling), sample_rate, kbps=kbps)
+        decoded, rate = decode_frames(frames)
+        result = MasteredFrames(frames, integrated_loudness(decoded, rate), true_peak_dbtp(decoded, rate))
         loud_ok = not math.isfinite(result.loudness_lufs) or abs(result.loudness_lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU
         if loud_ok and result.true_peak_dbtp <= limit:
             return result

@@ -22,7 +22,6 @@ pause that follows it.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_mp3
-from workers.audio.mp3 import encode_mp3
-from workers.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, frame_offsets, has_info_frame, info_frame
+from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_frames
+from workers.audio.mp3 import encode_frames
+from workers.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, frame_offsets, info_frame
 
 
 @dataclass(frozen=True)
@@ -62,17 +61,6 @@ class EncodedPart:
         return self.frame_count * SAMPLES_PER_FRAME
 
 
-def _frames_of(path: Path) -> tuple[bytes, int]:
-    """The audio frames of the MP3 stream at `path` (without its Info frame) and how many there are."""
-    stream = path.read_bytes()
-    offsets = frame_offsets(stream)
-    if has_info_frame(stream):
-        offsets = offsets[1:]
-    if not offsets:
-        raise ValueError(f"{path} holds no MPEG audio frames")
-    return stream[offsets[0] :], len(offsets)
-
-
 def encode_part(
     pcm: np.ndarray,
     sample_rate: int,
@@ -84,41 +72,37 @@ def encode_part(
 ) -> EncodedPart:
     """Master `pcm` to the loudness target and true-peak ceiling, encode it, and keep its frames.
 
-    The mastering is verified on the decoded part (see `encode_mastered_mp3`);
+    The mastering is verified on the decoded part (see `encode_mastered_frames`);
     parts hold their own loudness, so the joined file is at the target too.
     """
-    with tempfile.TemporaryDirectory(prefix="narrator-part-") as tmp:
-        path = Path(tmp) / "part.mp3"
-        mastered = encode_mastered_mp3(
-            pcm, sample_rate, path, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
-        )
-        frames, count = _frames_of(path)
+    mastered = encode_mastered_frames(
+        pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
+    )
     return EncodedPart(
-        frames, count, len(pcm), sample_rate, lead_in, mastered.loudness_lufs, mastered.true_peak_dbtp
+        mastered.frames, len(frame_offsets(mastered.frames)), len(pcm), sample_rate, lead_in,
+        mastered.loudness_lufs, mastered.true_peak_dbtp,
     )
 
 
 @lru_cache(maxsize=64)
 def silent_part(frame_count: int, sample_rate: int, kbps: int) -> EncodedPart:
-    """Digital silence that occupies exactly `frame_count` frames of the joined file."""
-    # LAME emits ceil((delay + samples) / 1152) frames plus one to flush.
+    """Digital silence that occupies exactly `frame_count` (at least 2) frames of the joined file."""
+    # LAME makes floor((delay + samples) / 1152) + 1 frames; a whole last frame of padding.
     samples = max(1, (frame_count - 1) * SAMPLES_PER_FRAME - LAME_ENCODER_DELAY)
-    with tempfile.TemporaryDirectory(prefix="narrator-part-") as tmp:
-        path = Path(tmp) / "silence.mp3"
-        encode_mp3(np.zeros(samples, dtype=np.float32), sample_rate, path, kbps=kbps)
-        frames, count = _frames_of(path)
-    return EncodedPart(frames, count, samples, sample_rate)
+    frames = encode_frames(np.zeros(samples, dtype=np.float32), sample_rate, kbps=kbps)
+    return EncodedPart(frames, len(frame_offsets(frames)), samples, sample_rate)
 
 
 def pause_part(after: EncodedPart, pause_samples: int, kbps: int) -> EncodedPart | None:
     """The silent part that makes the pause after `after` last about `pause_samples` (within half a frame).
 
     `after`'s padding and the next part's lead-in already sound as silence;
-    None when they alone are long enough.
+    None when they alone come within two frames of it (pauses that short are
+    never asked for).
     """
     already = after.span - after.samples  # LAME's padding + the next part's encoder delay
     frames = round((pause_samples - already) / SAMPLES_PER_FRAME)
-    return silent_part(frames, after.sample_rate, kbps) if frames >= 2 else None
+    return silent_part(frames, after.sample_rate, kbps) if frames >= 2 else None  # LAME's shortest stream
 
 
 @dataclass(frozen=True)

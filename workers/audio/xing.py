@@ -83,12 +83,24 @@ def has_info_frame(stream: bytes) -> bool:
     return stream[at : at + 4] in (b"Info", b"Xing")
 
 
-def crc16(data: bytes, crc: int = 0) -> int:
-    """CRC-16/ARC (polynomial 0x8005, reflected), the checksum of the LAME tag."""
-    for byte in data:
-        crc ^= byte
+def _crc16_table() -> tuple[int, ...]:
+    table = []
+    for byte in range(256):
+        crc = byte
         for _ in range(8):
             crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return tuple(table)
+
+
+_CRC16_TABLE = _crc16_table()
+
+
+def crc16(data: bytes, crc: int = 0) -> int:
+    """CRC-16/ARC (polynomial 0x8005, reflected), the checksum of the LAME tag and of the music."""
+    table = _CRC16_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
     return crc
 
 
