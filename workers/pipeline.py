@@ -6,6 +6,7 @@ Tasks and the CLI call these; nothing here knows about Celery or HTTP.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -289,8 +290,12 @@ def synthesize_blocks(
     *,
     on_progress: ProgressCallback | None = None,
     lexicon: Mapping[str, str] | None = None,
+    on_block: Callable[[int, BlockAudio], None] | None = None,
 ) -> list[BlockAudio]:
-    """Synthesize every spoken block in this process (the CLI path; workers fan out instead)."""
+    """Synthesize every spoken block in this process (the CLI path; workers fan out instead).
+
+    `on_block` is called with each block as soon as it is made.
+    """
     language = document.language or voice.language
     phonemize = word_phonemizer(voice)
     spoken = document.spoken_blocks()
@@ -303,13 +308,16 @@ def synthesize_blocks(
         if on_progress:
             on_progress(min(done / total_chars, 1.0))
 
-    return [
-        synthesize_block(
+    blocks: list[BlockAudio] = []
+    for index, b in enumerate(spoken):
+        block = synthesize_block(
             b.text, b.kind, voice, engine, language=language, phonemize=phonemize, on_sentence=on_sentence,
             lexicon={**(lexicon or {}), **dict(b.lexicon)} if b.lexicon else lexicon,  # the block's own win
         )
-        for b in spoken
-    ]
+        blocks.append(block)
+        if on_block:
+            on_block(index, block)
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -438,9 +446,24 @@ def narrate_document(
     outro: Path | None = None,
     lexicon: Mapping[str, str] | None = None,
 ) -> RenderedNarration:
-    """The whole pipeline for one document in this process: synthesize, master and encode each block, join, tag."""
-    blocks = synthesize_blocks(document, voice, engine, on_progress=on_progress, lexicon=lexicon)
-    return render_mp3(
-        document, voice, blocks, path, sample_rate=sample_rate, kbps=kbps,
-        mastering=Mastering(intro=intro, outro=outro, tags=tags),
-    )
+    """The whole pipeline for one document in this process: synthesize, master and encode each block, join, tag.
+
+    Each block is mastered and encoded on a second thread while the next one
+    is synthesized (the engine leaves part of the cores idle).
+    """
+    mastering = Mastering(intro=intro, outro=outro, tags=tags)
+    last = len(document.spoken_blocks()) - 1
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrator-encode") as encoder:
+        parts: list[Future[EncodedPart]] = []
+
+        def encode(index: int, block: BlockAudio) -> None:
+            parts.append(encoder.submit(
+                block_part, block, sample_rate=sample_rate, kbps=kbps, mastering=mastering,
+                first=index == 0, last=index == last,
+            ))
+
+        blocks = synthesize_blocks(document, voice, engine, on_progress=on_progress, lexicon=lexicon, on_block=encode)
+        return render_mp3(
+            document, voice, blocks, path, sample_rate=sample_rate, kbps=kbps, mastering=mastering,
+            parts=lambda index, *_: parts[index].result(),
+        )
