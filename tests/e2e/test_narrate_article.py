@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 ARTICLE_HTML = EXAMPLES / "deepseek-huawei.html"
 ARTICLE_TEXT = EXAMPLES / "deepseek-huawei.txt"
-WER_GOAL = 0.06
+WER_GOAL = 0.04
 
 
 @pytest.fixture(scope="module")
