@@ -7,17 +7,30 @@ short clips (it is slow, about real time on two cores, and loses words past
 `MAX_CLIP_S` seconds. The model (shipped inside the moonshine_cpp wheel, English)
 is loaded lazily, once per process; `MoonshineModel.transcribe` is broken in
 0.1.4, so clips go through a temporary 16 kHz WAV file and `transcribe_wav`.
+
+The recognizer has been seen to run away with memory (22 GB on one clip of a
+long article): `IsolatedRecognizer` keeps it in a child process under a memory
+limit, so such a clip costs its words, not the worker or the machine. The ASR
+review and the tests hear narrations through it.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
+import resource
+import select
+import subprocess
+import sys
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 import soundfile as sf
@@ -27,6 +40,11 @@ ASR_RATE = 16000
 MAX_CLIP_S = 20.0
 SILENCE_S = 0.2
 
+# Generous for the model (it needs about 1 GB), far below what a runaway takes.
+ASR_MEMORY_LIMIT = 6 * 1024**3
+CLIP_TIMEOUT_S = 120.0
+
+log = logging.getLogger(__name__)
 _lock = threading.Lock()  # one native model per process; calls into it are serialized
 
 
@@ -73,26 +91,100 @@ def clips(pcm: np.ndarray, rate: int) -> list[np.ndarray]:
     return [c for c in cuts if len(c) > rate * 0.1]
 
 
-def transcribe(pcm: np.ndarray, rate: int) -> str:
-    """What the recognizer hears in mono float PCM at `rate`."""
+def clip_files(pcm: np.ndarray, rate: int, folder: str) -> list[str]:
+    """The audio cut into clips as 16 kHz WAV files in `folder`, ready for `transcribe_wav`."""
     pcm = np.asarray(pcm, dtype=np.float32)
     audio = soxr.resample(pcm, rate, ASR_RATE) if rate != ASR_RATE else pcm
     # A little silence around the speech: moonshine drops a word cut off at the very edge.
     pad = np.zeros(int(ASR_RATE * 0.2), dtype=np.float32)
+    paths = []
+    for i, clip in enumerate(clips(audio, ASR_RATE)):
+        path = os.path.join(folder, f"clip{i}.wav")
+        sf.write(path, np.concatenate([pad, clip, pad]), ASR_RATE, subtype="PCM_16")
+        paths.append(path)
+    return paths
+
+
+def transcribe(pcm: np.ndarray, rate: int) -> str:
+    """What the recognizer, in this process, hears in mono float PCM at `rate`."""
     texts = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i, clip in enumerate(clips(audio, ASR_RATE)):
-            path = os.path.join(tmp, f"clip{i}.wav")
-            sf.write(path, np.concatenate([pad, clip, pad]), ASR_RATE, subtype="PCM_16")
+        for path in clip_files(pcm, rate, tmp):
             with _lock:
                 texts.append(_model().transcribe_wav(path))
     return " ".join(t.strip() for t in texts if t and t.strip())
 
 
-def transcribe_file(path: Path) -> str:
-    """What the recognizer hears in an audio file (any rate, mixed down to mono)."""
+def _limit_memory(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class IsolatedRecognizer:
+    """The recognizer in a child process with a memory limit; one model load serves many clips.
+
+    A clip that kills or hangs the child is heard as nothing; the next clip
+    starts a new child. Use it as a context manager (the child is stopped at
+    the end).
+    """
+
+    def __init__(self, memory_limit: int = ASR_MEMORY_LIMIT, clip_timeout_s: float = CLIP_TIMEOUT_S) -> None:
+        self.memory_limit = memory_limit
+        self.clip_timeout_s = clip_timeout_s
+        self._child: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> IsolatedRecognizer:
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.kill()
+            self._child.wait()
+            self._child = None
+
+    def _hear(self, path: str) -> str:
+        if self._child is None or self._child.poll() is not None:
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "workers.asr"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, preexec_fn=lambda: _limit_memory(self.memory_limit),
+            )
+        assert self._child.stdin is not None and self._child.stdout is not None
+        line = ""
+        try:
+            self._child.stdin.write(path + "\n")
+            self._child.stdin.flush()
+            if select.select([self._child.stdout], [], [], self.clip_timeout_s)[0]:
+                line = self._child.stdout.readline()
+        except OSError:  # the child is gone
+            pass
+        if not line:
+            log.warning("the recognizer failed on a clip (out of memory or hung): that clip is not heard")
+            self.close()
+            return ""
+        return str(json.loads(line))
+
+    def transcribe(self, pcm: np.ndarray, rate: int) -> str:
+        """What the recognizer hears in mono float PCM at `rate` (as `transcribe`)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            texts = [self._hear(path) for path in clip_files(pcm, rate, tmp)]
+        return " ".join(t.strip() for t in texts if t and t.strip())
+
+
+def _serve_clips() -> None:
+    """The child's side: a WAV path per line in, its transcript as a JSON string per line out."""
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # whatever the native library prints must not mix with the answers
+    for line in sys.stdin:
+        answers.write(json.dumps(_model().transcribe_wav(line.strip())) + "\n")
+        answers.flush()
+
+
+def transcribe_file(path: Path, recognizer: IsolatedRecognizer | None = None) -> str:
+    """What the recognizer hears in an audio file (any rate, mixed down to mono); isolated when given one."""
     data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    return transcribe(data.mean(axis=1), int(rate))
+    return (recognizer.transcribe if recognizer else transcribe)(data.mean(axis=1), int(rate))
 
 
 def comparable_words(text: str) -> list[str]:
@@ -112,3 +204,46 @@ def comparable_words(text: str) -> list[str]:
 def comparable(text: str) -> str:
     """`comparable_words` joined with spaces."""
     return " ".join(comparable_words(text))
+
+
+# Spellings of one sound that the recognizer and the article may choose differently.
+_SAME_SOUND = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),  # British "optimisation" = "optimization"
+    (re.compile(r"(?<=[a-z])y's$"), "ies"),  # "company's" = "companies" = "companies'"
+)
+MAX_COMPOUND = 4  # words glued into one: "u s a" = "usa", "deep seek" = "deepseek"
+
+
+def one_spelling(word: str) -> str:
+    """A comparable word in the one spelling both sides are compared in."""
+    for pattern, replacement in _SAME_SOUND:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def glued_runs(words: Sequence[str], other: set[str]) -> list[tuple[int, int]]:
+    """`words` as runs [start, end): a run of 2..MAX_COMPOUND words that the other side writes as one word
+    ("deep seek" heard as "deepseek", "a i" written as "AI" and heard "ai") is one run, any other word its own.
+
+    Spacing is not pronunciation: comparisons join such runs on both sides.
+    """
+    runs, i = [], 0
+    while i < len(words):
+        for n in range(min(MAX_COMPOUND, len(words) - i), 1, -1):
+            if "".join(words[i : i + n]) in other:
+                runs.append((i, i + n))
+                i += n
+                break
+        else:
+            runs.append((i, i + 1))
+            i += 1
+    return runs
+
+
+def glued(words: Sequence[str], other: set[str]) -> list[str]:
+    """`words` with each run that the other side writes as one word joined (see `glued_runs`)."""
+    return ["".join(words[a:b]) for a, b in glued_runs(words, other)]
+
+
+if __name__ == "__main__":
+    _serve_clips()

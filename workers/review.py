@@ -28,7 +28,7 @@ from service.db import session_scope
 from service.reviews import record_review
 from service.settings import Settings
 from service.text.normalize import normalize
-from workers.asr import comparable_words, transcribe
+from workers.asr import IsolatedRecognizer, comparable_words, glued, glued_runs, one_spelling, transcribe
 
 if TYPE_CHECKING:
     from workers.pipeline import SynthesizedAudio
@@ -79,7 +79,7 @@ def reference_tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     for word, start, end in normalize(text).words():
         for part in comparable_words(word):
-            tokens.append(_Token(part, start, end))
+            tokens.append(_Token(one_spelling(part), start, end))
     return tokens
 
 
@@ -91,7 +91,13 @@ def heard_words(transcript: str) -> list[str]:
 def compare(index: int, text: str, transcript: str) -> ParagraphReview:
     """Score and differences of one paragraph against what was heard."""
     ref = reference_tokens(text)
-    hyp = heard_words(transcript)
+    hyp = [one_spelling(w) for w in heard_words(transcript)]
+    # Spelling and spacing are not pronunciation: "DeepSeek" heard as "deep seek", "AI" read as "a i".
+    ref = [
+        _Token("".join(t.word for t in ref[a:b]), ref[a].start, max(t.end for t in ref[a:b]))
+        for a, b in glued_runs([t.word for t in ref], set(hyp))
+    ]
+    hyp = glued(hyp, {t.word for t in ref})
     if not ref:
         return ParagraphReview(index, text, 1.0 if not hyp else 0.0, transcript, 0, len(hyp), ())
     if not hyp:
@@ -180,15 +186,20 @@ def review_synthesized(
 
 
 def review_narration(
-    settings: Settings, narration_id: str, synthesized: SynthesizedAudio, *, transcriber: Transcriber = transcribe
+    settings: Settings, narration_id: str, synthesized: SynthesizedAudio, *, transcriber: Transcriber | None = None
 ) -> float | None:
     """Review a finished narration and record it (GET /v1/narrations/{id}/review); returns the score.
 
-    Never raises: the review is advisory, so a failure is logged and the
-    narration stays as it is (None is returned).
+    The recognizer runs in a memory-limited child process unless `transcriber`
+    is given. Never raises: the review is advisory, so a failure is logged and
+    the narration stays as it is (None is returned).
     """
     try:
-        reviews = review_synthesized(synthesized, transcriber=transcriber)
+        if transcriber is None:
+            with IsolatedRecognizer() as recognizer:
+                reviews = review_synthesized(synthesized, transcriber=recognizer.transcribe)
+        else:
+            reviews = review_synthesized(synthesized, transcriber=transcriber)
         score = overall_score(reviews)
         with session_scope(settings.database_url) as session:
             record_review(session, narration_id, [r.to_json() for r in reviews], score)
