@@ -49,7 +49,7 @@ from service.lexicon import DEFAULT_LEXICON_PATH, load_default_entries
 from service.settings import get_settings
 from service.text.normalize import normalize
 from service.voices import get_voice
-from workers.asr import comparable_words, transcribe
+from workers.asr import IsolatedRecognizer, comparable_words
 from workers.engines import load_engine
 from workers.phonemes import word_phonemizer
 
@@ -138,6 +138,8 @@ class Probe:
         piper_voice = getattr(self.engine, "_voice", None)  # the PiperVoice: which phonemes it has
         self.known_phonemes = set(piper_voice.config.phoneme_id_map) if piper_voice is not None else set()
         self.clips = 0
+        # A child process (it ends with this one): the recognizer leaks memory per clip.
+        self.recognizer = IsolatedRecognizer()
 
     def phonemes(self, text: str) -> str:
         return self.phonemize(text) if self.phonemize else "?"
@@ -156,7 +158,7 @@ class Probe:
             heard = self.cache.get(spoken) if self.cache_path else None
             if heard is None:
                 audio = self.engine.synthesize(spoken)
-                heard = transcribe(audio.pcm, audio.sample_rate)
+                heard = self.recognizer.transcribe(audio.pcm, audio.sample_rate)
                 self.clips += 1
                 self.cache[spoken] = heard
             trials.append(Trial(sentence, spoken, heard, heard_as(heard, names)))

@@ -8,10 +8,11 @@ short clips (it is slow, about real time on two cores, and loses words past
 is loaded lazily, once per process; `MoonshineModel.transcribe` is broken in
 0.1.4, so clips go through a temporary 16 kHz WAV file and `transcribe_wav`.
 
-The recognizer has been seen to run away with memory (22 GB on one clip of a
-long article): `IsolatedRecognizer` keeps it in a child process under a memory
-limit, so such a clip costs its words, not the worker or the machine. The ASR
-review and the tests hear narrations through it.
+moonshine_cpp 0.1.4 leaks about 1.5 GB per 20 s clip (22 GB over a long
+article killed a test run): `IsolatedRecognizer` keeps it in a child process
+under a memory limit that is replaced before the leak matters, so hearing a
+long article costs neither the worker nor the machine. The ASR review, the
+lexicon probe and the tests hear narrations through it.
 """
 
 from __future__ import annotations
@@ -144,26 +145,42 @@ class IsolatedRecognizer:
             self._child.wait()
             self._child = None
 
-    def _hear(self, path: str) -> str:
-        if self._child is None or self._child.poll() is not None:
-            self._child = subprocess.Popen(
-                [sys.executable, "-m", "workers.asr"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, text=True, preexec_fn=lambda: _limit_memory(self.memory_limit),
-            )
+    def _start(self) -> subprocess.Popen[str]:
+        # The child limits itself (no preexec_fn: it is unsafe in a process with threads, as workers are).
+        return subprocess.Popen(
+            [sys.executable, "-m", "workers.asr", str(self.memory_limit)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+
+    def _ask(self, path: str) -> tuple[str, bool] | None:
+        """(transcript, whether the child retires after it), or None when the child died or hung."""
+        if self._child is None:
+            self._child = self._start()
         assert self._child.stdin is not None and self._child.stdout is not None
-        line = ""
         try:
             self._child.stdin.write(path + "\n")
             self._child.stdin.flush()
             if select.select([self._child.stdout], [], [], self.clip_timeout_s)[0]:
                 line = self._child.stdout.readline()
+                if line:
+                    text, retiring = json.loads(line)
+                    return str(text), bool(retiring)
         except OSError:  # the child is gone
             pass
-        if not line:
-            log.warning("the recognizer failed on a clip (out of memory or hung): that clip is not heard")
-            self.close()
-            return ""
-        return str(json.loads(line))
+        return None
+
+    def _hear(self, path: str) -> str:
+        for _attempt in range(2):  # a clip that fails in a used child gets a fresh one
+            answer = self._ask(path)
+            if answer is None:
+                self.close()
+                continue
+            text, retiring = answer
+            if retiring:
+                self.close()
+            return text
+        log.warning("the recognizer failed on a clip twice (out of memory or hung): that clip is not heard")
+        return ""
 
     def transcribe(self, pcm: np.ndarray, rate: int) -> str:
         """What the recognizer hears in mono float PCM at `rate` (as `transcribe`)."""
@@ -172,13 +189,29 @@ class IsolatedRecognizer:
         return " ".join(t.strip() for t in texts if t and t.strip())
 
 
-def _serve_clips() -> None:
-    """The child's side: a WAV path per line in, its transcript as a JSON string per line out."""
+def _address_space() -> int:
+    """Bytes of address space this process holds (what RLIMIT_AS limits)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _serve_clips(memory_limit: int) -> None:
+    """The child's side: a WAV path per line in, [transcript, retiring] as JSON per line out.
+
+    moonshine_cpp 0.1.4 keeps about 1.5 GB per 20 s clip it transcribes (the
+    memory runaway seen in the tests): the child retires, and the parent starts
+    a fresh one, once it holds half its limit.
+    """
+    _limit_memory(memory_limit)
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever the native library prints must not mix with the answers
     for line in sys.stdin:
-        answers.write(json.dumps(_model().transcribe_wav(line.strip())) + "\n")
+        text = _model().transcribe_wav(line.strip())
+        retiring = _address_space() > memory_limit // 2
+        answers.write(json.dumps([text, retiring]) + "\n")
         answers.flush()
+        if retiring:
+            return
 
 
 def transcribe_file(path: Path, recognizer: IsolatedRecognizer | None = None) -> str:
@@ -246,4 +279,4 @@ def glued(words: Sequence[str], other: set[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    _serve_clips()
+    _serve_clips(int(sys.argv[1]))

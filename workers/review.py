@@ -28,7 +28,7 @@ from service.db import session_scope
 from service.reviews import record_review
 from service.settings import Settings
 from service.text.normalize import normalize
-from workers.asr import IsolatedRecognizer, comparable_words, glued, glued_runs, one_spelling, transcribe
+from workers.asr import IsolatedRecognizer, comparable_words, glued, glued_runs, one_spelling
 
 if TYPE_CHECKING:
     from workers.pipeline import SynthesizedAudio
@@ -145,12 +145,12 @@ def _merge(text: str, differences: list[Difference]) -> list[Difference]:
 def review_paragraphs(
     paragraphs: Sequence[tuple[str, np.ndarray, int]],
     *,
-    transcriber: Transcriber = transcribe,
+    transcriber: Transcriber,
 ) -> list[ParagraphReview]:
     """Transcribe each (written text, PCM, sample rate) and compare it with the text.
 
-    `transcriber` is the recognizer (moonshine_cpp by default; tests may pass a
-    fake). Slow: about real time on two cores.
+    `transcriber` is the recognizer (`IsolatedRecognizer.transcribe`; tests may
+    pass a fake). Slow: about real time on two cores.
     """
     reviews = []
     for index, (text, pcm, rate) in enumerate(paragraphs):
@@ -177,7 +177,7 @@ def paragraphs_of(synthesized: SynthesizedAudio) -> list[tuple[str, np.ndarray, 
 
 
 def review_synthesized(
-    synthesized: SynthesizedAudio, *, transcriber: Transcriber = transcribe
+    synthesized: SynthesizedAudio, *, transcriber: Transcriber
 ) -> list[ParagraphReview]:
     """`review_paragraphs` over a synthesized narration's blocks, each knowing its offset in the article."""
     blocks = paragraphs_of(synthesized)

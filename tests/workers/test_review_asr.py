@@ -3,7 +3,8 @@
 Nike is in the default lexicon because of bench/lexicon_probe.py: as written,
 eSpeak (and so the Piper voice) says one syllable, /naɪk/, heard as "night" or
 "Mike"; with the shipped respelling it is heard as "Nike". Synthesis is random
-(Piper's noise), so each side takes two samples and must agree in both.
+(Piper's noise, and the recognizer slips: 'Mikey' once), so each side takes three samples
+and most of them must agree.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from service.settings import Settings
 from service.text.normalize import normalize
 from service.voices import get_voice
 from workers.engines import load_engine
+from workers.asr import IsolatedRecognizer
 from workers.review import ParagraphReview, review_paragraphs
 
 pytest.importorskip("moonshine_cpp")
 
 TERM = "Nike"
 TEXT = "Shares of Nike fell on Monday."
-SAMPLES = 2
+SAMPLES = 3
 
 
 def _flags_term(review: ParagraphReview) -> bool:
@@ -36,18 +38,20 @@ def reviews() -> dict[str, list[ParagraphReview]]:
     engine = load_engine(get_voice(settings.voices_dir, settings.default_voice))
     alias = default_pronunciations()[TERM]
     out: dict[str, list[ParagraphReview]] = {}
-    for name, lexicon in (("without", None), ("with", {TERM: alias})):
-        clips = [engine.synthesize(normalize(TEXT, lexicon).text) for _ in range(SAMPLES)]
-        out[name] = review_paragraphs([(TEXT, clip.pcm, clip.sample_rate) for clip in clips])
+    with IsolatedRecognizer() as recognizer:
+        for name, lexicon in (("without", None), ("with", {TERM: alias})):
+            clips = [engine.synthesize(normalize(TEXT, lexicon).text) for _ in range(SAMPLES)]
+            paragraphs = [(TEXT, clip.pcm, clip.sample_rate) for clip in clips]
+            out[name] = review_paragraphs(paragraphs, transcriber=recognizer.transcribe)
     return out
 
 
 def test_without_its_entry_the_misread_name_is_flagged(reviews: dict[str, list[ParagraphReview]]) -> None:
-    for review in reviews["without"]:
-        assert _flags_term(review), f"heard {review.heard!r}"
-        assert review.score < 1.0
+    flagged = [r for r in reviews["without"] if _flags_term(r)]
+    assert len(flagged) >= 2, [r.heard for r in reviews["without"]]  # most samples: the voice is random
+    assert all(r.score < 1.0 for r in flagged)
 
 
 def test_with_the_lexicon_alias_the_flag_goes_away(reviews: dict[str, list[ParagraphReview]]) -> None:
-    for review in reviews["with"]:
-        assert not _flags_term(review), f"heard {review.heard!r}: {review.differences}"
+    clear = [r for r in reviews["with"] if not _flags_term(r)]
+    assert len(clear) >= 2, [(r.heard, r.differences) for r in reviews["with"]]
