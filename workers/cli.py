@@ -111,9 +111,11 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     from service.lexicon import default_pronunciations
     from service.voices import catalog_dirs, get_voice
     from workers.audio.tags import AudioTags
-    from workers.engines import load_engine
+    from workers.engines import load_engine, use_threads
     from workers.pipeline import narrate_document
 
+    # Blocks are encoded beside the synthesis of the next: idle inference threads should sleep, not spin.
+    use_threads(settings.synth_threads, spin=False)
     fmt, content = _read_input(args.input, args.format)
     document = build_document(ArticleInput(title=args.title, **{fmt: content}), settings)
     voice = get_voice(catalog_dirs(settings), check_voice(args.voice, settings))

@@ -177,10 +177,12 @@ def test_pcm_from_piper_is_float32_mono(tmp_path: Path) -> None:
 
 def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> None:
     voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
-    use_threads(1)
+    use_threads(1, spin=False)
     try:
         engine = PiperEngine(voice)
     finally:
         use_threads(0)
-    assert engine._voice.session.get_session_options().intra_op_num_threads == 1
+    options = engine._voice.session.get_session_options()
+    assert options.intra_op_num_threads == 1
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert len(engine.synthesize("One thread is enough.").pcm) > 0

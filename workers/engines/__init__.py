@@ -16,16 +16,25 @@ from workers.engines.base import Engine
 _loaded: dict[tuple[str, str], Engine] = {}
 _lock = threading.Lock()
 _threads = 0
+_spin = True
 
 
-def use_threads(threads: int) -> None:
-    """CPU threads each engine loaded from now on may use for one synthesis (0: the library's default)."""
-    global _threads
-    _threads = threads
+def use_threads(threads: int, *, spin: bool = True) -> None:
+    """CPU threads each engine loaded from now on may use for one synthesis (0: the library's default).
+
+    `spin=False` lets idle inference threads sleep instead of spinning: right
+    when other work (encoding) runs beside synthesis in the same process.
+    """
+    global _threads, _spin
+    _threads, _spin = threads, spin
 
 
 def synthesis_threads() -> int:
     return _threads
+
+
+def synthesis_spins() -> bool:
+    return _spin
 
 
 def load_engine(voice: Voice) -> Engine:

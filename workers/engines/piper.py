@@ -15,7 +15,7 @@ from piper.config import PiperConfig
 
 from service.errors import VoiceUnavailable
 from service.voices import Voice
-from workers.engines import synthesis_threads
+from workers.engines import synthesis_spins, synthesis_threads
 from workers.engines.base import PhonemeTiming, SentenceAudio
 
 log = logging.getLogger(__name__)
@@ -48,15 +48,17 @@ def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) 
     raise VoiceUnavailable(f"voice {voice.id!r}: speaker {voice.speaker!r} is not in the model (speakers: {known})")
 
 
-def _session_options(threads: int) -> onnxruntime.SessionOptions:
+def _session_options(threads: int, spin: bool) -> onnxruntime.SessionOptions:
     options = onnxruntime.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+    if not spin:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
-def load_piper_voice(model: Path, config: Path, *, threads: int = 0) -> tuple[PiperVoice, bool]:
+def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool = True) -> tuple[PiperVoice, bool]:
     """The Piper voice with phoneme alignments when `onnx` is installed (for word marks), on `threads` CPU threads.
 
     Like `PiperVoice.load(..., include_alignments=True)`, which cannot be told
@@ -80,7 +82,7 @@ def load_piper_voice(model: Path, config: Path, *, threads: int = 0) -> tuple[Pi
         alignments = False
     with open(config, encoding="utf-8") as file:
         piper_config = PiperConfig.from_dict(json.load(file))
-    session = onnxruntime.InferenceSession(source, sess_options=_session_options(threads), providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(source, sess_options=_session_options(threads, spin), providers=["CPUExecutionProvider"])
     return PiperVoice(config=piper_config, session=session), alignments
 
 
@@ -92,7 +94,7 @@ class PiperEngine:
     def __init__(self, voice: Voice) -> None:
         model = resolve_model_path(voice)
         config = voice.model.config or model.with_name(model.name + ".json")
-        self._voice, self._alignments = load_piper_voice(model, config, threads=synthesis_threads())
+        self._voice, self._alignments = load_piper_voice(model, config, threads=synthesis_threads(), spin=synthesis_spins())
         self.sample_rate: int = self._voice.config.sample_rate
         params = voice.params
         # Per-sentence peak normalization would make every sentence equally
