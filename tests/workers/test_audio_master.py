@@ -75,3 +75,11 @@ def test_the_decoded_mp3_meets_loudness_and_true_peak(kbps: int) -> None:
     assert true_peak_dbtp(decoded, rate) <= -1.0
     assert result.true_peak_dbtp == pytest.approx(true_peak_dbtp(decoded, rate), abs=0.01)
     assert result.loudness_lufs == pytest.approx(integrated_loudness(decoded, rate), abs=0.01)
+
+
+def test_a_block_shorter_than_the_meters_400_ms_is_brought_to_the_target_too() -> None:
+    word = speechlike()[: int(0.3 * RATE)] * 0.1  # a quiet one-word heading
+    result = encode_mastered_frames(word, RATE, kbps=64)
+    assert result.loudness_lufs == pytest.approx(-16.0, abs=0.5)
+    decoded, rate = decode_frames(result.frames)
+    assert true_peak_dbtp(decoded, rate) <= -1.0

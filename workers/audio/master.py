@@ -18,8 +18,9 @@ import numpy as np
 
 from workers.audio.compressor import compress
 from workers.audio.limiter import limit_true_peak
-from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.mp3 import decode_frames, encode_frames
+from workers.audio.loudness import MIN_LOUDNESS_S, integrated_loudness, true_peak_dbtp
+from workers.audio.mp3 import DECODER_DELAY, decode_frames, encode_frames
+from workers.audio.xing import LAME_ENCODER_DELAY
 from workers.audio.pcm import db_to_gain
 from workers.audio.phase import rotate_phase
 
@@ -45,10 +46,22 @@ class MasteredFrames:
     true_peak_dbtp: float
 
 
+def block_loudness(pcm: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness, also of audio shorter than the meter's 400 ms block (a one-word heading).
+
+    Such audio is measured repeated to 400 ms: the same mean power, so the
+    same loudness as the word heard on its own.
+    """
+    needed = math.ceil(MIN_LOUDNESS_S * sample_rate)
+    if 0 < len(pcm) < needed:
+        pcm = np.tile(pcm, math.ceil(needed / len(pcm)))
+    return integrated_loudness(pcm, sample_rate)
+
+
 def master(pcm: np.ndarray, sample_rate: int, *, target_lufs: float, ceiling_dbtp: float) -> np.ndarray:
     """`pcm` at `target_lufs` integrated loudness with true peaks at most `ceiling_dbtp`."""
     shaped = compress(rotate_phase(pcm, sample_rate), sample_rate)
-    loudness = integrated_loudness(shaped, sample_rate)
+    loudness = block_loudness(shaped, sample_rate)
     if not math.isfinite(loudness):  # silence or too short to measure: only hold the peaks
         return limit_true_peak(shaped, sample_rate, ceiling_dbtp)
     # Limiting takes some loudness away, the more the harder it works: search
@@ -58,7 +71,7 @@ def master(pcm: np.ndarray, sample_rate: int, *, target_lufs: float, ceiling_dbt
     out = shaped
     for _ in range(MASTER_ROUNDS):
         out = limit_true_peak(shaped * db_to_gain(gain_db), sample_rate, ceiling_dbtp)
-        reached = integrated_loudness(out, sample_rate)
+        reached = block_loudness(out, sample_rate)
         if abs(reached - target_lufs) <= 0.1:
             break
         tried.append((gain_db, reached))
@@ -85,7 +98,9 @@ def encode_mastered_frames(
     for _ in range(MAX_ATTEMPTS):
         frames = encode_frames(master(pcm, sample_rate, target_lufs=aim_lufs, ceiling_dbtp=ceiling), sample_rate, kbps=kbps)
         decoded, rate = decode_frames(frames)
-        result = MasteredFrames(frames, integrated_loudness(decoded, rate), true_peak_dbtp(decoded, rate))
+        # Decoded, the frames hold the encoder's delay and padding: a short block is measured without them.
+        speech = decoded[LAME_ENCODER_DELAY + DECODER_DELAY : LAME_ENCODER_DELAY + DECODER_DELAY + len(pcm)]
+        result = MasteredFrames(frames, block_loudness(speech, rate), true_peak_dbtp(decoded, rate))
         loud_ok = not math.isfinite(result.loudness_lufs) or abs(result.loudness_lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU
         if loud_ok and result.true_peak_dbtp <= limit:
             return result
