@@ -4,7 +4,8 @@ Used by the live stream of a running narration and by direct synthesis
 (/v1/audio/speech). The API never synthesizes: it waits for workers to put
 segments in the cache, then levels each one, inserts the pauses and encodes
 the stream as it goes (MP3 frames, WAV or raw PCM). The finished narration is
-still mastered and encoded once from PCM; this stream is the preview.
+made of each block mastered and encoded once by the workers (workers/audio/parts.py);
+this stream is the preview.
 """
 
 from __future__ import annotations
