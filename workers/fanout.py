@@ -135,7 +135,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             storage = open_storage(settings.storage_url)
             audio_key = store_block(storage, block)
             # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
-            _make_part(settings, storage, key, block, Mastering())
+            _make_part(settings, storage, key, audio_key, block, Mastering())
             with session_scope(settings.database_url) as session:
                 segments.complete_segment(
                     session, key, audio_key=audio_key, timings=block.timings(),
@@ -157,12 +157,12 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
 
 
 def _make_part(
-    settings: Settings, storage: Storage, segment_key: str, block: BlockAudio, mastering: Mastering,
-    *, first: bool = False, last: bool = False,
+    settings: Settings, storage: Storage, segment_key: str, block_audio_key: str, block: BlockAudio,
+    mastering: Mastering, *, first: bool = False, last: bool = False,
 ) -> EncodedPart:
     """Master and encode a segment for the configured output, store its frames and remember where."""
     rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
-    key = part_key(segment_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+    key = part_key(block_audio_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
     part = block_part(block, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
     record = store_part(storage, key, segment_key, part)
     try:
@@ -173,17 +173,23 @@ def _make_part(
     return part
 
 
-def _cached_parts(settings: Settings, storage: Storage, segment_keys: list[str], mastering: Mastering) -> PartSource:
-    """Where the assembly takes each block's part: the cache, else made now (and cached)."""
+def _cached_parts(
+    settings: Settings, storage: Storage, planned: list[tuple[str, str]], mastering: Mastering
+) -> PartSource:
+    """Where the assembly takes each block's part: the cache, else made now (and cached).
+
+    `planned` holds each block's (segment key, stored block audio key).
+    """
     rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
 
     def part_for(index: int, block: BlockAudio, first: bool, last: bool) -> EncodedPart:
-        key = part_key(segment_keys[index], sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+        segment_key, audio_key = planned[index]
+        key = part_key(audio_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
         with session_scope(settings.database_url) as session:
             record = segments.get_part(session, key)
             if record is not None and storage.exists(record.audio_key):
                 return load_part(storage, record)
-        return _make_part(settings, storage, segment_keys[index], block, mastering, first=first, last=last)
+        return _make_part(settings, storage, segment_key, audio_key, block, mastering, first=first, last=last)
 
     return part_for
 
@@ -230,7 +236,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
             rendered = render_mp3(
                 document, voice, blocks, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
                 kbps=settings.mp3_bitrate_kbps, mastering=mastering,
-                parts=_cached_parts(settings, storage, [s.key for s in planned], mastering),
+                parts=_cached_parts(settings, storage, [(s.key, str(s.audio_key)) for s in planned], mastering),
             )
             audio = store_narration(storage, rendered)
         with session_scope(settings.database_url) as session:

@@ -36,13 +36,17 @@ PART_FORMAT = 1
 
 
 def part_key(
-    segment_key: str, *, sample_rate: int, kbps: int, mastering: Mastering, first: bool = False, last: bool = False
+    block_audio_key: str, *, sample_rate: int, kbps: int, mastering: Mastering, first: bool = False, last: bool = False
 ) -> str:
-    """The key of a segment's encoded part: its segment and everything about the output that shapes the frames."""
+    """The key of a segment's encoded part: the block audio it is made from and everything about the output.
+
+    Keyed by the stored block audio, not the segment: a segment synthesized
+    again (a forced re-narration; the voice is random) gets new parts.
+    """
     intro, outro = (mastering.intro if first else None), (mastering.outro if last else None)
     facts = {
         "format": PART_FORMAT,
-        "segment": segment_key,
+        "block_audio": block_audio_key,
         "sample_rate": sample_rate,
         "kbps": kbps,
         "target_lufs": mastering.target_lufs,

@@ -163,3 +163,16 @@ def test_an_edit_masters_and_encodes_only_the_edited_paragraph_again(settings: S
     start_narration(second, settings, InlineDispatch(settings))
     assert _narration(settings, second).status == "done"
     assert parts_made() == 5
+
+
+def test_a_forced_renarration_encodes_the_new_audio_not_the_old_parts(settings: Settings) -> None:
+    article_id, first = _article(settings, _document(*PARAGRAPHS))
+    start_narration(first, settings, InlineDispatch(settings))
+    with session_scope(settings.database_url) as session:
+        before = int(session.scalar(select(func.count()).select_from(SegmentPart)) or 0)
+    second = _renarrate(settings, article_id, force=True)
+    start_narration(second, settings, InlineDispatch(settings))
+    with session_scope(settings.database_url) as session:
+        after = int(session.scalar(select(func.count()).select_from(SegmentPart)) or 0)
+    assert _narration(settings, second).status == "done"
+    assert after == before + 4  # every block was synthesized again, so every part is made from the new audio
