@@ -135,7 +135,12 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             storage = open_storage(settings.storage_url)
             audio_key = store_block(storage, block)
             # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
-            _make_part(settings, storage, key, audio_key, block, Mastering())
+            try:
+                _make_part(settings, storage, key, audio_key, block, Mastering())
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 - only a head start: the assembly makes a missing part
+                log.exception("segment %s: its part could not be made here; the assembly will try", key)
             with session_scope(settings.database_url) as session:
                 segments.complete_segment(
                     session, key, audio_key=audio_key, timings=block.timings(),

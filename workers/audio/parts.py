@@ -75,6 +75,9 @@ def encode_part(
     The mastering is verified on the decoded part (see `encode_mastered_frames`);
     parts hold their own loudness, so the joined file is at the target too.
     """
+    if len(pcm) == 0:  # a block the engine said nothing for (a lone dash): one silent frame
+        frames = encode_frames(pcm, sample_rate, kbps=kbps)
+        return EncodedPart(frames, len(frame_offsets(frames)), 0, sample_rate, lead_in)
     mastered = encode_mastered_frames(
         pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
     )
@@ -86,9 +89,9 @@ def encode_part(
 
 @lru_cache(maxsize=64)
 def silent_part(frame_count: int, sample_rate: int, kbps: int) -> EncodedPart:
-    """Digital silence that occupies exactly `frame_count` (at least 2) frames of the joined file."""
+    """Digital silence that occupies exactly `frame_count` frames of the joined file."""
     # LAME makes floor((delay + samples) / 1152) + 1 frames; a whole last frame of padding.
-    samples = max(1, (frame_count - 1) * SAMPLES_PER_FRAME - LAME_ENCODER_DELAY)
+    samples = max(0, (frame_count - 1) * SAMPLES_PER_FRAME - LAME_ENCODER_DELAY)
     frames = encode_frames(np.zeros(samples, dtype=np.float32), sample_rate, kbps=kbps)
     return EncodedPart(frames, len(frame_offsets(frames)), samples, sample_rate)
 
@@ -96,13 +99,13 @@ def silent_part(frame_count: int, sample_rate: int, kbps: int) -> EncodedPart:
 def pause_part(after: EncodedPart, pause_samples: int, kbps: int) -> EncodedPart | None:
     """The silent part that makes the pause after `after` last about `pause_samples` (within half a frame).
 
-    `after`'s padding and the next part's lead-in already sound as silence;
-    None when they alone come within two frames of it (pauses that short are
-    never asked for).
+    `after`'s padding and the next part's lead-in already sound as silence
+    (25 to 51 ms at 44.1 kHz: the shortest pause between two parts); None
+    when they alone come within half a frame of it.
     """
     already = after.span - after.samples  # LAME's padding + the next part's encoder delay
     frames = round((pause_samples - already) / SAMPLES_PER_FRAME)
-    return silent_part(frames, after.sample_rate, kbps) if frames >= 2 else None  # LAME's shortest stream
+    return silent_part(frames, after.sample_rate, kbps) if frames >= 1 else None
 
 
 @dataclass(frozen=True)
