@@ -166,7 +166,8 @@ def test_keyboard_and_screen_reader_controls(page: Any, service: Narrated) -> No
     play.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => !({AUDIO_STATE})().paused", timeout=10_000)
-    assert page.get_by_role("button", name="Pause").is_visible()
+    # The button is relabelled on the (asynchronous) play event: wait for it rather than race it.
+    page.get_by_role("button", name="Pause").wait_for(state="visible", timeout=5_000)
     page.keyboard.press("k")  # toggles from anywhere inside the player
     page.wait_for_function(f"() => ({AUDIO_STATE})().paused", timeout=5_000)
     slider = page.get_by_role("slider", name="Seek")
