@@ -91,6 +91,8 @@ def encode_mastered_frames(
     max_true_peak_dbtp: float = MAX_TRUE_PEAK_DBTP,
 ) -> MasteredFrames:
     """Master `pcm`, encode it once, and check the decoded audio meets both limits (else master again)."""
+    if len(pcm) == 0:  # a block the engine said nothing for (a lone dash): a silent frame, nothing to check
+        return MasteredFrames(encode_frames(pcm, sample_rate, kbps=kbps), -math.inf, -math.inf)
     aim_lufs = target_lufs
     ceiling = max_true_peak_dbtp - ENCODER_MARGIN_DB
     limit = max_true_peak_dbtp - TRUE_PEAK_SAFETY_DB

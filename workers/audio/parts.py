@@ -75,9 +75,6 @@ def encode_part(
     The mastering is verified on the decoded part (see `encode_mastered_frames`);
     parts hold their own loudness, so the joined file is at the target too.
     """
-    if len(pcm) == 0:  # a block the engine said nothing for (a lone dash): one silent frame
-        frames = encode_frames(pcm, sample_rate, kbps=kbps)
-        return EncodedPart(frames, len(frame_offsets(frames)), 0, sample_rate, lead_in)
     mastered = encode_mastered_frames(
         pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
     )
