@@ -22,7 +22,6 @@ from workers.asr import (
     comparable,
     glued,
     one_spelling,
-    transcribe,
     transcribe_file,
 )
 
@@ -32,7 +31,6 @@ __all__ = [
     "SILENCE_S",
     "clips",
     "comparable",
-    "transcribe",
     "transcribe_file",
     "word_error_rate",
 ]

@@ -26,7 +26,6 @@ import select
 import subprocess
 import sys
 import tempfile
-import threading
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -46,7 +45,6 @@ ASR_MEMORY_LIMIT = 6 * 1024**3
 CLIP_TIMEOUT_S = 120.0
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()  # one native model per process; calls into it are serialized
 
 
 @lru_cache(maxsize=1)
@@ -104,16 +102,6 @@ def clip_files(pcm: np.ndarray, rate: int, folder: str) -> list[str]:
         sf.write(path, np.concatenate([pad, clip, pad]), ASR_RATE, subtype="PCM_16")
         paths.append(path)
     return paths
-
-
-def transcribe(pcm: np.ndarray, rate: int) -> str:
-    """What the recognizer, in this process, hears in mono float PCM at `rate`."""
-    texts = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for path in clip_files(pcm, rate, tmp):
-            with _lock:
-                texts.append(_model().transcribe_wav(path))
-    return " ".join(t.strip() for t in texts if t and t.strip())
 
 
 def _limit_memory(limit: int) -> None:
@@ -183,7 +171,7 @@ class IsolatedRecognizer:
         return ""
 
     def transcribe(self, pcm: np.ndarray, rate: int) -> str:
-        """What the recognizer hears in mono float PCM at `rate` (as `transcribe`)."""
+        """What the recognizer hears in mono float PCM at `rate`."""
         with tempfile.TemporaryDirectory() as tmp:
             texts = [self._hear(path) for path in clip_files(pcm, rate, tmp)]
         return " ".join(t.strip() for t in texts if t and t.strip())
@@ -215,9 +203,12 @@ def _serve_clips(memory_limit: int) -> None:
 
 
 def transcribe_file(path: Path, recognizer: IsolatedRecognizer | None = None) -> str:
-    """What the recognizer hears in an audio file (any rate, mixed down to mono); isolated when given one."""
+    """What the recognizer hears in an audio file (any rate, mixed down to mono)."""
     data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    return (recognizer.transcribe if recognizer else transcribe)(data.mean(axis=1), int(rate))
+    if recognizer is not None:
+        return recognizer.transcribe(data.mean(axis=1), int(rate))
+    with IsolatedRecognizer() as own:
+        return own.transcribe(data.mean(axis=1), int(rate))
 
 
 def comparable_words(text: str) -> list[str]:
