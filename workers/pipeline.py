@@ -72,7 +72,10 @@ class BlockClip:
 
 @dataclass(frozen=True)
 class SynthesizedAudio:
-    """The joined PCM of a whole document at the engine's rate, and its layout."""
+    """The joined PCM of a whole document at the engine's rate, and its layout: what the ASR review hears.
+
+    The MP3 itself is joined from encoded parts (`render_mp3`), not from this PCM.
+    """
 
     pcm: np.ndarray
     sample_rate: int
@@ -83,27 +86,6 @@ class SynthesizedAudio:
     @property
     def duration_s(self) -> float:
         return len(self.pcm) / float(self.sample_rate)
-
-    def timeline(self, *, offset_s: float = 0.0, duration_s: float | None = None) -> Timeline:
-        """The layout in seconds; `offset_s` is where this audio starts in the final file."""
-        rate = float(self.sample_rate)
-
-        def at(sample: int) -> float:
-            return offset_s + sample / rate
-
-        sentences = tuple(
-            TimedSentence(
-                at(c.start),
-                at(c.end),
-                c.src_start,
-                c.src_end,
-                words=tuple(Timed(at(w.start), at(w.end), w.src_start, w.src_end) for w in c.words),
-            )
-            for c in self.clips
-        )
-        blocks = tuple(TimedBlock(at(b.start), at(b.end), b.src_start, b.src_end, kind=b.kind) for b in self.blocks)
-        total = duration_s if duration_s is not None else at(len(self.pcm))
-        return Timeline(text=self.text, duration_s=total, blocks=blocks, sentences=sentences)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""The Xing "Info" frame with a LAME tag, for CBR streams whose encoder left it out.
+"""The Xing "Info" frame with a LAME tag, written in front of every narration's MPEG frames.
 
-LAME puts the Info frame (frame count, byte count, seek table, and encoder
-delay and padding for gapless playback) in a frame of the stream's own
-bitrate, and silently drops it when that frame is too small: below 56 kbit/s
-for mono MPEG-1. Without it players guess the duration and decoders return
-extra samples. This module writes the same frame, in a frame of a larger
-bitrate (as LAME itself does for VBR), in front of such a stream.
+The Info frame (frame count, byte count, seek table, and encoder delay and
+padding for gapless playback) lets players show the exact duration and
+decoders return exactly the samples encoded. Narrations are joined from
+parts encoded without one (workers/audio/parts.py), so it is written here for
+the whole stream: in a frame of the stream's own bitrate, or of a larger one
+where that frame is too small to hold it (below 56 kbit/s for mono MPEG-1,
+where LAME itself would drop it).
 
 Layout: the Xing header (mp3-tech.org "VBR header" / Gabriel Bouvigne's Xing
 notes) and LAME tag rev. 1 (LAME's doc "lame tag": version string, method,
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from pathlib import Path
 
 # LAME 3.100 delays MPEG-1 Layer III output by this many samples (ENCDELAY).
 LAME_ENCODER_DELAY = 576
@@ -143,11 +143,3 @@ def info_frame(stream: bytes, samples: int, kbps: int) -> bytes:
     frame += struct.pack(">H", crc16(bytes(frame)))
     frame += bytes(size - len(frame))
     return bytes(frame)
-
-
-def add_info_frame(path: Path, samples: int, kbps: int) -> None:
-    """Put an Info frame in front of the MP3 stream at `path` unless it has one."""
-    stream = path.read_bytes()
-    if has_info_frame(stream):
-        return
-    path.write_bytes(info_frame(stream, samples, kbps) + stream)
