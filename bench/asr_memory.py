@@ -1,0 +1,61 @@
+"""Why the recognizer runs isolated: moonshine_cpp's memory after each clip it hears in one process.
+
+Narrates the example article with `narrator narrate`, cuts it into clips as
+workers/asr.py does, and transcribes them in this process, printing the
+address space and resident memory after each clip (the growth per clip is the
+leak `IsolatedRecognizer` contains). Stops at --clips or 12 GB.
+
+    .venv/bin/python bench/asr_memory.py [--clips N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import soundfile as sf  # noqa: E402
+
+from workers.asr import _model, clip_files  # noqa: E402
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "deepseek-huawei.txt"
+
+
+def memory_gb() -> tuple[float, float]:
+    """(address space, resident) of this process in GB."""
+    with open("/proc/self/statm") as statm:
+        size, resident = (int(v) for v in statm.read().split()[:2])
+    page = os.sysconf("SC_PAGE_SIZE")
+    return size * page / 1e9, resident * page / 1e9
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clips", type=int, default=6)
+    args = parser.parse_args()
+    narrator = str(Path(sys.executable).with_name("narrator"))
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = Path(tmp) / "article.mp3"
+        subprocess.run([narrator, "narrate", str(ARTICLE), "-o", str(audio)], check=True, capture_output=True)
+        pcm, rate = sf.read(str(audio), dtype="float32")
+        paths = clip_files(pcm, rate, tmp)[: args.clips]
+        previous = memory_gb()[1]
+        for number, path in enumerate(paths, 1):
+            seconds = sf.info(path).duration
+            _model().transcribe_wav(path)
+            size, resident = memory_gb()
+            print(f"clip {number} ({seconds:.1f} s): address space {size:.1f} GB, resident {resident:.1f} GB "
+                  f"(+{resident - previous:.2f} GB)")
+            previous = resident
+            if size > 12:
+                break
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
