@@ -52,8 +52,11 @@ def test_editing_one_paragraph_synthesizes_one_segment_and_serves_the_old_audio_
         assert response.status_code == 202
         location = response.headers["location"]
         served_meanwhile = set()
-        while client.get(location).json()["status"] not in ("done", "failed"):
-            served_meanwhile.add(client.get(audio_url, follow_redirects=False).headers["location"])
+        while True:
+            served = client.get(audio_url, follow_redirects=False).headers["location"]
+            if client.get(location).json()["status"] in ("done", "failed"):
+                break
+            served_meanwhile.add(served)  # served while the new narration was still running
             time.sleep(0.1)
         narration = client.get(location).json()
         new_audio = client.get(audio_url, follow_redirects=False).headers["location"]
