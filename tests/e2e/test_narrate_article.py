@@ -76,15 +76,19 @@ def test_the_narration_says_the_words_of_the_article(
 ) -> None:
     reference = ARTICLE_TEXT.read_text()
     rates = [word_error_rate(reference, transcribe_file_guarded(Path(narrated["audio"])))]
-    if rates[0] >= WER_GOAL:
-        # The voice samples noise: one fresh narration (forced, all synthesized again) gets a second hearing.
-        with redis_service.client() as client:
+    # The voice samples noise, so one narration's WER varies (0.026-0.042 seen): the goal is judged on the
+    # mean over three narrations (two more, forced: all synthesized again).
+    with redis_service.client() as client:
+        for attempt in range(2):
             again = client.post(f"/v1/articles/{narrated['article']['id']}/narrations", json={"force": True})
             narration = wait_for_narration(client, again.headers["location"])
-            (tmp_path / "again.mp3").write_bytes(client.get(narration["audio_url"]).content)
-        rates.append(word_error_rate(reference, transcribe_file_guarded(tmp_path / "again.mp3")))
-    print(f"\nword error rate of the narrated article (moonshine_cpp): {', '.join(f'{r:.3f}' for r in rates)}")
-    assert min(rates) < WER_GOAL
+            heard = tmp_path / f"again{attempt}.mp3"
+            heard.write_bytes(client.get(narration["audio_url"]).content)
+            rates.append(word_error_rate(reference, transcribe_file_guarded(heard)))
+    mean = sum(rates) / len(rates)
+    print(f"\nword error rate of the narrated article (moonshine_cpp): {', '.join(f'{r:.3f}' for r in rates)}; "
+          f"mean {mean:.3f}")
+    assert mean < WER_GOAL
 
 
 def test_a_failing_narration_records_its_error_and_the_worker_keeps_serving(redis_service: RunningService) -> None:
