@@ -8,8 +8,8 @@ short clips (it is slow, about real time on two cores, and loses words past
 is loaded lazily, once per process; `MoonshineModel.transcribe` is broken in
 0.1.4, so clips go through a temporary 16 kHz WAV file and `transcribe_wav`.
 
-moonshine_cpp 0.1.4 leaks about 1.5 GB per 20 s clip (22 GB over a long
-article killed a test run): `IsolatedRecognizer` keeps it in a child process
+moonshine_cpp 0.1.4 leaks 1.3-2.2 GB per 20 s clip (bench/asr_memory.py; a long
+article heard in one process once took 22 GB): `IsolatedRecognizer` keeps it in a child process
 under a memory limit that is replaced before the leak matters, so hearing a
 long article costs neither the worker nor the machine. The ASR review, the
 lexicon probe and the tests hear narrations through it.
@@ -186,7 +186,7 @@ def _address_space() -> int:
 def _serve_clips(memory_limit: int) -> None:
     """The child's side: a WAV path per line in, [transcript, retiring] as JSON per line out.
 
-    moonshine_cpp 0.1.4 keeps about 1.5 GB per 20 s clip it transcribes (the
+    moonshine_cpp 0.1.4 keeps 1.3-2.2 GB per 20 s clip it transcribes (the
     memory runaway seen in the tests): the child retires, and the parent starts
     a fresh one, once it holds half its limit.
     """
