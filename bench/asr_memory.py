@@ -21,7 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import soundfile as sf  # noqa: E402
 
-from workers.asr import _model, clip_files  # noqa: E402
+from workers.narration.asr import (
+    _model,  # noqa: E402
+    clip_files,  # noqa: E402
+)
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "deepseek-huawei.txt"
 

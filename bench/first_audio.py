@@ -20,7 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
 
-from tests.processes import NARRATOR, free_port, redis_server, running, service_env, wait_for_narration  # noqa: E402
+from tests.processes import (  # noqa: E402
+    NARRATOR,
+    free_port,
+    redis_server,
+    running,
+    service_env,
+    wait_for_narration,
+)
 
 TEXT = "\n\n".join(
     f"Part {n}. The harbor master said the ferries would run on the winter timetable from Monday, "
@@ -31,9 +38,9 @@ TITLE = "Harbor news"
 
 def raw_first_sentence_s() -> float:
     """Raw Piper time for the first sentence the listener hears (the title), model already loaded."""
-    from service.settings import Settings
-    from service.voices import catalog_dirs, get_voice
-    from workers.engines import load_engine
+    from service.core.settings import Settings
+    from service.core.voices import catalog_dirs, get_voice
+    from workers.synthesis import load_engine
 
     settings = Settings()
     engine = load_engine(get_voice(catalog_dirs(settings), settings.default_voice))

@@ -7,7 +7,7 @@
 
 Probe: every term of bench/lexicon_candidates.toml is said by the real voice
 in the `CARRIERS` sentences, exactly as a narration says it (normalized text,
-then the engine), and transcribed with moonshine_cpp (workers.asr). A term is
+then the engine), and transcribed with moonshine_cpp (workers.narration.asr). A term is
 heard right when the transcript contains it (or one of its `accept`
 spellings) ignoring case, accents, punctuation and spaces. Piper adds random
 noise, so every sentence is a fresh sample, and one sample proves little.
@@ -45,13 +45,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.lexicon import DEFAULT_LEXICON_PATH, load_default_entries
-from service.settings import get_settings
-from service.text.normalize import normalize
-from service.voices import get_voice
-from workers.asr import IsolatedRecognizer, comparable_words
-from workers.engines import load_engine
-from workers.phonemes import word_phonemizer
+from service.core.settings import get_settings
+from service.core.voices import get_voice
+from service.document.lexicon import DEFAULT_LEXICON_PATH, load_default_entries
+from service.document.normalize import normalize
+from workers.narration.asr import IsolatedRecognizer, comparable_words
+from workers.synthesis import load_engine
+from workers.synthesis.phonemes import word_phonemizer
 
 CANDIDATES = Path(__file__).with_name("lexicon_candidates.toml")
 VOICE = "en_US-joe-medium"

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from service.text.normalize import normalize  # noqa: E402
+from service.document.normalize import normalize  # noqa: E402
 
 DEFAULT_SUITE = Path(__file__).resolve().parents[2] / "shared/peer/nemo-tn-en"
 

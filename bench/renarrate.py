@@ -23,7 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.processes import NARRATOR, free_port, redis_server, running, service_env, wait_for_narration  # noqa: E402
+from tests.processes import (  # noqa: E402
+    NARRATOR,
+    free_port,
+    redis_server,
+    running,
+    service_env,
+    wait_for_narration,
+)
 
 PARAGRAPHS = [
     f"Item {n}. The council spent part of the evening on proposal number {n}, which would change how the town "
@@ -47,8 +54,8 @@ def narrate(base_url: str, paragraphs: list[str], article_id: str | None = None)
 
 def wait_for_workers(broker_url: str, workers: int, timeout_s: float = 120) -> None:
     """Until `workers` workers answer a ping, then a moment for their processes to load the voice."""
-    from service.queue import make_celery
-    from service.settings import Settings
+    from service.core.queue import make_celery
+    from service.core.settings import Settings
 
     app = make_celery(Settings(broker_url=broker_url))
     deadline = time.monotonic() + timeout_s

@@ -1,6 +1,6 @@
 """Test helper: transcribe narrated audio with moonshine_cpp and score it against the article.
 
-The recognizer itself lives in `workers.asr` (the ASR self-check uses it at run
+The recognizer itself lives in `workers.narration.asr` (the ASR self-check uses it at run
 time); this module keeps the names the tests import.
 """
 
@@ -11,9 +11,8 @@ from pathlib import Path
 
 import jiwer
 
-from service.text.normalize import normalize
-
-from workers.asr import (
+from service.document.normalize import normalize
+from workers.narration.asr import (
     ASR_RATE,
     MAX_CLIP_S,
     SILENCE_S,
@@ -48,7 +47,7 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     Spacing and spelling are not pronunciation: where one side writes as one word
     what the other writes as several ("Deepseek" heard, "DeepSeek" = "deep seek"
     written; "AI"/"USA" heard, spelled letters written) the words are joined on
-    both sides, and spellings of one sound are made one (`workers.asr.one_spelling`).
+    both sides, and spellings of one sound are made one (`workers.narration.asr.one_spelling`).
     """
     ref = [one_spelling(w) for w in spoken_words(reference).split()]
     hyp = [one_spelling(w) for w in spoken_words(hypothesis).split()]

@@ -13,8 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from service.errors import NarratorError
-from service.settings import Settings, get_settings
+from service.core.errors import NarratorError
+from service.core.settings import Settings, get_settings
 
 DEMO_ARTICLE = Path(__file__).resolve().parents[1] / "service" / "demo" / "article.md"
 
@@ -107,12 +107,12 @@ def _read_input(spec: str, fmt: str | None) -> tuple[str, str]:
 def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from service.intake import ArticleInput, build_document, check_voice
-    from service.lexicon import default_pronunciations
-    from service.voices import catalog_dirs, get_voice
+    from service.articles.intake import ArticleInput, build_document, check_voice
+    from service.core.voices import catalog_dirs, get_voice
+    from service.document.lexicon import default_pronunciations
     from workers.audio.tags import AudioTags
-    from workers.engines import load_engine, use_threads
-    from workers.pipeline import narrate_document
+    from workers.narration.pipeline import narrate_document
+    from workers.synthesis import load_engine, use_threads
 
     # Blocks are encoded beside the synthesis of the next: idle inference threads should sleep, not spin.
     use_threads(settings.synth_threads, spin=False)
@@ -159,7 +159,7 @@ def _write_text_atomically(path: Path, content: str) -> None:
 
 
 def cmd_normalize(args: argparse.Namespace, _settings: Settings) -> int:
-    from service.text.normalize import normalize
+    from service.document.normalize import normalize
 
     if args.text is not None and args.text != "-":
         print(normalize(args.text).text)
@@ -180,9 +180,9 @@ def threads_per_process(settings: Settings, concurrency: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from service.queue import ALL_QUEUES
-    from workers.engines import use_threads
-    from workers.tasks import app
+    from service.core.queue import ALL_QUEUES
+    from workers.celery_app import app
+    from workers.synthesis import use_threads
 
     concurrency = args.concurrency or settings.worker_concurrency
     use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
@@ -203,7 +203,7 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
     import importlib.util
     import json
 
-    from service.voices import CatalogError, catalog_dirs, load_catalog
+    from service.core.voices import CatalogError, catalog_dirs, load_catalog
 
     # find_spec only looks for the package: listing voices never imports torch.
     engine_module = {"piper": "piper", "coqui": "TTS"}

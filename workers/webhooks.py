@@ -14,13 +14,13 @@ import random
 from collections.abc import Callable
 from typing import Protocol
 
-from celery import Celery
+from celery import Celery, current_app
 
-from service import records
-from service.api.schemas import NarrationOut
-from service.db import session_scope
-from service.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
-from service.settings import Settings
+from service.articles import records
+from service.articles.views import NarrationOut
+from service.core.db import session_scope
+from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
+from service.core.settings import Settings
 from service.webhooks import store
 from service.webhooks.events import Event, narration_event_id, narration_event_type
 from service.webhooks.retry import decide
@@ -50,10 +50,7 @@ class CeleryDeliveryQueue:
 
 
 def _worker_queue() -> DeliveryQueue:
-    # Late import: workers.tasks imports workers.narrate, which calls into this module.
-    from workers.tasks import app
-
-    return CeleryDeliveryQueue(app)
+    return CeleryDeliveryQueue(current_app)
 
 
 def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str | None] | None:

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from service.api import articles, feed_assets, health, lexicon, live, media, narrations, review, speech, voices
-from service.api import feeds, player, stats  # listeners: podcast feeds, embeddable player, stats
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
 from service.api.problems import install_problem_handlers
-from service.api.webhooks import router as webhooks_router
-from service.db import engine_for
-from service.settings import Settings
-from service.settings import get_settings as process_settings
-from service.storage import LocalStorage, open_storage
-from service.voices import catalog_dirs, load_catalog
+from service.api.routes import (
+    articles,
+    feed_assets,
+    feeds,
+    health,
+    lexicon,
+    live,
+    media,
+    narrations,
+    player,
+    review,
+    speech,
+    stats,
+    voices,
+)
+from service.api.routes.webhooks import router as webhooks_router
+from service.core.db import engine_for
+from service.core.settings import Settings
+from service.core.settings import get_settings as process_settings
+from service.core.storage import LocalStorage, open_storage
+from service.core.voices import catalog_dirs, load_catalog
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

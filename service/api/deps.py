@@ -6,14 +6,15 @@ Tests replace these with `app.dependency_overrides` (no patching of internals).
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from service.db import session_factory
-from service.queue import CeleryQueue, NarrationQueue
-from service.settings import Settings
-from service.settings import get_settings as _process_settings
-from service.storage import Storage, open_storage
+from service.core.db import session_factory
+from service.core.queue import CeleryQueue, NarrationQueue
+from service.core.settings import Settings
+from service.core.settings import get_settings as _process_settings
+from service.core.storage import Storage, open_storage
 
 
 def get_settings() -> Settings:

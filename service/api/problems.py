@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from service.errors import NarratorError
+from service.core.errors import NarratorError
 
 log = logging.getLogger(__name__)
 

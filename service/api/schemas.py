@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.models import Article, Narration
+from service.articles.views import NarrationOut
+from service.core.models import Article, Narration
 
 
 class ArticleCreate(BaseModel):
@@ -51,69 +52,6 @@ class RenarrateIn(BaseModel):
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = None
-
-
-class ProblemOut(BaseModel):
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str | None = None
-
-
-class NarrationError(BaseModel):
-    code: str
-    message: str
-
-
-class NarrationOut(BaseModel):
-    id: str
-    article_id: str
-    version: int
-    voice: str
-    status: str
-    progress: float
-    reason: str
-    review_url: str | None
-    priority: str
-    segments: dict[str, int]
-    error: NarrationError | None
-    duration_s: float | None
-    bytes: int | None
-    sha256: str | None
-    audio_url: str | None
-    captions_url: str | None = None  # WebVTT
-    marks_url: str | None = None  # JSON word/sentence/paragraph marks with offsets into the article text
-    chapters_url: str | None = None  # Podcasting 2.0 chapters JSON
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, n: Narration) -> "NarrationOut":
-        return cls(
-            id=n.id,
-            article_id=n.article_id,
-            version=n.version,
-            voice=n.voice,
-            status=n.status,
-            progress=n.progress,
-            reason=n.reason,
-            review_url=f"/v1/narrations/{n.id}/review" if n.asr_review else None,
-            priority=n.priority,
-            segments={"total": n.segments_total, "cached": n.segments_cached, "synthesized": n.segments_synthesized},
-            error=NarrationError(code=n.error_code, message=n.error_message or "") if n.error_code else None,
-            duration_s=n.duration_s,
-            bytes=n.bytes,
-            sha256=n.sha256,
-            audio_url=f"/media/{n.audio_key}" if n.audio_key else None,
-            captions_url=f"/media/{n.captions_key}" if n.captions_key else None,
-            marks_url=f"/media/{n.marks_key}" if n.marks_key else None,
-            chapters_url=f"/media/{n.chapters_key}" if n.chapters_key else None,
-            created_at=n.created_at,
-            started_at=n.started_at,
-            finished_at=n.finished_at,
-        )
 
 
 class ArticleOut(BaseModel):

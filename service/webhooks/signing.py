@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
-from service.errors import InvalidInput
+from service.core.errors import InvalidInput
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.errors import NotFound
-from service.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
+from service.core.errors import NotFound
+from service.core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from service.webhooks.events import EVENT_TYPES, Event
 from service.webhooks.retry import Decision, Outcome
 

@@ -14,9 +14,15 @@ from collections.abc import Callable
 
 import httpx
 
-from service.errors import InvalidInput
-from service.netpolicy import AddressPolicy, IPAddress, parse_addresses, parse_ip, system_lookup
-from service.settings import Settings
+from service.core.errors import InvalidInput
+from service.core.netpolicy import (
+    AddressPolicy,
+    IPAddress,
+    parse_addresses,
+    parse_ip,
+    system_lookup,
+)
+from service.core.settings import Settings
 
 Lookup = Callable[[str, int], list[str]]
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.deps import get_queue
-from service.settings import Settings
+from service.core.settings import Settings
 
 
 class RecordingQueue:

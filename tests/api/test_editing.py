@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from service.settings import Settings
-from service.storage import open_storage
+from service.core.settings import Settings
+from service.core.storage import open_storage
 from tests.api.conftest import RecordingQueue
 
 BODY = {"title": "Budget", "html": "<article><h1>Budget</h1><p>The council met on Monday.</p><p>It voted.</p></article>"}
@@ -105,8 +105,8 @@ def test_the_same_idempotency_key_with_another_body_is_422(client: TestClient) -
 
 
 def test_an_idempotency_key_still_in_progress_is_409(client: TestClient, settings: Settings) -> None:
-    from service import idempotency
-    from service.db import session_scope
+    from service.articles import idempotency
+    from service.core.db import session_scope
 
     fingerprint = idempotency.request_fingerprint("POST", "/v1/articles", _canonical(BODY))
     with session_scope(settings.database_url) as session:

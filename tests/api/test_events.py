@@ -8,9 +8,9 @@ import time
 
 from fastapi.testclient import TestClient
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
 
 
 def _events(text: str) -> list[tuple[str, dict]]:

@@ -13,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from service import records
-from service.db import session_scope
-from service.feeds.extensions import ITUNES_NS, PODCAST_NS
-from service.feeds.guid import podcast_guid
-from service.settings import Settings
-from service.storage import open_storage
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
+from service.listeners.feeds.extensions import ITUNES_NS, PODCAST_NS
+from service.listeners.feeds.guid import podcast_guid
 
 NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": "http://www.w3.org/2005/Atom"}
 FEED: dict[str, Any] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
-from service.storage import open_storage
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes standing in for an MP3
 

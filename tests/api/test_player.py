@@ -6,10 +6,10 @@ import json
 
 from fastapi.testclient import TestClient
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
-from service.storage import open_storage
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
 
 ORIGIN = {"origin": "https://publisher.example"}
 MARKS = [{"time_ms": 0, "type": "sentence", "start": 0, "end": 5, "value": "Title"}]

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service import reviews
-from service.api import review
 from service.api.app import create_app
 from service.api.deps import get_queue
-from service.db import session_scope
-from service.models import Article, Narration
-from service.settings import Settings
+from service.api.routes import review
+from service.articles import reviews
+from service.core.db import session_scope
+from service.core.models import Article, Narration
+from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
 
 PARAGRAPHS = [

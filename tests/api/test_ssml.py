@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
 
 PROBLEM = "application/problem+json"

@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from service.db import session_scope
-from service.models import ListenEvent
-from service.settings import Settings
+from service.core.db import session_scope
+from service.core.models import ListenEvent
+from service.core.settings import Settings
 
 BEACON = {"content-type": "text/plain;charset=UTF-8"}  # what navigator.sendBeacon sends for a string
 

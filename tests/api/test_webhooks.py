@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.deps import get_settings
-from service.api.webhooks import EventType
-from service.db import session_scope
-from service.settings import Settings
+from service.api.routes.webhooks import EventType
+from service.core.db import session_scope
+from service.core.settings import Settings
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, Event
 from service.webhooks.retry import Decision, Outcome

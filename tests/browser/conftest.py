@@ -15,8 +15,16 @@ import uvicorn
 
 from service.api.app import create_app
 from service.api.deps import get_queue
-from service.settings import Settings
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, Narrated, NullQueue, QuietHandler, free_port, narrated_article
+from service.core.settings import Settings
+from tests.browser.live import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Narrated,
+    NullQueue,
+    QuietHandler,
+    free_port,
+    narrated_article,
+)
 
 
 @pytest.fixture(scope="session")

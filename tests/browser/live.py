@@ -20,10 +20,10 @@ import httpx
 import numpy as np
 import soundfile
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
-from service.storage import open_storage
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -41,7 +41,7 @@ path = "broken.onnx"
 
 def voices_with_a_broken_one(directory: Path) -> Path:
     """The shipped catalog plus a voice whose model file is corrupt."""
-    from service.settings import REPO_ROOT
+    from service.core.settings import REPO_ROOT
 
     directory.mkdir(parents=True, exist_ok=True)
     for voice_file in (REPO_ROOT / "voices").glob("*.toml"):

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.processes import NARRATOR, RunningService, free_port, running, service_env, wait_for_narration
+from tests.processes import (
+    NARRATOR,
+    RunningService,
+    free_port,
+    running,
+    service_env,
+    wait_for_narration,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from standardwebhooks import Webhook
 
-from service.settings import REPO_ROOT
+from service.core.settings import REPO_ROOT
 from tests.processes import (
     NARRATOR,
     RunningService,

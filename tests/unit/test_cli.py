@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from service.settings import Settings
+from service.core.settings import Settings
 from tests.conftest import serve_pages
 
 NARRATOR = str(Path(sys.executable).with_name("narrator"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from service.settings import REPO_ROOT, Settings
+from service.core.settings import REPO_ROOT, Settings
 
 
 def _compose() -> dict:

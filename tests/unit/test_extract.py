@@ -1,4 +1,4 @@
-"""Tests for service.text.extract: HTML pages, plain text and Markdown into Documents."""
+"""Tests for service.document.extract: HTML pages, plain text and Markdown into Documents."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from service.text.document import Block, Document
-from service.text.extract import (
+from service.document.extract import (
     NotAnArticle,
     document_from_markdown,
     document_from_text,
     extract_html,
 )
+from service.document.model import Block, Document
 
 EXAMPLES = Path("/work/shared/examples")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.feeds.guid import normalized_feed_url, podcast_guid
+from service.listeners.feeds.guid import normalized_feed_url, podcast_guid
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.api.feeds import accepts_gzip, etag_matches
+from service.api.routes.feeds import accepts_gzip, etag_matches
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-from service.feeds.categories import check_category
-from service.feeds.extensions import ITUNES_NS, PODCAST_NS
-from service.feeds.rss import Channel, Episode, render_rss
+from service.listeners.feeds.categories import check_category
+from service.listeners.feeds.extensions import ITUNES_NS, PODCAST_NS
+from service.listeners.feeds.rss import Channel, Episode, render_rss
 
 NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": "http://www.w3.org/2005/Atom"}
 T0 = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Tests for service.text.fetch: SSRF-safe article fetching against a real server on 127.0.0.1.
+"""Tests for service.document.fetch: SSRF-safe article fetching against a real server on 127.0.0.1.
 
 Nothing here reaches beyond 127.0.0.1: names other than the local server's
 are resolved by a stubbed `_lookup`, and refused addresses are refused
@@ -20,8 +20,8 @@ from typing import cast
 
 import pytest
 
-from service.text import fetch
-from service.text.fetch import (
+from service.document import fetch
+from service.document.fetch import (
     FetchedPage,
     FetchFailed,
     UrlForbidden,

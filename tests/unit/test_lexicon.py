@@ -2,8 +2,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import lexicon
-from service.db import create_schema, make_engine
+from service.core.db import create_schema, make_engine
+from service.document import lexicon
 
 
 def _session(tmp_path: Path) -> Session:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import lexicon
-from service.db import create_schema, make_engine
-from service.settings import Settings
-from service.text.normalize import normalize
-from service.voices import get_voice
+from service.core.db import create_schema, make_engine
+from service.core.settings import Settings
+from service.core.voices import get_voice
+from service.document import lexicon
+from service.document.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[2]
 CANDIDATES = REPO / "bench" / "lexicon_candidates.toml"
@@ -51,7 +51,7 @@ def test_every_shipped_term_was_a_measured_candidate() -> None:
 
 
 def test_shipped_ipa_uses_only_phonemes_the_default_voice_has() -> None:
-    from workers.engines.piper import resolve_model_path
+    from workers.synthesis.piper import resolve_model_path
 
     model = resolve_model_path(get_voice(Settings().voices_dir, Settings().default_voice))
     known = set(json.loads(model.with_name(model.name + ".json").read_text(encoding="utf-8"))["phoneme_id_map"])

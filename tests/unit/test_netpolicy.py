@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 
-from service.netpolicy import AddressPolicy, parse_addresses
-from service.settings import Settings
+from service.core.netpolicy import AddressPolicy, parse_addresses
+from service.core.settings import Settings
 from service.webhooks.targets import TargetPolicy
 
 LOOPBACK = ipaddress.ip_address("127.0.0.1")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from service.text.normalize import Spoken, normalize
+from service.document.normalize import Spoken, normalize
 
 
 def pairs(text: str) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.text.normalize import normalize
+from service.document.normalize import normalize
 
 
 def pairs(text: str) -> list[tuple[str, str]]:

@@ -12,10 +12,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import records
-from service.db import create_schema, make_engine
-from service.errors import NotFound
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import create_schema, make_engine
+from service.core.errors import NotFound
+from service.document.model import Block, Document
 
 POSTGRES_ADMIN_URL = os.environ.get("NARRATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -46,7 +46,7 @@ def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]
     with sessionmaker(bind=engine, expire_on_commit=False)() as s:
         yield s
     if request.param == "postgres":
-        from service.models import Base
+        from service.core.models import Base
 
         Base.metadata.drop_all(engine)
     engine.dispose()

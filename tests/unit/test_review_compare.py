@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from workers.review import Difference, compare, overall_score, review_paragraphs
+from workers.narration.review import (
+    Difference,
+    compare,
+    overall_score,
+    review_paragraphs,
+)
 
 
 def test_what_was_heard_exactly_scores_one() -> None:

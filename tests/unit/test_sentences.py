@@ -1,4 +1,4 @@
-from service.text.sentences import split_sentences
+from service.document.sentences import split_sentences
 
 
 def test_abbreviations_do_not_end_sentences() -> None:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from service.settings import Settings
+from service.core.settings import Settings
 
 
 def test_embedded_default_puts_everything_under_the_data_dir(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from service import records, segments
-from service.settings import Settings
-from service.text.document import Block, Document
-from service.text.extract import NotAnArticle
-from service.text.normalize import normalize
-from service.text.ssml import MAX_BREAK_MS, SsmlError, document_from_ssml
-from service.voices import catalog_dirs, get_voice
+from service.articles import records
+from service.core.settings import Settings
+from service.core.voices import catalog_dirs, get_voice
+from service.document.extract import NotAnArticle
+from service.document.model import Block, Document
+from service.document.normalize import normalize
+from service.document.ssml import MAX_BREAK_MS, SsmlError, document_from_ssml
+from service.segments import plan as segments
 
 
 def _blocks(body: str) -> tuple[Block, ...]:
@@ -76,7 +77,7 @@ def test_text_before_an_s_ends_a_sentence() -> None:
 
 
 def test_an_s_boundary_is_a_sentence_boundary_for_the_splitter() -> None:
-    from service.text.sentences import split_sentences
+    from service.document.sentences import split_sentences
 
     text = _one("<p><s>the market fell</s><s>traders sold</s></p>").text
     assert split_sentences(text) == ["the market fell.", "traders sold."]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from service.storage import LocalStorage, is_valid_key, open_storage
+from service.core.storage import LocalStorage, is_valid_key, open_storage
 
 
 def test_put_bytes_names_the_file_by_its_sha256(tmp_path: Path) -> None:

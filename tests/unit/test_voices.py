@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import UnknownVoice
-from service.settings import REPO_ROOT, Settings
-from service.voices import (
+from service.core.errors import UnknownVoice
+from service.core.settings import REPO_ROOT, Settings
+from service.core.voices import (
     CatalogError,
     Voice,
     catalog_dirs,

@@ -12,13 +12,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.api.voices import get_sample_queue
-from service.db import session_scope
-from service.models import utcnow
-from service.samples import RETRY_AFTER, VoiceSample, ensure_sample_table, record_failure, record_sample
-from service.settings import REPO_ROOT, Settings
-from service.storage import open_storage
-from service.voices import Voice, catalog_dirs, clear_catalog_cache, get_voice
+from service.api.routes.voices import get_sample_queue
+from service.core.db import session_scope
+from service.core.models import utcnow
+from service.core.settings import REPO_ROOT, Settings
+from service.core.storage import open_storage
+from service.core.voices import Voice, catalog_dirs, clear_catalog_cache, get_voice
+from service.listeners.samples import (
+    RETRY_AFTER,
+    VoiceSample,
+    ensure_sample_table,
+    record_failure,
+    record_sample,
+)
 
 JOE = "en_US-joe-medium"
 
@@ -161,8 +167,8 @@ API_IMPORTS = """
 import sys
 from fastapi.testclient import TestClient
 from service.api.app import create_app
-from service.api.voices import get_sample_queue
-from service.settings import Settings
+from service.api.routes.voices import get_sample_queue
+from service.core.settings import Settings
 
 class Queue:
     def enqueue_voice_sample(self, voice_id): pass

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.settings import Settings
-from service.voices import clear_catalog_cache
+from service.core.settings import Settings
+from service.core.voices import clear_catalog_cache
 from workers.cli import cmd_voices
 
 

@@ -13,11 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from standardwebhooks import Webhook
 
-from service import records
-from service.db import session_scope
-from service.models import WebhookDelivery
-from service.settings import Settings
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import session_scope
+from service.core.models import WebhookDelivery
+from service.core.settings import Settings
+from service.document.model import Block, Document
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES
 from service.webhooks.signing import generate_secret

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.settings import Settings
-from workers.fanout import assemble_narration, start_narration, synthesize_segment
+from service.core.settings import Settings
+from workers.narration.fanout import (
+    assemble_narration,
+    start_narration,
+    synthesize_segment,
+)
 
 
 @dataclass
@@ -28,8 +32,8 @@ class InlineDispatch:
 
 def narrate_inline(narration_id: str, settings: Settings) -> str:
     """Run a narration's whole fan-out here; returns the narration's final status."""
-    from service import records
-    from service.db import session_scope
+    from service.articles import records
+    from service.core.db import session_scope
 
     start_narration(narration_id, settings, InlineDispatch(settings))
     with session_scope(settings.database_url) as session:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.settings import Settings
-from service.voices import catalog_dirs, get_voice
-from workers.asr import IsolatedRecognizer, comparable
-from workers.engines import load_engine
+from service.core.settings import Settings
+from service.core.voices import catalog_dirs, get_voice
+from workers.narration.asr import IsolatedRecognizer, comparable
+from workers.synthesis import load_engine
 
 
 def test_the_isolated_recognizer_hears_a_sentence() -> None:

@@ -14,7 +14,7 @@ from mutagen.mp3 import MP3
 
 from workers.audio.mp3 import decode_mp3, encode_mp3
 from workers.audio.tags import AudioTags, image_mime, write_tags
-from workers.chapters import Chapter
+from workers.narration.chapters import Chapter
 
 RATE = 44100
 

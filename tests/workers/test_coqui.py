@@ -19,16 +19,23 @@ from mutagen.mp3 import MP3
 pytest.importorskip("TTS.api", reason="needs the narrator[coqui] extra")
 import torch  # noqa: E402 - only after the skip
 
-from service.db import session_scope  # noqa: E402
-from service.errors import VoiceUnavailable  # noqa: E402
-from service.samples import find_sample  # noqa: E402
-from service.settings import Settings  # noqa: E402
-from service.storage import open_storage  # noqa: E402
-from service.text.document import Block, Document  # noqa: E402
-from service.voices import Voice, clear_catalog_cache, get_voice  # noqa: E402
-from workers.engines import load_engine  # noqa: E402
-from workers.engines.coqui import CoquiEngine  # noqa: E402
-from workers.pipeline import narrate_document  # noqa: E402
+from service.core.db import session_scope  # noqa: E402
+from service.core.errors import VoiceUnavailable  # noqa: E402
+from service.core.settings import Settings  # noqa: E402
+from service.core.storage import open_storage  # noqa: E402
+from service.core.voices import (
+    Voice,  # noqa: E402
+    clear_catalog_cache,  # noqa: E402
+    get_voice,  # noqa: E402
+)
+from service.document.model import (
+    Block,  # noqa: E402
+    Document,  # noqa: E402
+)
+from service.listeners.samples import find_sample  # noqa: E402
+from workers.narration.pipeline import narrate_document  # noqa: E402
+from workers.synthesis import load_engine  # noqa: E402
+from workers.synthesis.coqui import CoquiEngine  # noqa: E402
 
 
 def mp3_length(path: Path) -> float:
@@ -216,7 +223,7 @@ def test_a_corrupt_checkpoint_is_voice_unavailable(model_root: Path, tmp_path: P
 
 
 def test_the_worker_makes_a_coqui_voice_sample(model_root: Path, tmp_path: Path) -> None:
-    from workers.samples import make_voice_sample
+    from workers.narration.samples import make_voice_sample
 
     catalog, voice = coqui_voice(model_root, "sampled")
     settings = Settings(data_dir=tmp_path / "data", voices_dir=catalog, default_voice="sampled")

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-from service.text.document import Block, Document
-from service.voices import clear_catalog_cache, get_voice
-from workers.engines import load_engine, use_threads
-from workers.engines.piper import PiperEngine
-from workers.pipeline import narrate_document
+from service.core.voices import clear_catalog_cache, get_voice
+from service.document.model import Block, Document
+from workers.narration.pipeline import narrate_document
+from workers.synthesis import load_engine, use_threads
+from workers.synthesis.piper import PiperEngine
 
 
 def mp3_length(path: Path) -> float:
@@ -116,13 +116,15 @@ WITHOUT_COQUI = textwrap.dedent(
 
     sys.meta_path.insert(0, NoCoqui())
 
-    from service.db import session_scope
-    from service.errors import NarratorError
-    from service.samples import find_sample
-    from service.settings import get_settings
-    from service.voices import catalog_dirs, get_voice
-    from workers.engines import load_engine, use_threads
-    from workers.samples import make_voice_sample
+    from service.core.db import session_scope
+    from service.core.errors import NarratorError
+    from service.listeners.samples import find_sample
+    from service.core.settings import get_settings
+    from service.core.voices import catalog_dirs
+    from service.core.voices import get_voice
+    from workers.synthesis import load_engine
+    from workers.synthesis import use_threads
+    from workers.narration.samples import make_voice_sample
 
     settings = get_settings()
     coqui = get_voice(catalog_dirs(settings), "tiny-coqui")
@@ -163,7 +165,7 @@ def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_w
 
 
 def test_importing_the_coqui_adapter_does_not_import_torch() -> None:
-    script = "import sys, workers.engines.coqui; print('torch' in sys.modules, 'TTS' in sys.modules)"
+    script = "import sys, workers.synthesis.coqui; print('torch' in sys.modules, 'TTS' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]

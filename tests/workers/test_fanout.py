@@ -6,13 +6,18 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from service import lexicon, records
-from service.db import session_scope
-from service.models import SegmentPart
-from service.settings import Settings
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import session_scope
+from service.core.models import SegmentPart
+from service.core.settings import Settings
+from service.document import lexicon
+from service.document.model import Block, Document
 from tests.workers.inline import InlineDispatch
-from workers.fanout import assemble_narration, start_narration, synthesize_segment
+from workers.narration.fanout import (
+    assemble_narration,
+    start_narration,
+    synthesize_segment,
+)
 
 PARAGRAPHS = ("The library opens at nine.", "Children read on Saturdays.", "The cafe sells tea.")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import soundfile as sf
 from mutagen.id3 import ID3
 
-from service import records
-from service.db import session_scope
-from service.feeds.records import FeedFields, create_feed
-from service.settings import Settings
-from service.storage import open_storage
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
+from service.document.model import Block, Document
+from service.listeners.feeds.records import FeedFields, create_feed
 from tests.api.test_feed_assets import PNG, wav
 from tests.workers.inline import narrate_inline
 

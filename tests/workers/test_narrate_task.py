@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
-from service.storage import open_storage
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
+from service.document.model import Block, Document
 from tests.workers.inline import narrate_inline as run_narration
 
 DOC = Document(title="A short test", blocks=(Block("paragraph", "The worker reads this sentence aloud."),))

@@ -10,13 +10,13 @@ import pytest
 import soundfile as sf
 from mutagen.id3 import ID3
 
-from service import records
-from service.db import session_scope
-from service.settings import Settings
-from service.storage import open_storage
-from service.text.document import Block, Document
-from workers.cli import main
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.storage import open_storage
+from service.document.model import Block, Document
 from tests.workers.inline import narrate_inline as run_narration
+from workers.cli import main
 
 ARTICLE = "# Tide Report\n\nThe harbor opens early tomorrow.\n\n## Weather\n\nExpect light winds.\n"
 
@@ -25,7 +25,7 @@ def test_narrate_writes_captions_marks_and_chapters_after_an_intro(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NARRATOR_DATA_DIR", str(tmp_path / "data"))
-    from service.settings import get_settings
+    from service.core.settings import get_settings
 
     get_settings.cache_clear()
     source = tmp_path / "article.md"
@@ -71,7 +71,7 @@ def test_a_worker_narration_links_its_captions_marks_and_chapters(settings: Sett
 
 
 def test_narrate_says_the_shipped_default_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import workers.pipeline
+    import workers.narration.pipeline
 
     seen: dict = {}
 
@@ -79,7 +79,7 @@ def test_narrate_says_the_shipped_default_lexicon(tmp_path: Path, monkeypatch: p
         seen["lexicon"] = lexicon
         raise FileNotFoundError("stop here")
 
-    monkeypatch.setattr(workers.pipeline, "narrate_document", capture)
+    monkeypatch.setattr(workers.narration.pipeline, "narrate_document", capture)
     source = tmp_path / "a.txt"
     source.write_text("Huawei and Reuters.", encoding="utf-8")
     main(["narrate", str(source), "-o", str(tmp_path / "a.mp3")])

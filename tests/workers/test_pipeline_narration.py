@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,16 +12,14 @@ import soundfile as sf
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from service.settings import Settings
-from service.storage import LocalStorage
-from service.text.document import Block, Document
-from service.voices import Voice, get_voice
+from service.core.settings import Settings
+from service.core.voices import Voice, get_voice
+from service.document.model import Block, Document
 from workers.audio.loudness import integrated_loudness, true_peak_dbtp
 from workers.audio.mp3 import decode_mp3
 from workers.audio.tags import AudioTags
-from workers.engines import load_engine
-from workers.narrate import store_narration
-from workers.pipeline import RenderedNarration, narrate_document
+from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.synthesis import load_engine
 
 LONG_SENTENCE = (
     "Residents can comment online until Friday, when a final vote on the remaining details "

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from service.settings import Settings
-from service.text.document import Block, Document
-from service.voices import get_voice
-from workers.pipeline import BlockAudio, SentenceClip, render_mp3
+from service.core.settings import Settings
+from service.core.voices import get_voice
+from service.document.model import Block, Document
+from workers.narration.pipeline import BlockAudio, SentenceClip, render_mp3
 
 RATE = 22050
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from service.lexicon import default_pronunciations
-from service.settings import Settings
-from service.text.normalize import normalize
-from service.voices import get_voice
-from workers.engines import load_engine
-from workers.asr import IsolatedRecognizer
-from workers.review import ParagraphReview, review_paragraphs
+from service.core.settings import Settings
+from service.core.voices import get_voice
+from service.document.lexicon import default_pronunciations
+from service.document.normalize import normalize
+from workers.narration.asr import IsolatedRecognizer
+from workers.narration.review import ParagraphReview, review_paragraphs
+from workers.synthesis import load_engine
 
 pytest.importorskip("moonshine_cpp")
 

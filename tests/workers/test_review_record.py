@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from service import reviews
-from service.db import session_scope
-from service.models import Article, Narration
-from service.settings import Settings
-from workers.pipeline import BlockClip, SynthesizedAudio
-from workers.review import paragraphs_of, review_narration
+from service.articles import reviews
+from service.core.db import session_scope
+from service.core.models import Article, Narration
+from service.core.settings import Settings
+from workers.narration.pipeline import BlockClip, SynthesizedAudio
+from workers.narration.review import paragraphs_of, review_narration
 
 TEXT = "Huawei news\n\nShares of Huawei rose on Monday."
 RATE = 1000

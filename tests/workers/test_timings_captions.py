@@ -6,11 +6,11 @@ import json
 import re
 from itertools import pairwise
 
-from service.text.document import Block, Document
-from workers.captions import MAX_LINE_CHARS, cues, timestamp, webvtt
-from workers.chapters import chapters_json, chapters_of
-from workers.marks import marks
-from workers.timings import Timed, TimedBlock, TimedSentence, Timeline
+from service.document.model import Block, Document
+from workers.narration.captions import MAX_LINE_CHARS, cues, timestamp, webvtt
+from workers.narration.chapters import chapters_json, chapters_of
+from workers.narration.marks import marks
+from workers.narration.timings import Timed, TimedBlock, TimedSentence, Timeline
 
 
 def timeline_of(document: Document, seconds_per_char: float = 0.06, pause_s: float = 0.5) -> Timeline:

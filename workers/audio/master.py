@@ -20,9 +20,9 @@ from workers.audio.compressor import compress
 from workers.audio.limiter import limit_true_peak
 from workers.audio.loudness import MIN_LOUDNESS_S, integrated_loudness, true_peak_dbtp
 from workers.audio.mp3 import DECODER_DELAY, decode_frames, encode_frames
-from workers.audio.xing import LAME_ENCODER_DELAY
 from workers.audio.pcm import db_to_gain
 from workers.audio.phase import rotate_phase
+from workers.audio.xing import LAME_ENCODER_DELAY
 
 log = logging.getLogger(__name__)
 

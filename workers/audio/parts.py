@@ -31,7 +31,12 @@ import numpy as np
 
 from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_frames
 from workers.audio.mp3 import encode_frames
-from workers.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, frame_offsets, info_frame
+from workers.audio.xing import (
+    LAME_ENCODER_DELAY,
+    SAMPLES_PER_FRAME,
+    frame_offsets,
+    info_frame,
+)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from mutagen.id3 import (
     PictureType,
 )
 
-from workers.chapters import Chapter
+from workers.narration.chapters import Chapter
 
 PODCAST_GENRE = "Podcast"
 # Offsets are unused in CHAP frames that give times; the spec says so with all ones.

@@ -1,0 +1,156 @@
+"""/v1/articles: create, edit, re-narrate, delete, read and play articles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_queue, get_session, get_settings, get_storage
+from service.api.schemas import ArticleCreate, ArticleOut, NarrationOut, RenarrateIn
+from service.articles import idempotency, records
+from service.articles.editing import Outcome, edit_article, renarrate, submit_article
+from service.articles.intake import ArticleInput
+from service.core.errors import NotFound
+from service.core.queue import NarrationQueue
+from service.core.settings import Settings
+from service.core.storage import Storage
+
+router = APIRouter(prefix="/v1/articles", tags=["articles"])
+
+
+def article_out(session: Session, article_id: str) -> ArticleOut:
+    article = records.get_article(session, article_id)
+    current = records.current_narration(session, article)
+    latest = records.latest_narration(session, article.id)
+    return ArticleOut.of(article, current, latest, records.document_of(article).text)
+
+
+def _input(body: ArticleCreate) -> ArticleInput:
+    return ArticleInput(
+        title=body.title, text=body.text, markdown=body.markdown, html=body.html, url=body.url, ssml=body.ssml,
+        byline=body.byline, language=body.language,
+    )
+
+
+def _answer(session: Session, outcome: Outcome) -> JSONResponse:
+    """202 + Location when a narration was queued, else 200."""
+    body = jsonable_encoder(article_out(session, outcome.article.id))
+    if outcome.narration is None:
+        return JSONResponse(body, status_code=200)
+    return JSONResponse(body, status_code=202, headers={"Location": f"/v1/narrations/{outcome.narration.id}"})
+
+
+@router.post("", status_code=202, response_model=ArticleOut, responses={200: {"model": ArticleOut}})
+def create_article(
+    body: ArticleCreate,
+    request: Request,
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+    idempotency_key: str | None = Header(default=None, max_length=255),
+) -> JSONResponse:
+    """Store an article and queue its narration (202, Location: the narration).
+
+    A known `external_id` in the same feed updates that article instead
+    (202 if what is spoken changed, else 200). An `Idempotency-Key` makes
+    retries safe: the first response is replayed.
+    """
+    if idempotency_key:
+        fingerprint = idempotency.request_fingerprint("POST", request.url.path, body.model_dump(mode="json"))
+        stored = idempotency.begin(session, idempotency_key, fingerprint)
+        if stored is not None:
+            headers = {"Location": stored.location} if stored.location else {}
+            return JSONResponse(stored.body, status_code=stored.status, headers={**headers, "Idempotent-Replayed": "true"})
+    try:
+        outcome = submit_article(
+            session, queue, settings, _input(body),
+            voice=body.voice, feed=body.feed, external_id=body.external_id, priority=body.priority,
+            section_voices=body.section_voices(), review=body.review,
+        )
+    except Exception:
+        if idempotency_key:
+            idempotency.abandon(session, idempotency_key)
+        raise
+    response = _answer(session, outcome)
+    if idempotency_key:
+        idempotency.finish(
+            session, idempotency_key, response.status_code,
+            jsonable_encoder(article_out(session, outcome.article.id)), response.headers.get("location"),
+        )
+    return response
+
+
+@router.get("/{article_id}", response_model=ArticleOut)
+def get_article(article_id: str, session: Session = Depends(get_session)) -> ArticleOut:
+    """The article with its current and latest narration."""
+    return article_out(session, article_id)
+
+
+@router.put("/{article_id}", response_model=ArticleOut, responses={202: {"model": ArticleOut}})
+def update_article(
+    article_id: str,
+    body: ArticleCreate,
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+) -> JSONResponse:
+    """Replace the article's content: 202 with a new narration if what is spoken changed, else 200."""
+    article = records.get_article(session, article_id)
+    outcome = edit_article(
+        session, queue, settings, article, _input(body), voice=body.voice, priority=body.priority,
+        section_voices=body.section_voices(), review=body.review,
+    )
+    return _answer(session, outcome)
+
+
+@router.delete("/{article_id}", status_code=204)
+def delete_article(
+    article_id: str, session: Session = Depends(get_session), storage: Storage = Depends(get_storage)
+) -> Response:
+    """Remove the article, its narrations and the files no other narration uses."""
+    article = records.get_article(session, article_id)
+    orphans = records.delete_article(session, article)
+    session.commit()
+    for key in orphans:
+        storage.delete(key)
+    return Response(status_code=204)
+
+
+@router.post("/{article_id}/narrations", status_code=202, response_model=NarrationOut)
+def create_narration(
+    article_id: str,
+    response: Response,
+    body: RenarrateIn | None = None,
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+) -> NarrationOut:
+    """Re-narrate: another voice, after a lexicon change (only changed paragraphs), or `force` (all)."""
+    body = body or RenarrateIn()
+    article = records.get_article(session, article_id)
+    narration = renarrate(
+        session, queue, settings, article, voice=body.voice, force=body.force, priority=body.priority,
+        review=body.review,
+    )
+    response.headers["Location"] = f"/v1/narrations/{narration.id}"
+    return NarrationOut.of(narration)
+
+
+@router.get("/{article_id}/narrations", response_model=list[NarrationOut])
+def list_narrations(article_id: str, session: Session = Depends(get_session)) -> list[NarrationOut]:
+    """Every narration version of the article, newest first, with status and files."""
+    records.get_article(session, article_id)
+    return [NarrationOut.of(n) for n in records.list_narrations(session, article_id)]
+
+
+@router.get("/{article_id}/audio.mp3", status_code=307, response_class=RedirectResponse)
+def current_audio(article_id: str, session: Session = Depends(get_session)) -> RedirectResponse:
+    """307 to the immutable file of the article's current narration."""
+    article = records.get_article(session, article_id)
+    current = records.current_narration(session, article)
+    if current is None or not current.audio_key:
+        raise NotFound(f"Article {article_id!r} has no finished narration yet")
+    # The redirect changes when a new version is done, so it must not be cached.
+    return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})

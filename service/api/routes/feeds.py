@@ -1,0 +1,158 @@
+"""/v1/feeds (create and read podcast feeds) and /feeds/{slug}.xml (their RSS)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_session, get_settings
+from service.core.models import Feed
+from service.core.settings import Settings
+from service.listeners.feeds import records as feed_records
+from service.listeners.feeds.categories import check_category
+from service.listeners.feeds.episodes import channel_of, episode_of, feed_url
+from service.listeners.feeds.rss import render_rss
+
+router = APIRouter(tags=["feeds"])
+
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+# Podcast apps poll feeds; a short shared cache plus ETag revalidation keeps that cheap.
+FEED_CACHE_CONTROL = "public, max-age=300"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"  # the same slugs articles accept in `feed`
+
+
+class FeedIn(BaseModel):
+    """POST /v1/feeds."""
+
+    model_config = ConfigDict(extra="forbid")
+    slug: str = Field(pattern=SLUG_PATTERN)
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=4000)
+    language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    author: str = Field(min_length=1, max_length=500)
+    owner_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)
+    image_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+    link: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+    category: str
+    subcategory: str | None = None
+    explicit: bool = False
+    locked: bool = False
+
+    @model_validator(mode="after")
+    def _apple_category(self) -> "FeedIn":
+        check_category(self.category, self.subcategory)
+        return self
+
+    def fields(self) -> feed_records.FeedFields:
+        return feed_records.FeedFields(**self.model_dump(exclude={"slug"}))
+
+
+class FeedOut(BaseModel):
+    slug: str
+    title: str
+    description: str
+    language: str
+    author: str
+    owner_email: str
+    image_url: str | None
+    link: str | None
+    category: str
+    subcategory: str | None
+    explicit: bool
+    locked: bool
+    guid: str
+    rss_url: str
+
+    @classmethod
+    def of(cls, feed: Feed, base_url: str) -> "FeedOut":
+        fields = {name: getattr(feed, name) for name in cls.model_fields if name != "rss_url"}
+        return cls(**fields, rss_url=feed_url(base_url, feed.slug))
+
+
+def base_url(request: Request, settings: Settings) -> str:
+    """Absolute base for links: the configured public URL, else the URL this request came in on."""
+    return (settings.public_url or str(request.base_url)).rstrip("/")
+
+
+@router.post("/v1/feeds", status_code=201, response_model=FeedOut)
+def create_feed(
+    body: FeedIn,
+    request: Request,
+    response: Response,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> FeedOut:
+    """Create a feed; 201 with its URL in Location, 409 if the slug is taken."""
+    base = base_url(request, settings)
+    feed = feed_records.create_feed(session, body.slug, body.fields(), feed_url=feed_url(base, body.slug))
+    session.commit()
+    response.headers["Location"] = f"/v1/feeds/{feed.slug}"
+    return FeedOut.of(feed, base)
+
+
+@router.get("/v1/feeds", response_model=list[FeedOut])
+def list_feeds(
+    request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
+) -> list[FeedOut]:
+    """Every feed."""
+    base = base_url(request, settings)
+    return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session)]
+
+
+@router.get("/v1/feeds/{slug}", response_model=FeedOut)
+def get_feed(
+    slug: str, request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
+) -> FeedOut:
+    """One feed."""
+    return FeedOut.of(feed_records.get_feed(session, slug), base_url(request, settings))
+
+
+# HEAD is the same handler (the server drops the body) but stays out of the OpenAPI
+# schema: one function under two methods would get one operation id twice.
+@router.get("/feeds/{slug}.xml", response_class=Response)
+@router.head("/feeds/{slug}.xml", response_class=Response, include_in_schema=False)
+def feed_rss(
+    slug: str, request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
+) -> Response:
+    """The podcast RSS: ETag/304, gzip when the client accepts it (only here: audio is never compressed)."""
+    base = base_url(request, settings)
+    feed = feed_records.get_feed(session, slug)
+    episodes = [episode_of(a, n, base) for a, n in feed_records.feed_items(session, slug)]
+    body = render_rss(channel_of(feed, base), episodes)
+    # Weak: the gzip and identity bodies differ in bytes but are the same feed.
+    etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
+        body = gzip.compress(body, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type=RSS_TYPE, headers=headers)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match with weak comparison (RFC 9110 13.1.2)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """True when Accept-Encoding lists gzip (or *) with a non-zero quality."""
+    for part in accept_encoding.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() not in ("gzip", "*"):
+            continue
+        quality = params.strip().removeprefix("q=")
+        try:
+            return float(quality) > 0 if params.strip().startswith("q=") else True
+        except ValueError:
+            return False
+    return False

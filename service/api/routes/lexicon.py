@@ -1,0 +1,99 @@
+"""/v1/lexicon/entries: pronunciation entries; a change answers which articles it affects."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_queue, get_session, get_settings
+from service.articles.editing import renarrate
+from service.core.models import LexiconEntry
+from service.core.queue import NarrationQueue
+from service.core.settings import Settings
+from service.document import lexicon
+
+router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    alias: str | None = Field(default=None, max_length=500)
+    ipa: str | None = Field(default=None, max_length=500)
+
+
+class EntryOut(BaseModel):
+    term: str
+    feed: str | None
+    alias: str | None
+    ipa: str | None
+    version: int
+
+    @classmethod
+    def of(cls, e: LexiconEntry) -> "EntryOut":
+        return cls(term=e.term, feed=None if e.scope == lexicon.GLOBAL else e.scope, alias=e.alias, ipa=e.ipa, version=e.version)
+
+
+class AffectedArticle(BaseModel):
+    id: str
+    title: str | None
+    narration_id: str | None = None
+
+
+class ChangeOut(BaseModel):
+    entry: EntryOut
+    lexicon_version: str
+    affected_articles: list[AffectedArticle]
+    renarrated: bool
+
+
+FeedQuery = Query(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", description="a feed slug; none = global")
+
+
+@router.get("/entries", response_model=list[EntryOut])
+def list_entries(feed: str | None = FeedQuery, session: Session = Depends(get_session)) -> list[EntryOut]:
+    """The entries of the global lexicon, or of one feed's."""
+    return [EntryOut.of(e) for e in lexicon.list_entries(session, feed)]
+
+
+def _change(
+    session: Session, queue: NarrationQueue, settings: Settings, entry: LexiconEntry, feed: str | None, renarrate_now: bool
+) -> ChangeOut:
+    affected = lexicon.affected_articles(session, feed, entry.term)
+    out = [AffectedArticle(id=a.id, title=a.title) for a in affected]
+    version = lexicon.version_of(session, feed)
+    session.commit()
+    if renarrate_now:
+        for item, article in zip(out, affected, strict=True):
+            # Backfill priority: a lexicon sweep must not delay breaking news.
+            item.narration_id = renarrate(session, queue, settings, article, voice=None, force=False, priority="backfill").id
+    return ChangeOut(entry=EntryOut.of(entry), lexicon_version=version, affected_articles=out, renarrated=renarrate_now)
+
+
+@router.put("/entries/{term}", response_model=ChangeOut)
+def put_entry(
+    term: str,
+    body: EntryIn,
+    feed: str | None = FeedQuery,
+    renarrate_affected: bool = Query(default=False, alias="renarrate", description="re-narrate the affected articles"),
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+) -> ChangeOut:
+    """Create or replace a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
+    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa)
+    return _change(session, queue, settings, entry, feed, renarrate_affected)
+
+
+@router.delete("/entries/{term}", response_model=ChangeOut)
+def delete_entry(
+    term: str,
+    feed: str | None = FeedQuery,
+    renarrate_affected: bool = Query(default=False, alias="renarrate"),
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+) -> ChangeOut:
+    """Remove a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
+    entry = lexicon.delete_entry(session, feed, term)
+    return _change(session, queue, settings, entry, feed, renarrate_affected)

@@ -1,0 +1,60 @@
+"""/v1/narrations: status and progress of one narration, polled or streamed (SSE)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+from sse_starlette.sse import EventSourceResponse
+
+from service.api.deps import get_session, get_settings
+from service.api.schemas import NarrationOut
+from service.articles import records
+from service.articles.records import TERMINAL_STATUSES
+from service.core.db import session_scope
+from service.core.settings import Settings
+
+router = APIRouter(prefix="/v1/narrations", tags=["narrations"])
+
+POLL_S = 0.5
+
+
+@router.get("/{narration_id}", response_model=NarrationOut)
+def get_narration(narration_id: str, session: Session = Depends(get_session)) -> NarrationOut:
+    """Status (queued | running | done | failed), progress 0..1, error and timings."""
+    return NarrationOut.of(records.get_narration(session, narration_id))
+
+
+def _snapshot(settings: Settings, narration_id: str) -> NarrationOut:
+    with session_scope(settings.database_url) as session:
+        return NarrationOut.of(records.get_narration(session, narration_id))
+
+
+@router.get("/{narration_id}/events")
+async def narration_events(narration_id: str, settings: Settings = Depends(get_settings)) -> EventSourceResponse:
+    """Server-Sent Events: `progress` whenever status or progress changes, then `done` or `failed`, then the end.
+
+    Each event's data is the narration JSON of GET /v1/narrations/{id}.
+    """
+    first = await run_in_threadpool(_snapshot, settings, narration_id)  # 404 before the stream starts
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        current, last = first, None
+        while True:
+            seen = (current.status, round(current.progress, 3))
+            if current.status in TERMINAL_STATUSES:
+                yield {"event": current.status, "id": current.status, "data": current.model_dump_json()}
+                return
+            if seen != last:
+                yield {"event": "progress", "data": json.dumps(
+                    {"id": current.id, "status": current.status, "progress": current.progress}
+                )}
+                last = seen
+            await asyncio.sleep(POLL_S)
+            current = await run_in_threadpool(_snapshot, settings, narration_id)
+
+    return EventSourceResponse(events(), ping=15)

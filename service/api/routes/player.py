@@ -1,0 +1,106 @@
+"""The embeddable player: GET /player/{article_id} (a page for an iframe) and GET /player.js (the web component).
+
+The component runs on publishers' pages, so the few read-only resources it
+fetches from there answer with `Access-Control-Allow-Origin: *` (see
+`PublicReadCors`). Nothing here sets or reads cookies.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+from string import Template
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.api.deps import get_session
+from service.articles import records
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
+router = APIRouter(tags=["player"])
+
+# The page may be framed by any site (that is its purpose); everything it loads comes from here.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' https: http:; "
+    "connect-src 'self'; img-src 'self' data:; frame-ancestors *; base-uri 'none'; form-action 'none'"
+)
+# The script URL stays the same across releases, so caches revalidate it rather than keep it for long.
+SCRIPT_CACHE_CONTROL = "public, max-age=3600"
+
+
+def _page_template() -> Template:
+    return Template((STATIC_DIR / "player.html").read_text(encoding="utf-8"))
+
+
+@router.get("/player/{article_id}", response_class=HTMLResponse)
+def player_page(article_id: str, session: Session = Depends(get_session)) -> HTMLResponse:
+    """A minimal page holding only the player for one article, for publishers who embed an iframe."""
+    article = records.get_article(session, article_id)
+    title = article.title or "Listen to this article"
+    html = _page_template().substitute(
+        title=escape(title), article_id=escape(article.id), language=escape(article.language)
+    )
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": PAGE_CSP,
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@router.get("/player.js", response_class=FileResponse)
+def player_script() -> FileResponse:
+    """The `<narrator-player>` web component (no dependencies)."""
+    return FileResponse(
+        STATIC_DIR / "player.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": SCRIPT_CACHE_CONTROL, "Access-Control-Allow-Origin": "*"},
+    )
+
+
+# GET/HEAD paths the component reads cross-origin: the article JSON, its stats, and the script itself.
+_PUBLIC_READ = re.compile(r"^/v1/articles/[^/]+(/stats)?$|^/player\.js$")
+_EVENTS = re.compile(r"^/v1/articles/[^/]+/events$")
+
+
+class PublicReadCors:
+    """Adds `Access-Control-Allow-Origin: *` to the player's cross-origin reads and beacons.
+
+    Only these paths, never credentials: the API as a whole is not opened to
+    other origins. Beacons are simple requests (text/plain), so no preflight.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._public(scope["method"], scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Access-Control-Allow-Origin"] = "*"
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    @staticmethod
+    def _public(method: str, path: str) -> bool:
+        if method in ("GET", "HEAD"):
+            return bool(_PUBLIC_READ.match(path))
+        return method == "POST" and bool(_EVENTS.match(path))
+
+
+def install(app: FastAPI) -> None:
+    """Serve the page's static files and let the component read its resources from publishers' pages."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(PublicReadCors)

@@ -1,0 +1,106 @@
+"""POST /v1/audio/speech: OpenAI-compatible direct synthesis, streamed as it is made.
+
+Works with the official `openai` client (`base_url` pointed here). The text is
+split into paragraphs that go through the segment cache like any article, so
+repeated requests are instant and long inputs use every worker.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_queue, get_session, get_settings, get_storage
+from service.articles.editing import QueueUnavailable
+from service.core.errors import EmptyText, InvalidInput
+from service.core.queue import NarrationQueue
+from service.core.settings import Settings
+from service.core.storage import Storage
+from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
+from service.document import lexicon
+from service.document.extract import document_from_text
+from service.listeners.live import (
+    Encoder,
+    Mp3Encoder,
+    PcmEncoder,
+    Piece,
+    WavEncoder,
+    stream_pieces,
+)
+from service.segments import plan as segments
+
+router = APIRouter(prefix="/v1/audio", tags=["speech"])
+
+# OpenAI's built-in voice names: accepted so existing clients work unchanged; they speak with the default voice.
+OPENAI_VOICES = frozenset({"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"})
+
+
+class UnsupportedFormat(InvalidInput):
+    code, title = "unsupported_response_format", "This response format is not supported"
+
+
+class SpeechRequest(BaseModel):
+    """The OpenAI `audio/speech` request body."""
+
+    model_config = ConfigDict(extra="ignore")  # e.g. `instructions`, `stream_format`: accepted, not used
+    model: str = Field(min_length=1, max_length=100)
+    input: str = Field(max_length=4096)
+    voice: str = Field(min_length=1, max_length=100)
+    response_format: Literal["mp3", "wav", "pcm", "opus", "aac", "flac"] = "mp3"
+    speed: float = Field(default=1.0, ge=0.25, le=4.0)
+
+
+def _voice(name: str, settings: Settings) -> Voice:
+    dirs = catalog_dirs(settings)
+    if name not in load_catalog(dirs) and name in OPENAI_VOICES:
+        name = settings.default_voice
+    return get_voice(dirs, name)
+
+
+def _encoder(response_format: str, settings: Settings) -> Encoder:
+    if response_format == "mp3":
+        return Mp3Encoder(settings.mp3_bitrate_kbps)
+    if response_format == "wav":
+        return WavEncoder()
+    if response_format == "pcm":
+        return PcmEncoder(24000)
+    raise UnsupportedFormat(f"response_format {response_format!r} is not supported; use mp3, wav or pcm")
+
+
+@router.post("/speech", response_class=StreamingResponse)
+def speech(
+    body: SpeechRequest,
+    session: Session = Depends(get_session),
+    queue: NarrationQueue = Depends(get_queue),
+    settings: Settings = Depends(get_settings),
+    storage: Storage = Depends(get_storage),
+) -> StreamingResponse:
+    """Speak `input` with `voice` at `speed`; the body streams as paragraphs are synthesized."""
+    encoder = _encoder(body.response_format, settings)
+    voice = _voice(body.voice, settings)
+    if not body.input.strip():
+        raise EmptyText("'input' is empty")
+    document = document_from_text(body.input)
+    blocks = [(b.kind, b.text) for b in document.spoken_blocks()]
+    specs = segments.specs_for(blocks, voice.language, voice, lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}), speed=body.speed)
+    needed = segments.request_segments(session, specs)
+    session.commit()
+    try:
+        for key in needed:
+            queue.enqueue_segment(key, "now")
+    except Exception as exc:  # noqa: BLE001 - any broker failure is the client's 503
+        for key in needed:
+            segments.fail_segment(session, key, QueueUnavailable.code, str(exc))
+        session.commit()
+        raise QueueUnavailable("The synthesis could not be queued; retry later") from exc
+    kinds = [kind for kind, _ in blocks]
+    plan = [
+        Piece(key, voice.pauses.between(kinds[i], kinds[i + 1]) if i + 1 < len(kinds) else 0)
+        for i, (key, _) in enumerate(specs)
+    ]
+    stream = stream_pieces(settings, storage, lambda: plan, encoder, timeout_s=settings.task_time_limit_s)
+    return StreamingResponse(stream, media_type=encoder.media_type, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,161 @@
+"""/v1/voices: the voice catalog and each voice's narrated sample."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Protocol
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_session, get_settings, get_storage
+from service.api.schemas import VoiceOut
+from service.core.errors import NarratorError, NotFound, SynthesisFailed, UnknownVoice
+from service.core.queue import DEFAULT_QUEUE, make_celery
+from service.core.settings import Settings
+from service.core.storage import Storage
+from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
+from service.listeners.samples import (
+    VOICE_SAMPLE_TASK,
+    cancel_request,
+    done_sample_key,
+    ensure_sample_table,
+    find_sample,
+    request_sample,
+    retry_due,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/voices", tags=["voices"])
+
+# How long a sample request waits for a worker before answering 202 (a Piper
+# sample takes about a second on an idle worker, so often no second request).
+SAMPLE_WAIT_S = 2.0
+POLL_S = 0.25
+RETRY_AFTER_S = 3
+
+
+class VoiceEntry(VoiceOut):
+    """A catalog entry as listed: VoiceOut plus where to hear it."""
+
+    sample_url: str
+    speaker: str | None = None
+
+
+class UnknownVoiceId(NotFound):
+    code, title = "unknown_voice", "Unknown voice"
+
+
+class SampleQueueUnavailable(NarratorError):
+    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
+
+
+class SampleQueue(Protocol):
+    """Enqueues a voice's sample (tests substitute a recording fake)."""
+
+    def enqueue_voice_sample(self, voice_id: str) -> None: ...
+
+
+class CelerySampleQueue:
+    """Sends `narrator.voice_sample` by name: the API never imports worker code."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = make_celery(settings)
+
+    def enqueue_voice_sample(self, voice_id: str) -> None:
+        self.app.send_task(VOICE_SAMPLE_TASK, args=[voice_id], queue=DEFAULT_QUEUE)
+
+
+_queues: dict[str, CelerySampleQueue] = {}
+
+
+def get_sample_queue(settings: Settings = Depends(get_settings)) -> SampleQueue:
+    """One sample queue per broker URL per process."""
+    queue = _queues.get(settings.broker_url)
+    if queue is None:
+        queue = _queues[settings.broker_url] = CelerySampleQueue(settings)
+    return queue
+
+
+def entry(voice: Voice, settings: Settings) -> VoiceEntry:
+    return VoiceEntry(
+        id=voice.id, name=voice.name, engine=voice.engine, language=voice.language, license=voice.license,
+        sample_text=voice.sample_text, default=voice.id == settings.default_voice,
+        sample_url=f"/v1/voices/{voice.id}/sample.mp3", speaker=voice.speaker,
+    )
+
+
+@router.get("", response_model=list[VoiceEntry])
+def list_voices(settings: Settings = Depends(get_settings)) -> list[VoiceEntry]:
+    """Every voice in the catalog; `default` marks the one used when none is named."""
+    return [entry(v, settings) for v in load_catalog(catalog_dirs(settings)).values()]
+
+
+@router.get(
+    "/{voice_id}/sample.mp3",
+    status_code=307,
+    responses={202: {"description": "The sample is being narrated; retry after Retry-After seconds"}},
+)
+def voice_sample(
+    voice_id: str,
+    wait: float = Query(default=SAMPLE_WAIT_S, ge=0, le=10, description="seconds to wait for a worker before 202"),
+    settings: Settings = Depends(get_settings),
+    session: Session = Depends(get_session),
+    storage: Storage = Depends(get_storage),
+    queue: SampleQueue = Depends(get_sample_queue),
+) -> Response:
+    """307 to the voice's narrated sample; 202 (retry later) while a worker makes it."""
+    try:
+        voice = get_voice(catalog_dirs(settings), voice_id)
+    except UnknownVoice as exc:
+        raise UnknownVoiceId(exc.message) from None
+    ensure_sample_table(settings.database_url)
+    redirect = _stored_sample(session, voice, storage)
+    if redirect is not None:
+        return redirect
+    recorded = find_sample(session, voice)
+    if recorded is not None and recorded.status == "failed" and not retry_due(recorded):
+        _raise_recorded_failure(session, voice)
+    if request_sample(session, voice):
+        try:
+            queue.enqueue_voice_sample(voice.id)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: tell the client to retry
+            log.exception("could not enqueue the sample of voice %s", voice.id)
+            cancel_request(session, voice)
+            raise SampleQueueUnavailable("The sample could not be queued; retry later") from exc
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(POLL_S)
+        session.expire_all()
+        redirect = _stored_sample(session, voice, storage)
+        if redirect is not None:
+            return redirect
+        _raise_recorded_failure(session, voice)
+    return JSONResponse(
+        {"status": "pending", "voice": voice.id, "retry_after_s": RETRY_AFTER_S},
+        status_code=202,
+        headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+    )
+
+
+def _stored_sample(session: Session, voice: Voice, storage: Storage) -> RedirectResponse | None:
+    key = done_sample_key(session, voice)
+    if key and storage.exists(key):
+        # The target changes when the voice file does, so the redirect is revalidated.
+        return RedirectResponse(f"/media/{key}", status_code=307, headers={"Cache-Control": "no-cache"})
+    return None
+
+
+def _raise_recorded_failure(session: Session, voice: Voice) -> None:
+    """Report a failed sample (e.g. engine_unavailable) with its own code until it is retried."""
+    row = find_sample(session, voice)
+    if row is None or row.status != "failed":
+        return
+    error = SynthesisFailed(row.error_message or "The sample could not be narrated")
+    # The worker's code (engine_unavailable, voice_unavailable, ...) is the stable part.
+    error.code = row.error_code or error.code
+    if error.code in ("engine_unavailable", "voice_unavailable"):
+        error.status, error.title = 503, "The voice cannot be narrated by the workers"
+    raise error

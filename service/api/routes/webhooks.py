@@ -1,0 +1,127 @@
+"""/v1/webhooks: endpoints that receive signed narration events, and their delivery logs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal, cast
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from service.api.deps import get_session, get_settings
+from service.core.settings import Settings
+from service.webhooks import store
+from service.webhooks.events import EVENT_TYPES, as_utc
+from service.webhooks.signing import check_secret, generate_secret
+from service.webhooks.targets import TargetPolicy, check_webhook_url
+
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+EventType = Literal["narration.completed", "narration.failed"]  # = events.EVENT_TYPES (a test holds them equal)
+
+
+class WebhookCreate(BaseModel):
+    """POST /v1/webhooks: where to send which events; `secret` is generated when not given."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(max_length=2000)
+    event_types: list[EventType] = Field(default_factory=lambda: cast(list[EventType], list(EVENT_TYPES)), min_length=1)
+    feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+    description: str | None = Field(default=None, max_length=500)
+    secret: str | None = Field(default=None, max_length=200)
+
+
+# Read from the ORM rows by attribute; SQLite gives naive datetimes back, which are UTC.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+class WebhookOut(BaseModel):
+    """An endpoint as listed: never its secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    url: str
+    event_types: list[str]
+    feed: str | None
+    description: str | None
+    created_at: UtcDatetime
+
+
+class WebhookCreated(WebhookOut):
+    """The answer to POST: the only time the secret is shown."""
+
+    secret: str
+
+
+class AttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    number: int
+    at: UtcDatetime = Field(validation_alias="started_at")
+    duration_ms: int
+    status_code: int | None
+    error: str | None
+    outcome: str
+
+
+class DeliveryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    event_id: str
+    event_type: str
+    status: str
+    error: str | None
+    attempts: list[AttemptOut]
+    next_attempt_at: UtcDatetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
+    payload: Annotated[dict[str, Any], BeforeValidator(json.loads)]  # stored as the JSON text that was sent
+
+
+@router.post("", status_code=201, response_model=WebhookCreated)
+def create_webhook(
+    body: WebhookCreate,
+    response: Response,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> WebhookCreated:
+    """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
+    url = check_webhook_url(body.url, TargetPolicy.of(settings))
+    secret = check_secret(body.secret) if body.secret is not None else generate_secret()
+    endpoint = store.create_endpoint(
+        session, url=url, secret=secret, event_types=body.event_types, feed=body.feed, description=body.description
+    )
+    session.commit()
+    response.headers["Location"] = f"/v1/webhooks/{endpoint.id}"
+    return WebhookCreated(**WebhookOut.model_validate(endpoint).model_dump(), secret=secret)
+
+
+@router.get("", response_model=list[WebhookOut])
+def list_webhooks(session: Session = Depends(get_session)) -> list[WebhookOut]:
+    """Every endpoint, oldest first."""
+    return [WebhookOut.model_validate(e) for e in store.list_endpoints(session)]
+
+
+@router.get("/{webhook_id}", response_model=WebhookOut)
+def get_webhook(webhook_id: str, session: Session = Depends(get_session)) -> WebhookOut:
+    """One endpoint."""
+    return WebhookOut.model_validate(store.get_endpoint(session, webhook_id))
+
+
+@router.delete("/{webhook_id}", status_code=204, response_class=Response)
+def delete_webhook(webhook_id: str, session: Session = Depends(get_session)) -> Response:
+    """Remove an endpoint and its delivery log; nothing more is sent to it."""
+    store.delete_endpoint(session, webhook_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
+def list_deliveries(
+    webhook_id: str,
+    limit: int = Query(default=50, ge=1, le=200),
+    session: Session = Depends(get_session),
+) -> list[DeliveryOut]:
+    """The endpoint's latest deliveries, newest first: each attempt's time, status or error, duration."""
+    return [DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit)]

@@ -1,0 +1,162 @@
+"""What editors do to articles, as plain functions the routes call.
+
+Creating, editing and re-narrating all end the same way: a narration record
+is committed, then enqueued. If the broker refuses, the narration is marked
+failed with `queue_unavailable` (never silently lost) and the caller says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.articles import records
+from service.articles.intake import ArticleInput, build_document, check_voice, source_of
+from service.core.errors import NarratorError
+from service.core.models import Article, Narration
+from service.core.queue import NarrationQueue
+from service.core.settings import Settings
+from service.document.model import Document
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateArticle(NarratorError):
+    code, status, title = "duplicate_external_id", 409, "An article with this external_id already exists in this feed"
+
+
+class QueueUnavailable(NarratorError):
+    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The article after a change, and the narration queued for it (None: nothing to narrate)."""
+
+    article: Article
+    narration: Narration | None
+    created: bool = False
+
+
+def enqueue(session: Session, queue: NarrationQueue, narration: Narration) -> None:
+    """Send a committed narration to the workers; record and raise a broker failure."""
+    try:
+        queue.enqueue_narration(narration.id, narration.priority)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: record it, tell the client
+        log.exception("could not enqueue narration %s", narration.id)
+        records.fail_narration(session, narration.id, QueueUnavailable.code, f"{type(exc).__name__}: {exc}")
+        session.commit()
+        raise QueueUnavailable("The change was stored but its narration could not be queued; retry later") from exc
+
+
+def submit_article(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    submitted: ArticleInput,
+    *,
+    voice: str | None,
+    feed: str | None,
+    external_id: str | None,
+    priority: str,
+    section_voices: dict[str, str] | None = None,
+    review: bool | None = None,
+) -> Outcome:
+    """Create an article, or update the one the publisher already sent under `external_id`."""
+    asr_review = settings.asr_review if review is None else review
+    voice_id = check_voice(voice, settings)
+    sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
+    document = build_document(submitted, settings)
+    kind, source = source_of(submitted)
+    if external_id is not None:
+        known = records.find_by_external_id(session, feed, external_id)
+        if known is not None:
+            return _apply_edit(
+                session, queue, known, submitted, voice_id, priority,
+                document=document, sections=sections, asr_review=asr_review,
+            )
+    try:
+        article, narration = records.create_article(
+            session, document=document, source_kind=kind, source=source, voice=voice_id,
+            language=submitted.language, feed=feed, external_id=external_id, priority=priority,
+            section_voices=sections, asr_review=asr_review,
+        )
+        session.commit()
+    except IntegrityError:
+        # Two first submissions of the same external_id raced; the other one won.
+        session.rollback()
+        raise DuplicateArticle(f"external_id {external_id!r} was just created in feed {feed!r}; retry") from None
+    enqueue(session, queue, narration)
+    return Outcome(article, narration, created=True)
+
+
+def edit_article(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    article: Article,
+    submitted: ArticleInput,
+    *,
+    voice: str | None,
+    priority: str,
+    section_voices: dict[str, str] | None = None,
+    review: bool | None = None,
+) -> Outcome:
+    """Replace an article's content; narrate again only if what is spoken changed."""
+    voice_id = check_voice(voice or article.voice, settings)
+    sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
+    return _apply_edit(
+        session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings),
+        sections=sections, asr_review=settings.asr_review if review is None else review,
+    )
+
+
+def _apply_edit(
+    session: Session,
+    queue: NarrationQueue,
+    article: Article,
+    submitted: ArticleInput,
+    voice_id: str,
+    priority: str,
+    *,
+    document: Document,
+    sections: dict[str, str],
+    asr_review: bool,
+) -> Outcome:
+    kind, source = source_of(submitted)
+    narration = records.update_article(
+        session, article, document=document, source_kind=kind, source=source,
+        voice=voice_id, language=submitted.language, priority=priority, section_voices=sections,
+        asr_review=asr_review,
+    )
+    session.commit()
+    if narration is not None:
+        enqueue(session, queue, narration)
+    return Outcome(article, narration)
+
+
+def renarrate(
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    article: Article,
+    *,
+    voice: str | None,
+    force: bool,
+    priority: str,
+    review: bool | None = None,
+) -> Narration:
+    """Queue a new narration: another voice, after a lexicon change, or forced (no cache reuse)."""
+    voice_id = check_voice(voice or article.voice, settings)
+    reason = "forced" if force else ("voice" if voice_id != article.voice else "requested")
+    article.voice = voice_id
+    narration = records.add_narration(
+        session, article, voice=voice_id, priority=priority, reason=reason, bypass_cache=force,
+        asr_review=settings.asr_review if review is None else review,
+    )
+    session.commit()
+    enqueue(session, queue, narration)
+    return narration

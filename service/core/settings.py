@@ -1,0 +1,129 @@
+"""One typed settings object for every process (API, worker, CLI).
+
+Values come from `NARRATOR_*` environment variables (or a `.env` file) and are
+validated once at start. The embedded default needs none of them: records in
+SQLite, the broker on kombu's SQLAlchemy transport and audio on local disk,
+all under `data_dir`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see README for the production values."""
+
+    model_config = SettingsConfigDict(env_prefix="NARRATOR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded default keeps records, queue and audio.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; default sqlite:///<data_dir>/narrator.db")
+    broker_url: str = Field(default="", description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db")
+    storage_url: str = Field(default="", description="Where audio is stored; default file://<data_dir>/media")
+    voices_dir: Path = Field(default=REPO_ROOT / "voices")
+    extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
+    default_voice: str = "en_US-joe-medium"
+    public_url: str = Field(default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links.")
+
+    # Articles given by URL: fetched with SSRF protection (service/text/fetch.py).
+    fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts, IPs or CIDRs allowed despite being private."
+    )
+    fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
+
+    max_body_bytes: int = Field(default=2_000_000, ge=1_000)
+    max_text_chars: int = Field(default=200_000, ge=100)
+
+    # Celery: a narration must finish (or be killed) well before the broker
+    # would hand its unacknowledged message to another worker.
+    task_time_limit_s: int = Field(default=1800, ge=10)
+    visibility_timeout_s: int = Field(default=3600, ge=60)
+    worker_concurrency: int = Field(default=1, ge=1)
+    synth_threads: int = Field(
+        default=0, ge=0,
+        description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
+        "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
+    )
+
+    sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
+    paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
+    mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
+    default_lexicon: bool = Field(default=True, description="Apply the shipped default pronunciations (voices/lexicon).")
+    asr_review: bool = Field(
+        default=False,
+        description="Transcribe each narrated paragraph with moonshine_cpp and store an agreement score "
+        "(GET /v1/narrations/{id}/review); costs about real time on two cores.",
+    )
+    output_sample_rate: int = 44100
+
+    # Webhooks (service/webhooks): a failed delivery is retried after about
+    # base * 2^(n-1) seconds (jittered, capped at max) until max_attempts.
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=60, description="Per-attempt HTTP timeout.")
+    webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    webhook_retry_base_s: float = Field(default=30.0, gt=0)
+    webhook_retry_max_s: float = Field(default=1800.0, gt=0)
+    webhook_allow_private: bool = Field(
+        default=False, description="Let webhooks target loopback and private addresses (tests, intranets)."
+    )
+    webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names, IPs or CIDR networks webhooks may target although not public.",
+    )
+
+    @field_validator("webhook_allow_hosts", "fetch_allow_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        # An environment variable is one string: "hooks.internal,10.0.0.0/8" (or a JSON list).
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_retries_fit_the_broker(self) -> "Settings":
+        # A retry waits in the broker as a countdown message; Redis would hand a
+        # message unacknowledged for longer than the visibility timeout to a
+        # second worker, so the longest wait must stay below it.
+        if self.webhook_retry_max_s >= self.visibility_timeout_s:
+            raise ValueError("webhook_retry_max_s must be below visibility_timeout_s")
+        if self.webhook_retry_base_s > self.webhook_retry_max_s:
+            raise ValueError("webhook_retry_base_s must not exceed webhook_retry_max_s")
+        return self
+
+    @model_validator(mode="after")
+    def _defaults_under_data_dir(self) -> "Settings":
+        # Derived defaults keep one knob (data_dir) for the embedded topology.
+        data = self.data_dir.resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{data / 'narrator.db'}"
+        if not self.broker_url:
+            self.broker_url = f"sqla+sqlite:///{data / 'broker.db'}"
+        if not self.storage_url:
+            self.storage_url = f"file://{data / 'media'}"
+        if self.task_time_limit_s >= self.visibility_timeout_s:
+            raise ValueError("task_time_limit_s must be below visibility_timeout_s")
+        return self
+
+    @property
+    def embedded_broker(self) -> bool:
+        """True when the broker is the serverless SQLAlchemy transport."""
+        return self.broker_url.startswith("sqla+")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,416 @@
+"""SSML input: a `<speak>` document to a `Document` whose blocks carry their own pronunciations and pauses.
+
+    >>> doc = document_from_ssml('<speak><p><sub alias="World Wide Web Consortium">W3C</sub> met.</p></speak>')
+    >>> doc.blocks[0].text, doc.blocks[0].lexicon
+    ('W3C met.', (('W3C', 'World Wide Web Consortium'),))
+
+Block text is always the *written* text (captions show it, word marks point
+into it); what SSML says about pronunciation becomes the block's lexicon
+(written term -> spoken form), which the normalizer applies when the block is
+synthesized, over the feed's and global entries. Supported:
+
+- `<p>` -> a paragraph block; text outside `<p>` -> paragraphs split at blank lines.
+- `<s>` -> a sentence: "." is appended to the written text when it has no
+  terminal punctuation, so the sentence splitter always ends a sentence there.
+- `<break time="500ms"|strength="strong">` between paragraphs sets the pause
+  after the previous block (consecutive breaks add up; at most 10 s). Inside
+  a paragraph (even mid-sentence) it splits the paragraph into two blocks
+  with that pause between them, so the pause is heard as written. A break
+  before any text, and a zero break inside a paragraph, are dropped.
+- `<sub alias>`, `<phoneme alphabet="ipa" ph>` (Piper's `[[ phonemes ]]`),
+  `<say-as interpret-as=...>` characters/spell-out/verbatim, cardinal,
+  ordinal, digits, date (`format` mdy, dmy, ymd, md, dm, my, ym, d, m, y),
+  time, telephone -> lexicon entries.
+- Everything else (`prosody`, `emphasis`, `lang`, `voice`, `audio`'s fallback
+  text, unknown elements) keeps its text; `mark`, `desc`, `meta`, `metadata`
+  and `lexicon` say nothing. Anything that cannot be honoured degrades to the
+  written text, never to an error.
+
+Limits (the lexicon is per block and term-based): an override applies to
+every occurrence of its written term in the block, and when one block gives
+the same term two spoken forms the first wins (a warning on the Document).
+
+Malformed XML raises `SsmlError` with the 1-based line and column where the
+parser stopped (just past the offending token). The parser never touches the network and a DOCTYPE is refused before
+parsing, so no DTD is loaded and no entity is declared or expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from service.document.extract import NotAnArticle, normalize_whitespace
+from service.document.model import Block, Document
+from service.document.normalize import normalize
+from service.document.normalize import numbers as nw
+from service.document.normalize.letters import spell
+from service.document.normalize.vocab import MONTH_INDEX, MONTHS
+
+# Longest pause a <break> may ask for (the voices' own pauses have the same ceiling).
+MAX_BREAK_MS = 10_000
+# SSML leaves strengths to the processor; these sit around the voice's own
+# sentence (250 ms) and paragraph (700 ms) pauses.
+BREAK_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 250, "medium": 500, "strong": 800, "x-strong": 1200}
+DEFAULT_BREAK_MS = BREAK_STRENGTH_MS["medium"]
+
+_PARAGRAPHS = frozenset({"p", "paragraph"})
+_SENTENCES = frozenset({"s", "sentence"})
+_SILENT = frozenset({"mark", "desc", "meta", "metadata", "lexicon"})
+_SPELLED = frozenset({"characters", "spell-out", "letters", "verbatim"})
+
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b.*?\?>", re.DOTALL)
+_DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_LIBXML_POSITION = re.compile(r",? line \d+, column \d+\s*$")  # libxml2 repeats the position in its message
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)\s*$", re.IGNORECASE)
+# Terminal punctuation, possibly followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u2019\u201d\u00bb)\]]*\s*$")
+
+
+class SsmlError(ValueError):
+    """Malformed or refused SSML, with the 1-based position of the problem."""
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        super().__init__(f"{reason} (line {line}, column {column})")
+        self.reason, self.line, self.column = reason, line, column
+
+
+def document_from_ssml(ssml: str, title: str | None = None) -> Document:
+    """A Document from an SSML `<speak>` document; see the module docstring for what each element does.
+
+    Raises SsmlError when the SSML is not well-formed XML, has a DOCTYPE or
+    its root is not `<speak>`; NotAnArticle when it says nothing.
+    """
+    root = _parse(ssml)
+    builder = _Builder()
+    builder.content(root, in_paragraph=False)
+    builder.end_block()
+    if not builder.blocks:
+        raise NotAnArticle("the SSML has no text to speak")
+    clean_title = normalize_whitespace(title) if title else None
+    return Document(title=clean_title or None, blocks=tuple(builder.blocks), warnings=tuple(builder.warnings))
+
+
+# --------------------------------------------------------------------------- #
+# Parsing
+# --------------------------------------------------------------------------- #
+
+
+def _parser() -> etree.XMLParser:
+    # A new parser per call: lxml parsers must not be shared between threads.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+
+
+def _position(source: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = source.count("\n", 0, offset) + 1
+    return line, offset - (source.rfind("\n", 0, offset) + 1) + 1
+
+
+def _parse(ssml: str) -> etree._Element:
+    """The `<speak>` root of a well-formed, DTD-free SSML document."""
+    # An encoding declaration would contradict the UTF-8 we hand lxml: blank it
+    # out (keeping newlines, so reported positions still match the input).
+    source = _XML_DECLARATION.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), ssml.lstrip("\ufeff"), count=1)
+    doctype = _DOCTYPE.search(source)
+    if doctype:
+        raise SsmlError("a DOCTYPE or entity declaration is not allowed in SSML", *_position(source, doctype.start()))
+    try:
+        root = etree.fromstring(source.encode("utf-8"), _parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        reason = _LIBXML_POSITION.sub("", exc.msg or "") or "not well-formed XML"
+        raise SsmlError(reason, max(line, 1), max(column, 1)) from None
+    if root is None:
+        raise SsmlError("the document is empty", 1, 1)
+    name = etree.QName(root).localname
+    if name != "speak":
+        start = source.find("<" + (root.prefix + ":" if root.prefix else "") + name)
+        raise SsmlError(f"the root element must be <speak>, not <{name}>", *_position(source, max(start, 0)))
+    return root
+
+
+# --------------------------------------------------------------------------- #
+# Building blocks
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class _Builder:
+    """Collects the written text of the paragraph being read and its pronunciations."""
+
+    blocks: list[Block] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    lexicon: dict[str, str] = field(default_factory=dict)
+
+    # -- the paragraph being built ------------------------------------------------
+
+    def has_text(self) -> bool:
+        return any(p.strip() for p in self.parts)
+
+    def text(self, text: str | None, *, in_paragraph: bool) -> None:
+        if not text:
+            return
+        if in_paragraph:
+            self.parts.append(text)
+            return
+        # Outside <p>, a blank line separates paragraphs, as in plain text.
+        for index, piece in enumerate(_BLANK_LINE.split(text)):
+            if index:
+                self.end_block()
+            self.parts.append(piece)
+
+    def term(self, written: str, spoken: str | None) -> None:
+        """Written text said as `spoken` (None: as the normalizer would read it)."""
+        key = normalize_whitespace(written)
+        if not key:
+            return
+        self.parts.append(written)
+        if spoken is None or spoken == key:
+            return
+        known = self.lexicon.setdefault(key, spoken)
+        if known != spoken:
+            self.warnings.append(f"{key!r} is said as {known!r}; its other pronunciation {spoken!r} is ignored")
+
+    def end_sentence(self) -> None:
+        """Make the text so far end a sentence (the sentence splitter cuts at terminal punctuation)."""
+        text = "".join(self.parts).rstrip()
+        if text.strip() and not _SENTENCE_END.search(text):
+            self.parts = [text + ". "]
+        elif text:
+            self.parts = [text + " "]
+
+    def end_block(self, pause_after_ms: int | None = None) -> None:
+        text = normalize_whitespace("".join(self.parts))
+        if text:
+            lexicon = tuple(sorted(self.lexicon.items()))
+            self.blocks.append(Block("paragraph", text, lexicon=lexicon, pause_after_ms=pause_after_ms))
+        self.parts, self.lexicon = [], {}
+
+    def pause(self, ms: int) -> None:
+        if self.has_text():
+            # Mid-paragraph: split here, so the pause is heard exactly as asked.
+            if ms > 0:
+                self.end_block(pause_after_ms=ms)
+            return
+        if not self.blocks:
+            return  # nothing said yet: leading silence is dropped
+        last = self.blocks[-1]
+        # Consecutive breaks add up (a paragraph's own pause is replaced, not added to).
+        total = ms if last.pause_after_ms is None else min(last.pause_after_ms + ms, MAX_BREAK_MS)
+        self.blocks[-1] = replace(last, pause_after_ms=total)
+
+    # -- walking the tree ------------------------------------------------------
+
+    def content(self, el: etree._Element, *, in_paragraph: bool) -> None:
+        """An element's own text, its children and their tails."""
+        self.text(el.text, in_paragraph=in_paragraph)
+        for child in el:
+            if isinstance(child.tag, str):  # entities (never declared here) have no text to say
+                self.element(child, in_paragraph=in_paragraph)
+            self.text(child.tail, in_paragraph=in_paragraph)
+
+    def element(self, el: etree._Element, *, in_paragraph: bool) -> None:
+        name = etree.QName(el).localname
+        if name in _PARAGRAPHS:
+            self.end_block()
+            self.content(el, in_paragraph=True)
+            self.end_block()
+        elif name in _SENTENCES:
+            self.end_sentence()
+            self.content(el, in_paragraph=in_paragraph)
+            self.end_sentence()
+        elif name == "break":
+            self.pause(break_ms(el.get("time"), el.get("strength")))
+        elif name in _SILENT:
+            return
+        elif name == "sub":
+            self.sub(el, in_paragraph=in_paragraph)
+        elif name == "phoneme":
+            self.term(_written(el), phoneme_spoken(el.get("alphabet"), el.get("ph")))
+        elif name == "say-as":
+            written = _written(el)
+            self.term(written, say_as(el.get("interpret-as") or "", el.get("format"), written))
+        else:
+            # prosody, emphasis, lang, voice, audio (its fallback text), speak, unknown: keep the text.
+            self.content(el, in_paragraph=in_paragraph)
+
+    def sub(self, el: etree._Element, *, in_paragraph: bool) -> None:
+        alias, written = el.get("alias"), _written(el)
+        if alias is None or not alias.strip():
+            self.content(el, in_paragraph=in_paragraph)
+        elif not written.strip():
+            self.text(f" {alias} ", in_paragraph=True)  # nothing written: the alias is the text
+        else:
+            self.term(written, normalize_whitespace(alias))
+
+
+def _written(el: etree._Element) -> str:
+    """All text inside an element (its markup flattened; breaks inside it are ignored)."""
+    return "".join(el.itertext())
+
+
+# --------------------------------------------------------------------------- #
+# What each element says
+# --------------------------------------------------------------------------- #
+
+
+def break_ms(time: str | None, strength: str | None) -> int:
+    """Milliseconds of a `<break>`: `time` if valid, else `strength`, else medium; capped at MAX_BREAK_MS."""
+    if time:
+        m = _TIME.match(time)
+        if m:
+            value = float(m.group(1)) * (1 if m.group(2).lower() == "ms" else 1000)
+            return max(0, min(round(value), MAX_BREAK_MS))
+    if strength and strength.strip().lower() in BREAK_STRENGTH_MS:
+        return BREAK_STRENGTH_MS[strength.strip().lower()]
+    return DEFAULT_BREAK_MS
+
+
+def phoneme_spoken(alphabet: str | None, ph: str | None) -> str | None:
+    """Piper's inline phoneme form of an IPA `<phoneme>`; None (say the text) for other alphabets."""
+    if (alphabet or "").strip().lower() != "ipa" or not ph or not ph.strip():
+        return None
+    if "[" in ph or "]" in ph:
+        return None  # would end Piper's phoneme block early
+    return f"[[ {normalize_whitespace(ph)} ]]"
+
+
+def say_as(interpret_as: str, fmt: str | None, written: str) -> str | None:
+    """The spoken form of a `<say-as>`; None when the kind is unknown or the text does not fit it."""
+    kind = interpret_as.strip().lower()
+    text = normalize_whitespace(written)
+    if not text:
+        return None
+    if kind in _SPELLED:
+        return characters(text)
+    if kind in ("cardinal", "number"):
+        return cardinal(text)
+    if kind == "ordinal":
+        return ordinal(text)
+    if kind == "digits":
+        return nw.digits(text) if re.fullmatch(r"[0-9 ]+", text) else None
+    if kind == "date":
+        return date(text, fmt)
+    if kind == "time":
+        return clock_time(text)
+    if kind == "telephone":
+        return telephone(text)
+    return None
+
+
+def characters(text: str) -> str | None:
+    """Letters and digits one by one: "NASA" -> "N.A.S.A", "R2D2" -> "R, two, D, two".
+
+    Letter runs use the normalizer's initialism spelling (dots, no final dot),
+    which espeak reads as letters; digit runs are digit words. Commas keep a
+    lone "A" from being read as the article.
+    """
+    pieces = [nw.digits(run) if run.isdigit() else spell(run) for run in re.findall(r"[^\W\d_]+|[0-9]+", text)]
+    return ", ".join(pieces) or None
+
+
+_NUMBER = re.compile(r"^(?P<sign>[-+\u2212])?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]+))?$")
+
+
+def cardinal(text: str) -> str | None:
+    """A number as a cardinal: "1234" -> "one thousand two hundred thirty four" (never a year or digits)."""
+    m = _NUMBER.match(text.replace(" ", ""))
+    if not m or not (m.group("int") or m.group("frac")):
+        return None
+    words = nw.cardinal(int(nw.clean_int(m.group("int") or "0")))
+    if m.group("frac"):
+        words += " point " + nw.digits(m.group("frac"))
+    return ("minus " if m.group("sign") in ("-", "\u2212") else "") + words
+
+
+def ordinal(text: str) -> str | None:
+    """A number as an ordinal: "3" or "3rd" -> "third"."""
+    m = re.fullmatch(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th|\.)?", text.strip(), re.IGNORECASE)
+    return nw.ordinal(int(nw.clean_int(m.group(1)))) if m else None
+
+
+_DATE_FORMATS = frozenset({"mdy", "dmy", "ymd", "ydm", "md", "dm", "my", "ym", "d", "m", "y"})
+
+
+def date(text: str, fmt: str | None) -> str | None:
+    """A date read by its `format` ("mdy", "dmy", "ymd", "md", ...): "1/5/2024" mdy -> "January fifth twenty twenty four".
+
+    Without a format (or when the text does not fit it) None: the normalizer reads it as it would any date.
+    """
+    order = (fmt or "").strip().lower()
+    if order not in _DATE_FORMATS:
+        return None
+    fields = [f for f in re.split(r"[\s/.,\-]+", text) if f]
+    if len(fields) != len(order):
+        return None
+    values = dict(zip(order, fields, strict=True))
+    month = _month(values["m"]) if "m" in values else None
+    day = int(values["d"]) if values.get("d", "").isdigit() else None
+    year = values.get("y")
+    if ("m" in values and month is None) or ("d" in values and not (day and 1 <= day <= 31)):
+        return None
+    if year is not None and not year.isdigit():
+        return None
+    words: list[str] = []
+    if day and month and order.index("d") < order.index("m"):
+        words.append(f"the {nw.ordinal(day)} of {month}")  # day first: "the fifth of January"
+    elif day and month:
+        words.append(f"{month} {nw.ordinal(day)}")
+    elif day:
+        words.append(f"the {nw.ordinal(day)}")
+    elif month:
+        words.append(month)
+    if year is not None:
+        words.append(nw.two_digits(year) if len(year) == 2 else nw.year(int(year)))
+    return " ".join(words)
+
+
+def _month(raw: str) -> str | None:
+    if raw.isdigit():
+        return MONTHS[int(raw) - 1] if 1 <= int(raw) <= 12 else None
+    index = MONTH_INDEX.get(raw.lower().rstrip("."))
+    return MONTHS[index - 1] if index else None
+
+
+_CLOCK = re.compile(
+    r"^(?P<h>[0-9]{1,2})(?:[:.h]?(?P<mi>[0-5][0-9]))?(?::(?P<s>[0-5][0-9]))?\s*(?P<ap>[ap])?\.?\s*(?:m\.?)?$",
+    re.IGNORECASE,
+)
+
+
+def clock_time(text: str) -> str | None:
+    """A time of day, "1530", "3:05pm", "9.30" -> the normalizer's reading of "15:30", "3:05 pm", "9:30"."""
+    m = _CLOCK.match(text.strip())
+    if not m or int(m.group("h")) > 24:
+        return None
+    canonical = f"{int(m.group('h'))}:{m.group('mi') or '00'}"
+    if m.group("s"):
+        canonical += f":{m.group('s')}"
+    if m.group("ap"):
+        canonical = f"{int(m.group('h'))}{':' + m.group('mi') if m.group('mi') else ''} {m.group('ap').lower()}m"
+    spoken = normalize(canonical).text
+    return spoken if spoken != canonical else None
+
+
+def telephone(text: str) -> str | None:
+    """Digit groups read digit by digit, a comma between groups (the normalizer's style):
+    "+1 (555) 123-4567" -> "plus one, five five five, one two three, four five six seven".
+    """
+    groups: list[str] = []
+    plus = False
+    for token in re.findall(r"\+|[0-9]+|[A-Za-z]+", text):
+        if token == "+":
+            plus = True
+            continue
+        words = nw.digits(token) if token.isdigit() else token
+        groups.append(("plus " if plus else "") + words)
+        plus = False
+    return ", ".join(groups) if any(c.isdigit() for c in text) else None

@@ -1,0 +1,78 @@
+"""Plain functions over feed records: create, read, and list a feed's items.
+
+Each function takes an open `Session`; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.core.errors import NarratorError, NotFound
+from service.core.models import Article, Feed, Narration
+from service.listeners.feeds.guid import podcast_guid
+
+MAX_ITEMS = 500  # podcast apps read the newest items; a bounded feed stays fast to build and fetch
+
+
+class DuplicateFeed(NarratorError):
+    code, status, title = "duplicate_feed", 409, "A feed with this slug already exists"
+
+
+@dataclass(frozen=True)
+class FeedFields:
+    """What a publisher says about a feed (everything but its slug, guid and timestamps)."""
+
+    title: str
+    description: str
+    language: str
+    author: str
+    owner_email: str
+    category: str
+    subcategory: str | None = None
+    explicit: bool = False
+    locked: bool = False
+    image_url: str | None = None
+    link: str | None = None
+
+
+def create_feed(session: Session, slug: str, fields: FeedFields, *, feed_url: str) -> Feed:
+    """Store a new feed; its podcast:guid is fixed now from the URL it is first published at."""
+    if session.get(Feed, slug) is not None:
+        raise DuplicateFeed(f"feed {slug!r} already exists")
+    feed = Feed(slug=slug, guid=podcast_guid(feed_url), **fields.__dict__)
+    session.add(feed)
+    try:
+        session.flush()
+    except IntegrityError:  # created by a concurrent request since the check above
+        session.rollback()
+        raise DuplicateFeed(f"feed {slug!r} already exists") from None
+    return feed
+
+
+def get_feed(session: Session, slug: str) -> Feed:
+    """The feed with this slug, or `NotFound`."""
+    feed = session.get(Feed, slug)
+    if feed is None:
+        raise NotFound(f"No feed {slug!r}")
+    return feed
+
+
+def list_feeds(session: Session) -> list[Feed]:
+    """Every feed, by slug."""
+    return list(session.scalars(select(Feed).order_by(Feed.slug)))
+
+
+def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tuple[Article, Narration]]:
+    """The feed's articles whose current narration is done, newest article first, with that narration."""
+    query = (
+        select(Article, Narration)
+        .join(Narration, Narration.id == Article.current_narration_id)
+        .where(Article.feed == slug, Narration.status == "done", Narration.audio_key.is_not(None))
+        .order_by(Article.created_at.desc(), Article.id)
+        .limit(limit)
+    )
+    return [(article, narration) for article, narration in session.execute(query)]

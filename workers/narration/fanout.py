@@ -1,0 +1,277 @@
+"""A narration as parallel work: plan segments, synthesize the missing ones anywhere, assemble once.
+
+Three plain functions, each the body of one Celery task (workers/tasks.py):
+
+- `start_narration`: splits the article into segments (one per spoken block),
+  reuses every cached one, and dispatches the rest to any worker;
+- `synthesize_segment`: makes one segment; the worker that completes a
+  narration's last segment dispatches its assembly (fan-in through the
+  database: no result backend, and a worker dying only delays its segment,
+  whose unacknowledged task is redelivered);
+- `assemble_narration`: joins the segments, masters, encodes once, tags, stores
+  the MP3 with its captions, marks and chapters, and makes it current.
+
+All three are idempotent: running one twice does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from service.articles import records
+from service.core.db import session_scope
+from service.core.errors import NarratorError
+from service.core.models import Feed
+from service.core.settings import Settings
+from service.core.storage import Storage, open_storage
+from service.core.voices import Voice, catalog_dirs, get_voice
+from service.document import lexicon
+from service.segments import plan as segments
+from workers.audio.parts import EncodedPart
+from workers.narration.pipeline import (
+    BlockAudio,
+    Mastering,
+    PartSource,
+    block_part,
+    join_blocks,
+    render_mp3,
+    synthesize_block,
+)
+from workers.narration.publish import store_narration, tags_of
+from workers.narration.review import review_narration
+from workers.narration.segment_store import (
+    load_block,
+    load_part,
+    part_key,
+    store_block,
+    store_part,
+)
+from workers.synthesis import load_engine
+from workers.synthesis.phonemes import word_phonemizer
+from workers.webhooks import emit_narration_event
+
+log = logging.getLogger(__name__)
+
+# Errors worth retrying (by Celery, with backoff): the database was busy or briefly unreachable.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
+
+
+class Dispatch(Protocol):
+    """How work is handed to workers (Celery in production, inline in tests)."""
+
+    def synthesize(self, key: str, priority: str) -> None: ...
+    def assemble(self, narration_id: str, priority: str) -> None: ...
+
+
+def _fail(settings: Settings, narration_id: str, code: str, message: str) -> None:
+    with session_scope(settings.database_url) as session:
+        records.fail_narration(session, narration_id, code, message)
+    emit_narration_event(settings, narration_id)  # webhooks; never raises
+
+
+def _failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
+    """(code, message) recorded for a failure."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "timeout", f"took longer than {settings.task_time_limit_s} s"
+    if isinstance(exc, NarratorError):
+        return exc.code, exc.message
+    return "synthesis_failed", f"{type(exc).__name__}: {exc}"
+
+
+def at_speed(voice: Voice, speed: float) -> Voice:
+    """The voice speaking `speed` times faster (Piper and VITS: a shorter length scale)."""
+    if speed == 1.0:
+        return voice
+    params = dict(voice.params)
+    params["length_scale"] = params.get("length_scale", 1.0) / speed
+    faster = voice.model_copy(update={"params": params})
+    faster._fingerprint = None  # its own engine: the fingerprint now comes from the changed parameters
+    return faster
+
+
+def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -> str:
+    """Plan a queued narration and dispatch its missing segments; returns its status."""
+    try:
+        with session_scope(settings.database_url) as session:
+            narration = records.start_narration(session, narration_id)
+            if narration is None:
+                return records.get_narration(session, narration_id).status
+            article = records.get_article(session, narration.article_id)
+            document = records.document_of(article)
+            voice = get_voice(catalog_dirs(settings), narration.voice)
+            specs = segments.specs_for(
+                document.spoken_blocks(),  # blocks carry their own (SSML) pronunciations
+                document.language or voice.language,
+                voice,
+                lexicon.pronunciations(
+                    session, article.feed, defaults=None if settings.default_lexicon else {},
+                    ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
+                ),
+                section_voices=segments.section_voice_map(
+                    article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
+                ),
+            )
+            plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
+            priority = narration.priority
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+        log.exception("narration %s could not be planned", narration_id)
+        _fail(settings, narration_id, *_failure(exc, settings))
+        return "failed"
+    log.info("narration %s: %d segments, %d cached", narration_id, len(plan.keys), plan.cached)
+    if not plan.missing:
+        return assemble_narration(narration_id, settings)
+    for key in plan.missing:
+        dispatch.synthesize(key, priority)
+    return "running"
+
+
+def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
+    """Make one segment (unless it is done already) and hand finished narrations to assembly."""
+    with session_scope(settings.database_url) as session:
+        segment = segments.get_segment(session, key)
+        if segment is None:
+            return "missing"
+        status, spec = segment.status, segments.SegmentSpec.from_json(segment.spec)
+    if status != "done":
+        try:
+            voice = at_speed(get_voice(catalog_dirs(settings), spec.voice), spec.speed)
+            engine = load_engine(voice)
+            block = synthesize_block(
+                spec.text, spec.kind, voice, engine,  # type: ignore[arg-type]
+                language=spec.language, lexicon=spec.lexicon, phonemize=word_phonemizer(voice),
+            )
+            storage = open_storage(settings.storage_url)
+            audio_key = store_block(storage, block)
+            # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
+            try:
+                _make_part(settings, storage, key, audio_key, block, Mastering())
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 - only a head start: the assembly makes a missing part
+                log.exception("segment %s: its part could not be made here; the assembly will try", key)
+            with session_scope(settings.database_url) as session:
+                segments.complete_segment(
+                    session, key, audio_key=audio_key, timings=block.timings(),
+                    sample_rate=block.sample_rate, samples=len(block.pcm),
+                )
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as exc:  # noqa: BLE001 - fail the segment and whoever waits for it
+            log.exception("segment %s failed", key)
+            code, message = _failure(exc, settings)
+            with session_scope(settings.database_url) as session:
+                segments.fail_segment(session, key, code, message)
+                waiting = segments.waiting_narrations(session, key)
+            for narration_id in waiting:
+                _fail(settings, narration_id, code, message)
+            return "failed"
+    _fan_in(key, settings, dispatch)
+    return "done"
+
+
+def _make_part(
+    settings: Settings, storage: Storage, segment_key: str, block_audio_key: str, block: BlockAudio,
+    mastering: Mastering, *, first: bool = False, last: bool = False,
+) -> EncodedPart:
+    """Master and encode a segment for the configured output, store its frames and remember where."""
+    rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
+    key = part_key(block_audio_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+    part = block_part(block, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+    record = store_part(storage, key, segment_key, part)
+    try:
+        with session_scope(settings.database_url) as session:
+            segments.save_part(session, record)
+    except IntegrityError:
+        pass  # another worker remembered the same part first: same key, same frames
+    return part
+
+
+def _cached_parts(
+    settings: Settings, storage: Storage, planned: list[tuple[str, str]], mastering: Mastering
+) -> PartSource:
+    """Where the assembly takes each block's part: the cache, else made now (and cached).
+
+    `planned` holds each block's (segment key, stored block audio key).
+    """
+    rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
+
+    def part_for(index: int, block: BlockAudio, first: bool, last: bool) -> EncodedPart:
+        segment_key, audio_key = planned[index]
+        key = part_key(audio_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
+        with session_scope(settings.database_url) as session:
+            record = segments.get_part(session, key)
+            if record is not None and storage.exists(record.audio_key):
+                return load_part(storage, record)
+        return _make_part(settings, storage, segment_key, audio_key, block, mastering, first=first, last=last)
+
+    return part_for
+
+
+def _fan_in(key: str, settings: Settings, dispatch: Dispatch) -> None:
+    """Update the progress of narrations waiting on `key`; dispatch those now complete."""
+    with session_scope(settings.database_url) as session:
+        waiting = segments.waiting_narrations(session, key)
+        ready: list[tuple[str, str]] = []
+        for narration_id in waiting:
+            done, total = segments.progress(session, narration_id)
+            records.set_progress(session, narration_id, min(done / max(total, 1), 0.99))
+            if done == total:
+                ready.append((narration_id, records.get_narration(session, narration_id).priority))
+    # Two workers finishing the last segments at once may both dispatch: assembly is idempotent.
+    for narration_id, priority in ready:
+        dispatch.assemble(narration_id, priority)
+
+
+def assemble_narration(narration_id: str, settings: Settings) -> str:
+    """Join a narration's segments, render the final files, store them, make the narration current."""
+    with session_scope(settings.database_url) as session:
+        narration = records.get_narration(session, narration_id)
+        if narration.status in records.TERMINAL_STATUSES:
+            return narration.status
+        planned = segments.planned_segments(session, narration_id)
+        if any(s.status != "done" for s in planned):
+            return narration.status  # not ready: the last segment's worker dispatches again
+        article = records.get_article(session, narration.article_id)
+        feed = session.get(Feed, article.feed) if article.feed else None
+        assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
+        document, voice_id = records.document_of(article), narration.voice
+        cached, asr_review = narration.segments_cached, narration.asr_review
+        for segment in planned:
+            session.expunge(segment)
+    try:
+        storage = open_storage(settings.storage_url)
+        intro, outro, cover = (storage.path(assets[n]) if assets[n] else None for n in ("intro", "outro", "cover"))
+        tags = tags_of(article, feed, cover)
+        voice = get_voice(catalog_dirs(settings), voice_id)
+        blocks = [load_block(storage, s) for s in planned]
+        mastering = Mastering(tags=tags, intro=intro, outro=outro)
+        with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
+            rendered = render_mp3(
+                document, voice, blocks, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
+                kbps=settings.mp3_bitrate_kbps, mastering=mastering,
+                parts=_cached_parts(settings, storage, [(s.key, str(s.audio_key)) for s in planned], mastering),
+            )
+            audio = store_narration(storage, rendered)
+        with session_scope(settings.database_url) as session:
+            finished = records.finish_narration(session, narration_id, audio)
+            finished.segments_synthesized = len(planned) - cached
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+        log.exception("narration %s could not be assembled", narration_id)
+        _fail(settings, narration_id, *_failure(exc, settings))
+        return "failed"
+    emit_narration_event(settings, narration_id)  # webhooks; never raises
+    log.info("narration %s done: %s (%.1f s)", narration_id, audio.audio_key, rendered.duration_s)
+    if asr_review:
+        # After publishing: the review is advisory and never delays or fails the narration.
+        review_narration(settings, narration_id, join_blocks(document, voice, blocks))
+    return "done"

@@ -1,0 +1,118 @@
+"""Piper (VITS on onnxruntime) engine adapter."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from piper import PiperVoice, SynthesisConfig
+from piper.config import PiperConfig
+
+from service.core.errors import VoiceUnavailable
+from service.core.voices import Voice
+from workers.synthesis import synthesis_spins, synthesis_threads
+from workers.synthesis.base import PhonemeTiming, SentenceAudio
+
+log = logging.getLogger(__name__)
+
+
+def resolve_model_path(voice: Voice) -> Path:
+    """The .onnx file a Piper catalog entry points at (package resource or path)."""
+    if voice.model.path is not None:
+        path = voice.model.path.expanduser()
+    else:
+        assert voice.model.package and voice.model.file
+        module = importlib.import_module(voice.model.package)
+        path = Path(module.__file__).parent / "data" / voice.model.file  # type: ignore[arg-type]
+        if not path.exists():
+            path = Path(module.__file__).parent / voice.model.file  # type: ignore[arg-type]
+    if not path.exists():
+        raise VoiceUnavailable(f"voice {voice.id!r}: model file {path} does not exist")
+    return path
+
+
+def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) -> int | None:
+    """The Piper speaker number a voice's `speaker` names (a name from the model's map, or a number)."""
+    if voice.speaker is None:
+        return None
+    if voice.speaker in speaker_map:
+        return speaker_map[voice.speaker]
+    if voice.speaker.isdigit() and int(voice.speaker) < max(num_speakers, 1):
+        return int(voice.speaker)
+    known = ", ".join(sorted(speaker_map)) or f"0..{max(num_speakers, 1) - 1}"
+    raise VoiceUnavailable(f"voice {voice.id!r}: speaker {voice.speaker!r} is not in the model (speakers: {known})")
+
+
+def _session_options(threads: int, spin: bool) -> onnxruntime.SessionOptions:
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    if not spin:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
+def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool = True) -> tuple[PiperVoice, bool]:
+    """The Piper voice with phoneme alignments when `onnx` is installed (for word marks), on `threads` CPU threads.
+
+    Like `PiperVoice.load(..., include_alignments=True)`, which cannot be told
+    how many threads its onnxruntime session may use.
+    """
+    source: str | bytes = str(model)
+    alignments = True
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+
+        graph = onnx.load(str(model))
+        try:
+            add_alignment_output(graph)
+        except ValueError:  # already patched on disk: use it as it is
+            pass
+        else:
+            source = graph.SerializeToString()
+    except ImportError:
+        log.warning("onnx is not installed: Piper loads without phoneme alignments")
+        alignments = False
+    with open(config, encoding="utf-8") as file:
+        piper_config = PiperConfig.from_dict(json.load(file))
+    session = onnxruntime.InferenceSession(source, sess_options=_session_options(threads, spin), providers=["CPUExecutionProvider"])
+    return PiperVoice(config=piper_config, session=session), alignments
+
+
+class PiperEngine:
+    """One loaded Piper voice; synthesizes a sentence at a time."""
+
+    max_chars = 400
+
+    def __init__(self, voice: Voice) -> None:
+        model = resolve_model_path(voice)
+        config = voice.model.config or model.with_name(model.name + ".json")
+        self._voice, self._alignments = load_piper_voice(model, config, threads=synthesis_threads(), spin=synthesis_spins())
+        self.sample_rate: int = self._voice.config.sample_rate
+        params = voice.params
+        # Per-sentence peak normalization would make every sentence equally
+        # loud regardless of its content; level is set once per narration.
+        self._config = SynthesisConfig(
+            speaker_id=speaker_id(voice, self._voice.config.speaker_id_map, self._voice.config.num_speakers),
+            length_scale=params.get("length_scale"),
+            noise_scale=params.get("noise_scale"),
+            noise_w_scale=params.get("noise_w_scale"),
+            normalize_audio=False,
+        )
+
+    def synthesize(self, text: str) -> SentenceAudio:
+        pieces: list[np.ndarray] = []
+        timings: list[PhonemeTiming] = []
+        for chunk in self._voice.synthesize(text, syn_config=self._config, include_alignments=self._alignments):
+            pieces.append(chunk.audio_float_array.astype(np.float32, copy=False))
+            for alignment in chunk.phoneme_alignments or ():
+                timings.append(PhonemeTiming(alignment.phoneme, int(alignment.num_samples)))
+        pcm = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+        return SentenceAudio(pcm=pcm, sample_rate=self.sample_rate, phonemes=tuple(timings))
