@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import soundfile as sf  # noqa: E402
+import soundfile as sf
 
 from workers.narration.asr import (
-    _model,  # noqa: E402
-    clip_files,  # noqa: E402
+    _model,
+    clip_files,
 )
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "deepseek-huawei.txt"
@@ -52,8 +52,10 @@ def main() -> int:
             seconds = sf.info(path).duration
             _model().transcribe_wav(path)
             size, resident = memory_gb()
-            print(f"clip {number} ({seconds:.1f} s): address space {size:.1f} GB, resident {resident:.1f} GB "
-                  f"(+{resident - previous:.2f} GB)")
+            print(
+                f"clip {number} ({seconds:.1f} s): address space {size:.1f} GB, resident {resident:.1f} GB "
+                f"(+{resident - previous:.2f} GB)"
+            )
             previous = resident
             if size > 12:
                 break

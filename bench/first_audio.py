@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
+import httpx
 
-from tests.processes import (  # noqa: E402
+from tests.processes import (
     NARRATOR,
     free_port,
     redis_server,
@@ -31,7 +31,8 @@ from tests.processes import (  # noqa: E402
 
 TEXT = "\n\n".join(
     f"Part {n}. The harbor master said the ferries would run on the winter timetable from Monday, "
-    f"and that the new pier should open before the end of the month, weather permitting." for n in range(1, 13)
+    f"and that the new pier should open before the end of the month, weather permitting."
+    for n in range(1, 13)
 )
 TITLE = "Harbor news"
 
@@ -65,7 +66,9 @@ def main() -> int:
                     first: list[float] = []
 
                     def listen() -> None:
-                        with httpx.stream("GET", f"{base}/v1/articles/{created.json()['id']}/live.mp3", timeout=600) as r:
+                        with httpx.stream(
+                            "GET", f"{base}/v1/articles/{created.json()['id']}/live.mp3", timeout=600
+                        ) as r:
                             for chunk in r.iter_bytes():
                                 if chunk and not first:
                                     first.append(time.perf_counter() - started)

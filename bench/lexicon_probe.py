@@ -175,6 +175,7 @@ def same_sound(a: str, b: str) -> bool:
     ("Mohdee" /mˈoʊdiː/ is Modi /mˈoʊdi/): such a respelling is a second sample
     of the same sound, not a fix. Primary stress counts (Pichai: PITCH-eye or pi-CHAI).
     """
+
     def key(p: str) -> str:
         return "".join(c for c in p if c not in "ˌːʲ -")
 
@@ -233,8 +234,10 @@ def probe_term(probe: Probe, candidate: Candidate, log) -> Result:  # type: igno
         if not result.written_confirm:
             result.written_confirm = probe.say(candidate, CONFIRM, None)
         written_hits = _hits(result.written + result.written_confirm)
-        log(f"      +confirm: {kind} {_hits(trials)}/{total}, written {written_hits}/{total}  heard: "
-            f"{_heard_terms(trials[n:])} || written: {_heard_terms(result.written_confirm)}")
+        log(
+            f"      +confirm: {kind} {_hits(trials)}/{total}, written {written_hits}/{total}  heard: "
+            f"{_heard_terms(trials[n:])} || written: {_heard_terms(result.written_confirm)}"
+        )
         if written_hits + MIN_MARGIN > total:
             log(f"      written heard right {written_hits}/{total}: no entry can be shown to do better")
             return result
@@ -247,8 +250,10 @@ def probe_term(probe: Probe, candidate: Candidate, log) -> Result:  # type: igno
         kind, value, trials = best
         gate = probe.say(candidate, GATE, spoken_value(kind, value))
         result.written_gate = probe.say(candidate, GATE, None)
-        log(f"      gate: {kind} {value!r} {_hits(gate)}/{len(GATE)}, written {_hits(result.written_gate)}/{len(GATE)}"
-            f"  heard: {_heard_terms(gate)} || written: {_heard_terms(result.written_gate)}")
+        log(
+            f"      gate: {kind} {value!r} {_hits(gate)}/{len(GATE)}, written {_hits(result.written_gate)}/{len(GATE)}"
+            f"  heard: {_heard_terms(gate)} || written: {_heard_terms(result.written_gate)}"
+        )
         if _hits(gate) >= MIN_OK_GATE and _hits(gate) > _hits(result.written_gate):
             result.fix = (kind, value, trials + gate)
         else:
@@ -309,16 +314,20 @@ def run_probe(candidates: list[Candidate], write: Path | None, cache: Path | Non
     before = sum(_hits(r.written) for r in results)
     after = sum(_hits(r.fix[2][:n]) if r.fix else _hits(r.written) for r in results)
     print()
-    print(f"terms probed: {len(results)}   carriers per term: {n}   clips transcribed: {probe.clips}"
-          f"   ({time.monotonic() - started:.0f} s)")
+    print(
+        f"terms probed: {len(results)}   carriers per term: {n}   clips transcribed: {probe.clips}"
+        f"   ({time.monotonic() - started:.0f} s)"
+    )
     print(f"misheard as written (heard right < {MIN_OK_WRITTEN}/{n}): {len(misheard)}")
     for r in misheard:
         written = r.written + r.written_confirm + r.written_gate
         fix = f"{r.fix[0]} {r.fix[1]!r} {_hits(r.fix[2])}/{len(r.fix[2])}" if r.fix else "no entry"
         print(f"    {r.candidate.term:<16} written {_hits(written)}/{len(written)} -> {fix}")
     print(f"entries (confirmed fixes): {len(fixed)};  misheard without a confirmed fix: {len(misheard) - len(fixed)}")
-    print(f"heard right, all terms x carriers: before {before}/{total} ({before / total:.1%}), "
-          f"after entries {after}/{total} ({after / total:.1%})  [selection run; --verify measures afresh]")
+    print(
+        f"heard right, all terms x carriers: before {before}/{total} ({before / total:.1%}), "
+        f"after entries {after}/{total} ({after / total:.1%})  [selection run; --verify measures afresh]"
+    )
     if write:
         write.parent.mkdir(parents=True, exist_ok=True)
         write.write_text(default_toml(results, probe), encoding="utf-8")
@@ -342,8 +351,10 @@ def run_verify(candidates: list[Candidate], path: Path) -> None:
         print(f"{'':<16} entry   {_hits(with_entry)}/{n}: {_heard_terms(with_entry)}")
     total = len(entries) * n or 1
     print()
-    print(f"verify sentences, {len(entries)} entries x {n}: heard right before {before}/{total} "
-          f"({before / total:.1%}), after {after}/{total} ({after / total:.1%})")
+    print(
+        f"verify sentences, {len(entries)} entries x {n}: heard right before {before}/{total} "
+        f"({before / total:.1%}), after {after}/{total} ({after / total:.1%})"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -351,8 +362,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--terms", help="comma-separated terms to probe (default: all candidates)")
     parser.add_argument("--write", type=Path, help="write the fixed entries as a default lexicon file")
     parser.add_argument("--cache", type=Path, help="JSON file of transcriptions to reuse (probe only)")
-    parser.add_argument("--verify", nargs="?", const=DEFAULT_LEXICON_PATH, type=Path,
-                        help="held-out before/after of a lexicon file (default: the shipped one)")
+    parser.add_argument(
+        "--verify",
+        nargs="?",
+        const=DEFAULT_LEXICON_PATH,
+        type=Path,
+        help="held-out before/after of a lexicon file (default: the shipped one)",
+    )
     args = parser.parse_args(argv)
     candidates = load_candidates()
     if args.terms:

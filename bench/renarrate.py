@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.processes import (  # noqa: E402
+from tests.processes import (
     NARRATOR,
     free_port,
     redis_server,
@@ -34,7 +34,8 @@ from tests.processes import (  # noqa: E402
 
 PARAGRAPHS = [
     f"Item {n}. The council spent part of the evening on proposal number {n}, which would change how the town "
-    f"pays for its roads, its parks and its libraries over the next ten years." for n in range(1, 21)
+    f"pays for its roads, its parks and its libraries over the next ten years."
+    for n in range(1, 21)
 ]
 
 
@@ -45,7 +46,11 @@ def narrate(base_url: str, paragraphs: list[str], article_id: str | None = None)
     body = {"title": "Council budget", "text": "\n\n".join(paragraphs)}
     with httpx.Client(base_url=base_url, timeout=30) as client:
         start = time.perf_counter()
-        response = client.put(f"/v1/articles/{article_id}", json=body) if article_id else client.post("/v1/articles", json=body)
+        response = (
+            client.put(f"/v1/articles/{article_id}", json=body)
+            if article_id
+            else client.post("/v1/articles", json=body)
+        )
         narration = wait_for_narration(client, response.headers["location"], timeout_s=1800)
         elapsed = time.perf_counter() - start
     assert narration["status"] == "done", narration
@@ -72,7 +77,8 @@ def service(workers: int, redis_url: str, tmp: Path, *, own_core: bool = False):
     if own_core:
         env["NARRATOR_SYNTH_THREADS"] = "1"
     cmds = [
-        (["taskset", "-c", str(n % (os.cpu_count() or 1))] if own_core else []) + [NARRATOR, "worker", "--concurrency", "1"]
+        (["taskset", "-c", str(n % (os.cpu_count() or 1))] if own_core else [])
+        + [NARRATOR, "worker", "--concurrency", "1"]
         for n in range(workers)
     ]
     cmds.append([NARRATOR, "serve", "--no-worker", "--port", str(port)])
@@ -100,10 +106,14 @@ def main() -> int:
                 edited = list(PARAGRAPHS)
                 edited[9] = "Item 10. The council postponed proposal number 10 until the spring."
                 _, edit_s, second = narrate(base, edited, article)
-            print(f"one worker: full narration {full_s:.1f} s ({first['duration_s']:.0f} s of audio, "
-                  f"{first['segments']['synthesized']} segments synthesized)")
-            print(f"one worker: one-paragraph edit {edit_s:.1f} s ({second['segments']['synthesized']} synthesized, "
-                  f"{second['segments']['cached']} cached)")
+            print(
+                f"one worker: full narration {full_s:.1f} s ({first['duration_s']:.0f} s of audio, "
+                f"{first['segments']['synthesized']} segments synthesized)"
+            )
+            print(
+                f"one worker: one-paragraph edit {edit_s:.1f} s ({second['segments']['synthesized']} synthesized, "
+                f"{second['segments']['cached']} cached)"
+            )
             ratio = edit_s / full_s
             print(f"edit / full: {ratio:.3f} (goal <= 0.15) -> {'met' if ratio <= 0.15 else 'NOT met'}")
 
@@ -112,12 +122,18 @@ def main() -> int:
                 (n, own): full_narration_s(n, f"{server}/{db}", tmp / f"w{n}-{own}", own_core=own)
                 for db, (n, own) in enumerate(((1, True), (2, True), (2, False)), start=1)
             }
-            print(f"one worker on one core: full narration {runs[1, True]:.1f} s; "
-                  f"two workers, a core each: {runs[2, True]:.1f} s")
+            print(
+                f"one worker on one core: full narration {runs[1, True]:.1f} s; "
+                f"two workers, a core each: {runs[2, True]:.1f} s"
+            )
             speedup = runs[1, True] / runs[2, True]
-            print(f"speed-up two workers / one: {speedup:.2f} (goal >= 1.6) -> {'met' if speedup >= 1.6 else 'NOT met'}")
-            print(f"(two default workers sharing both cores: {runs[2, False]:.1f} s vs one default worker {full_s:.1f} s "
-                  f"= {full_s / runs[2, False]:.2f})")
+            print(
+                f"speed-up two workers / one: {speedup:.2f} (goal >= 1.6) -> {'met' if speedup >= 1.6 else 'NOT met'}"
+            )
+            print(
+                f"(two default workers sharing both cores: {runs[2, False]:.1f} s vs one default worker {full_s:.1f} s "
+                f"= {full_s / runs[2, False]:.2f})"
+            )
     return 0
 
 

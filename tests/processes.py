@@ -48,7 +48,6 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-
 @contextmanager
 def redis_server(workdir: Path) -> Iterator[str]:
     """A private redis-server on a free port; yields its URL."""
@@ -56,7 +55,19 @@ def redis_server(workdir: Path) -> Iterator[str]:
 
     port = free_port()
     proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -89,7 +100,9 @@ def running(cmds: list[list[str]], env: dict[str, str], api_port: int, logs: Pat
             procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=logs))
         _wait_until(
             lambda: httpx.get(f"http://127.0.0.1:{api_port}/readyz", timeout=2).status_code == 200,
-            START_TIMEOUT_S, "narrator API", procs[-1],
+            START_TIMEOUT_S,
+            "narrator API",
+            procs[-1],
         )
         yield
     finally:

@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run a Celery worker (production: many, against Redis)")
     worker.add_argument("--concurrency", type=int, help="worker processes (default: NARRATOR_WORKER_CONCURRENCY)")
     worker.add_argument(
-        "--queues", default=None,
+        "--queues",
+        default=None,
         help="comma-separated queues to consume (default: narrator.now,narrator.backfill)",
     )
     worker.add_argument("--loglevel", default="INFO")
@@ -134,16 +135,26 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     # Encode to a temporary file beside the output, then rename: never a half-written MP3.
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".narrator-") as tmp:
         rendered = narrate_document(
-            document, voice, engine, Path(tmp) / "out.mp3",
-            sample_rate=settings.output_sample_rate, kbps=settings.mp3_bitrate_kbps, on_progress=on_progress,
-            tags=tags, intro=args.intro, outro=args.outro,
+            document,
+            voice,
+            engine,
+            Path(tmp) / "out.mp3",
+            sample_rate=settings.output_sample_rate,
+            kbps=settings.mp3_bitrate_kbps,
+            on_progress=on_progress,
+            tags=tags,
+            intro=args.intro,
+            outro=args.outro,
             # The shipped pronunciations, as a worker applies them (no database here: no global or feed entries).
             lexicon=default_pronunciations(ipa=voice.engine == "piper") if settings.default_lexicon else None,
         )
         os.replace(rendered.path, output)
     bar.close()
-    for target, content in ((args.captions, rendered.captions_vtt), (args.marks, rendered.marks_json),
-                            (args.chapters, rendered.chapters_json)):
+    for target, content in (
+        (args.captions, rendered.captions_vtt),
+        (args.marks, rendered.marks_json),
+        (args.chapters, rendered.chapters_json),
+    ):
         if target is not None:
             _write_text_atomically(target, content)
     print(f"{output}: {rendered.duration_s:.1f} s, {output.stat().st_size} bytes, voice {voice.id}", file=sys.stderr)
@@ -216,8 +227,13 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         rows = [
             {
-                "id": v.id, "name": v.name, "engine": v.engine, "language": v.language, "license": v.license,
-                "default": v.id == settings.default_voice, "engine_installed": installed[v.engine],
+                "id": v.id,
+                "name": v.name,
+                "engine": v.engine,
+                "language": v.language,
+                "license": v.license,
+                "default": v.id == settings.default_voice,
+                "engine_installed": installed[v.engine],
                 "file": str(v.source_file) if v.source_file else None,
             }
             for v in voices
@@ -302,7 +318,10 @@ def _post_demo(base: str) -> None:
             return
         article = created.json()
         location = created.headers["location"]
-        print(f"narrator demo: article {base}/v1/articles/{article['id']} queued; status {base}{location}", file=sys.stderr)
+        print(
+            f"narrator demo: article {base}/v1/articles/{article['id']} queued; status {base}{location}",
+            file=sys.stderr,
+        )
         while True:
             status = client.get(location).json()
             if status["status"] in ("done", "failed"):

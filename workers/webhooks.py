@@ -86,7 +86,7 @@ def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQ
         if created:
             enqueue_first_attempts(settings, created, queue or _worker_queue())
         return created
-    except Exception:  # noqa: BLE001 - logged; the narration itself is already recorded
+    except Exception:
         log.exception("could not announce narration %s to webhooks", narration_id)
         return []
 
@@ -103,7 +103,7 @@ def _enqueue_or_fail(
     try:
         queue.enqueue_webhook_delivery(delivery_id, attempt, countdown_s)
         return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure ends the delivery visibly
+    except Exception as exc:
         log.exception("could not enqueue webhook delivery %s attempt %d", delivery_id, attempt)
         with session_scope(settings.database_url) as session:
             store.fail_delivery(

@@ -6,6 +6,7 @@ Tests replace these with `app.dependency_overrides` (no patching of internals).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy.orm import Session
@@ -21,7 +22,10 @@ def get_settings() -> Settings:
     return _process_settings()
 
 
-def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
     """One session per request; committed by the route that writes."""
     session = session_factory(settings.database_url)()
     try:
@@ -33,7 +37,7 @@ def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]
 _queues: dict[str, CeleryQueue] = {}
 
 
-def get_queue(settings: Settings = Depends(get_settings)) -> NarrationQueue:
+def get_queue(settings: SettingsDep) -> NarrationQueue:
     """The Celery queue for the configured broker, one per broker URL per process."""
     queue = _queues.get(settings.broker_url)
     if queue is None:
@@ -41,5 +45,10 @@ def get_queue(settings: Settings = Depends(get_settings)) -> NarrationQueue:
     return queue
 
 
-def get_storage(settings: Settings = Depends(get_settings)) -> Storage:
+def get_storage(settings: SettingsDep) -> Storage:
     return open_storage(settings.storage_url)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+QueueDep = Annotated[NarrationQueue, Depends(get_queue)]
+StorageDep = Annotated[Storage, Depends(get_storage)]

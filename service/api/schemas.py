@@ -37,7 +37,7 @@ class ArticleCreate(BaseModel):
         return {section: voice for section, voice in named.items() if voice}
 
     @model_validator(mode="after")
-    def _one_source(self) -> "ArticleCreate":
+    def _one_source(self) -> ArticleCreate:
         given = [k for k in ("text", "markdown", "html", "url", "ssml") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of 'text', 'markdown', 'html', 'url' or 'ssml'")
@@ -76,7 +76,7 @@ class ArticleOut(BaseModel):
     latest_narration: NarrationOut | None
 
     @classmethod
-    def of(cls, a: Article, current: Narration | None, latest: Narration | None, text: str) -> "ArticleOut":
+    def of(cls, a: Article, current: Narration | None, latest: Narration | None, text: str) -> ArticleOut:
         return cls(
             id=a.id,
             external_id=a.external_id,

@@ -45,7 +45,7 @@ def enqueue(session: Session, queue: NarrationQueue, narration: Narration) -> No
     """Send a committed narration to the workers; record and raise a broker failure."""
     try:
         queue.enqueue_narration(narration.id, narration.priority)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: record it, tell the client
+    except Exception as exc:
         log.exception("could not enqueue narration %s", narration.id)
         records.fail_narration(session, narration.id, QueueUnavailable.code, f"{type(exc).__name__}: {exc}")
         session.commit()
@@ -75,14 +75,29 @@ def submit_article(
         known = records.find_by_external_id(session, feed, external_id)
         if known is not None:
             return _apply_edit(
-                session, queue, known, submitted, voice_id, priority,
-                document=document, sections=sections, asr_review=asr_review,
+                session,
+                queue,
+                known,
+                submitted,
+                voice_id,
+                priority,
+                document=document,
+                sections=sections,
+                asr_review=asr_review,
             )
     try:
         article, narration = records.create_article(
-            session, document=document, source_kind=kind, source=source, voice=voice_id,
-            language=submitted.language, feed=feed, external_id=external_id, priority=priority,
-            section_voices=sections, asr_review=asr_review,
+            session,
+            document=document,
+            source_kind=kind,
+            source=source,
+            voice=voice_id,
+            language=submitted.language,
+            feed=feed,
+            external_id=external_id,
+            priority=priority,
+            section_voices=sections,
+            asr_review=asr_review,
         )
         session.commit()
     except IntegrityError:
@@ -109,8 +124,15 @@ def edit_article(
     voice_id = check_voice(voice or article.voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     return _apply_edit(
-        session, queue, article, submitted, voice_id, priority, document=build_document(submitted, settings),
-        sections=sections, asr_review=settings.asr_review if review is None else review,
+        session,
+        queue,
+        article,
+        submitted,
+        voice_id,
+        priority,
+        document=build_document(submitted, settings),
+        sections=sections,
+        asr_review=settings.asr_review if review is None else review,
     )
 
 
@@ -128,8 +150,15 @@ def _apply_edit(
 ) -> Outcome:
     kind, source = source_of(submitted)
     narration = records.update_article(
-        session, article, document=document, source_kind=kind, source=source,
-        voice=voice_id, language=submitted.language, priority=priority, section_voices=sections,
+        session,
+        article,
+        document=document,
+        source_kind=kind,
+        source=source,
+        voice=voice_id,
+        language=submitted.language,
+        priority=priority,
+        section_voices=sections,
         asr_review=asr_review,
     )
     session.commit()
@@ -154,7 +183,12 @@ def renarrate(
     reason = "forced" if force else ("voice" if voice_id != article.voice else "requested")
     article.voice = voice_id
     narration = records.add_narration(
-        session, article, voice=voice_id, priority=priority, reason=reason, bypass_cache=force,
+        session,
+        article,
+        voice=voice_id,
+        priority=priority,
+        reason=reason,
+        bypass_cache=force,
         asr_review=settings.asr_review if review is None else review,
     )
     session.commit()

@@ -35,7 +35,8 @@ def document_of(article: Article) -> Document:
     """Rebuild the extracted `Document` an article was stored with."""
     blocks = [
         Block(
-            b["kind"], b["text"],
+            b["kind"],
+            b["text"],
             lexicon=tuple((term, spoken) for term, spoken in b.get("lexicon", ())),
             pause_after_ms=b.get("pause_after_ms"),
         )
@@ -109,8 +110,14 @@ def add_narration(
     """Queue a new narration version of `article`."""
     latest = session.scalar(select(func.max(Narration.version)).where(Narration.article_id == article.id))
     narration = Narration(
-        article_id=article.id, version=(latest or 0) + 1, voice=voice, status="queued", priority=priority, reason=reason,
-        bypass_cache=bypass_cache, asr_review=asr_review,
+        article_id=article.id,
+        version=(latest or 0) + 1,
+        voice=voice,
+        status="queued",
+        priority=priority,
+        reason=reason,
+        bypass_cache=bypass_cache,
+        asr_review=asr_review,
     )
     session.add(narration)
     session.flush()

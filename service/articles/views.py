@@ -40,7 +40,7 @@ class NarrationOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, n: Narration) -> "NarrationOut":
+    def of(cls, n: Narration) -> NarrationOut:
         return cls(
             id=n.id,
             article_id=n.article_id,
@@ -64,5 +64,3 @@ class NarrationOut(BaseModel):
             started_at=n.started_at,
             finished_at=n.finished_at,
         )
-
-

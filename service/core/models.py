@@ -54,7 +54,8 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     current_narration_id: Mapped[str | None] = mapped_column(
-        String(32), ForeignKey("narrations.id", use_alter=True, ondelete="SET NULL", name="fk_article_current_narration")
+        String(32),
+        ForeignKey("narrations.id", use_alter=True, ondelete="SET NULL", name="fk_article_current_narration"),
     )
 
     narrations: Mapped[list[Narration]] = relationship(

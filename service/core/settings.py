@@ -24,14 +24,18 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NARRATOR_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Where the embedded default keeps records, queue and audio.")
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the embedded default keeps records, queue and audio."
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; default sqlite:///<data_dir>/narrator.db")
     broker_url: str = Field(default="", description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db")
     storage_url: str = Field(default="", description="Where audio is stored; default file://<data_dir>/media")
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
     extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"
-    public_url: str = Field(default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links.")
+    public_url: str = Field(
+        default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links."
+    )
 
     # Articles given by URL: fetched with SSRF protection (service/text/fetch.py).
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
@@ -50,7 +54,8 @@ class Settings(BaseSettings):
     visibility_timeout_s: int = Field(default=3600, ge=60)
     worker_concurrency: int = Field(default=1, ge=1)
     synth_threads: int = Field(
-        default=0, ge=0,
+        default=0,
+        ge=0,
         description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
         "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
     )
@@ -58,7 +63,9 @@ class Settings(BaseSettings):
     sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
-    default_lexicon: bool = Field(default=True, description="Apply the shipped default pronunciations (voices/lexicon).")
+    default_lexicon: bool = Field(
+        default=True, description="Apply the shipped default pronunciations (voices/lexicon)."
+    )
     asr_review: bool = Field(
         default=False,
         description="Transcribe each narrated paragraph with moonshine_cpp and store an agreement score "
@@ -91,7 +98,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _webhook_retries_fit_the_broker(self) -> "Settings":
+    def _webhook_retries_fit_the_broker(self) -> Settings:
         # A retry waits in the broker as a countdown message; Redis would hand a
         # message unacknowledged for longer than the visibility timeout to a
         # second worker, so the longest wait must stay below it.
@@ -102,7 +109,7 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _defaults_under_data_dir(self) -> "Settings":
+    def _defaults_under_data_dir(self) -> Settings:
         # Derived defaults keep one knob (data_dir) for the embedded topology.
         data = self.data_dir.resolve()
         if not self.database_url:

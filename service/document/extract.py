@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 
-import lxml.etree as etree
 import lxml.html
 import trafilatura
+from lxml import etree
 from readability import Document as ReadabilityDocument
 
 from service.document.model import Block, BlockKind, Document
@@ -112,10 +112,32 @@ def _clean_title(title: str | None) -> str | None:
 # Elements that are never story text.  <form> is not here: some CMSs (ASP.NET)
 # wrap the whole page in one; its controls are removed instead.
 _NOISE_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "svg", "canvas", "math",
-    "nav", "footer", "aside", "menu", "dialog",
-    "button", "input", "select", "textarea", "label",
-    "figure", "figcaption", "picture", "img", "video", "audio", "object", "embed",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "math",
+    "nav",
+    "footer",
+    "aside",
+    "menu",
+    "dialog",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "label",
+    "figure",
+    "figcaption",
+    "picture",
+    "img",
+    "video",
+    "audio",
+    "object",
+    "embed",
     "pre",
 )
 
@@ -338,11 +360,46 @@ def _extract_with_trafilatura(tree: lxml.html.HtmlElement, url: str | None) -> l
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Block-level HTML: everything else is inline and joins the surrounding text.
-_HTML_BLOCK_TAGS = _HEADINGS | frozenset({
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl",
-    "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "hr", "li", "main",
-    "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
+_HTML_BLOCK_TAGS = _HEADINGS | frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 _HTML_SKIP = frozenset({"pre", "table", "figure", "figcaption", "hr", "nav", "aside", "footer", "dialog"})
 _INLINE_TEXT_SKIP = frozenset({"pre", "figure", "figcaption", "img", "script", "style", "ul", "ol", "table"})
 
@@ -422,8 +479,9 @@ def _dom_byline(original: lxml.html.HtmlElement) -> str | None:
         if not isinstance(el.tag, str) or el.tag in ("meta", "link", "script"):
             continue
         classes = set((el.get("class") or "").lower().split())
-        if not (el.get("rel") == "author" or "author" in (el.get("itemprop") or "").split()
-                or classes & _BYLINE_CLASSES):
+        if not (
+            el.get("rel") == "author" or "author" in (el.get("itemprop") or "").split() or classes & _BYLINE_CLASSES
+        ):
             continue
         if any(
             _NOT_BYLINE_CONTAINER.match(token)

@@ -40,6 +40,7 @@ from service.core.netpolicy import (
 
 __all__ = ["FetchFailed", "FetchedPage", "UrlForbidden", "fetch_article_html", "is_public_ip"]
 
+
 class UrlForbidden(ValueError):
     """The URL may not be fetched: not http(s), credentials in it, or a non-public address."""
 

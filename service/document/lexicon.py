@@ -95,7 +95,9 @@ def delete_entry(session: Session, feed: str | None, term: str) -> LexiconEntry:
     scope = scope_of(feed)
     entry = session.scalar(select(LexiconEntry).where(LexiconEntry.scope == scope, LexiconEntry.term == term))
     if entry is None:
-        raise NotFound(f"No lexicon entry for {term!r} in {'the global lexicon' if scope == GLOBAL else 'feed ' + scope}")
+        raise NotFound(
+            f"No lexicon entry for {term!r} in {'the global lexicon' if scope == GLOBAL else 'feed ' + scope}"
+        )
     bump_version(session, scope)
     session.delete(entry)
     session.flush()
@@ -104,7 +106,9 @@ def delete_entry(session: Session, feed: str | None, term: str) -> LexiconEntry:
 
 def list_entries(session: Session, feed: str | None) -> list[LexiconEntry]:
     """Entries of one scope, by term."""
-    return list(session.scalars(select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed)).order_by(LexiconEntry.term)))
+    return list(
+        session.scalars(select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed)).order_by(LexiconEntry.term))
+    )
 
 
 def spoken_of(alias: str | None, ipa: str | None) -> str:

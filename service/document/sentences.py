@@ -19,7 +19,7 @@ def _segmenter(language: str) -> pysbd.Segmenter:
 
 def split_sentences(text: str, *, language: str = "en", max_chars: int = DEFAULT_MAX_CHARS) -> list[str]:
     """Split a paragraph into sentences, none longer than `max_chars`."""
-    lang = language.split("-")[0].lower() or "en"
+    lang = language.split("-", maxsplit=1)[0].lower() or "en"
     try:
         segmenter = _segmenter(lang)
     except ValueError:  # pysbd knows no such language: English rules are the best fallback

@@ -102,8 +102,13 @@ def document_from_ssml(ssml: str, title: str | None = None) -> Document:
 def _parser() -> etree.XMLParser:
     # A new parser per call: lxml parsers must not be shared between threads.
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
 
 

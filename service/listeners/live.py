@@ -115,9 +115,12 @@ class WavEncoder(PcmEncoder):
         self.rate = self._from = sample_rate
         unknown = 0xFFFFFFFF
         return (
-            b"RIFF" + struct.pack("<I", unknown) + b"WAVEfmt "
+            b"RIFF"
+            + struct.pack("<I", unknown)
+            + b"WAVEfmt "
             + struct.pack("<IHHIIHH", 16, 1, 1, sample_rate, sample_rate * 2, 2, 16)
-            + b"data" + struct.pack("<I", unknown)
+            + b"data"
+            + struct.pack("<I", unknown)
         )
 
 

@@ -49,7 +49,7 @@ class SegmentSpec:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SegmentSpec":
+    def from_json(cls, data: dict[str, Any]) -> SegmentSpec:
         return cls(**data)
 
 
@@ -195,7 +195,11 @@ def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
 
 
 def specs_for(
-    blocks: Sequence[Block | tuple[str, str]], language: str, voice: Voice, pronunciations: dict[str, str], *,
+    blocks: Sequence[Block | tuple[str, str]],
+    language: str,
+    voice: Voice,
+    pronunciations: dict[str, str],
+    *,
     speed: float = 1.0,
     section_voices: Mapping[str, Voice] | None = None,
 ) -> list[tuple[str, SegmentSpec]]:
@@ -210,8 +214,12 @@ def specs_for(
         kind, text, own = (block.kind, block.text, block.lexicon) if isinstance(block, Block) else (*block, ())
         reader = (section_voices or {}).get(kind, voice)
         spec = SegmentSpec(
-            kind=kind, text=text, language=language, voice=reader.id,
-            lexicon={**block_lexicon(text, pronunciations), **dict(own)}, speed=speed,
+            kind=kind,
+            text=text,
+            language=language,
+            voice=reader.id,
+            lexicon={**block_lexicon(text, pronunciations), **dict(own)},
+            speed=speed,
         )
         specs.append((segment_key(spec, reader), spec))
     return specs

@@ -8,7 +8,10 @@ from service.core.settings import Settings
 from service.core.storage import open_storage
 from tests.api.conftest import RecordingQueue
 
-BODY = {"title": "Budget", "html": "<article><h1>Budget</h1><p>The council met on Monday.</p><p>It voted.</p></article>"}
+BODY = {
+    "title": "Budget",
+    "html": "<article><h1>Budget</h1><p>The council met on Monday.</p><p>It voted.</p></article>",
+}
 
 
 def _create(client: TestClient, body: dict | None = None) -> dict:
@@ -27,7 +30,9 @@ def test_put_with_the_same_content_is_200_and_queues_nothing(client: TestClient,
 
 def test_put_changing_only_unspoken_markup_and_whitespace_is_200(client: TestClient) -> None:
     article = _create(client)
-    html = "<article>\n <h1>Budget</h1>\n<p class='x'>The   council met on <b>Monday</b>.</p>\n<p>It voted.</p></article>"
+    html = (
+        "<article>\n <h1>Budget</h1>\n<p class='x'>The   council met on <b>Monday</b>.</p>\n<p>It voted.</p></article>"
+    )
     response = client.put(f"/v1/articles/{article['id']}", json={"title": "Budget", "html": html})
     assert response.status_code == 200
 
@@ -86,7 +91,9 @@ def test_delete_removes_the_article_and_its_files(client: TestClient, settings: 
     assert not storage.exists(key)
 
 
-def test_the_same_idempotency_key_and_body_replays_the_first_response(client: TestClient, queue: RecordingQueue) -> None:
+def test_the_same_idempotency_key_and_body_replays_the_first_response(
+    client: TestClient, queue: RecordingQueue
+) -> None:
     headers = {"Idempotency-Key": "k-1"}
     first = client.post("/v1/articles", json=BODY, headers=headers)
     again = client.post("/v1/articles", json=BODY, headers=headers)

@@ -9,8 +9,13 @@ import soundfile as sf
 from fastapi.testclient import TestClient
 
 FEED = {
-    "slug": "morning", "title": "Morning Briefing", "description": "The news at seven.", "language": "en",
-    "author": "City Desk", "owner_email": "desk@example.com", "category": "News",
+    "slug": "morning",
+    "title": "Morning Briefing",
+    "description": "The news at seven.",
+    "language": "en",
+    "author": "City Desk",
+    "owner_email": "desk@example.com",
+    "category": "News",
 }
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -61,8 +61,12 @@ def narrate(
             session,
             body["latest_narration"]["id"],
             records.FinishedAudio(
-                audio.sha256, audio.key, audio.size, 93.4,
-                captions_key=captions.key if captions else None, chapters_key=chapters.key if chapters else None,
+                audio.sha256,
+                audio.key,
+                audio.size,
+                93.4,
+                captions_key=captions.key if captions else None,
+                chapters_key=chapters.key if chapters else None,
             ),
         )
     return Narrated(body["id"], audio.key, audio.size)
@@ -283,7 +287,9 @@ def test_feed_etag_changes_when_an_item_is_added(client: TestClient, settings: S
     assert response.headers["etag"] != etag
 
 
-def test_feed_is_gzipped_when_the_client_accepts_it(client: TestClient, settings: Settings, feed: dict[str, Any]) -> None:
+def test_feed_is_gzipped_when_the_client_accepts_it(
+    client: TestClient, settings: Settings, feed: dict[str, Any]
+) -> None:
     narrate(client, settings, "Story")
     # Read the raw bytes, so the check is on what went over the wire, not on httpx's decoding.
     with client.stream("GET", "/feeds/daily.xml", headers={"accept-encoding": "gzip"}) as response:
@@ -328,4 +334,3 @@ def test_transcript_and_chapters_are_readable_from_other_sites(
         response = client.get(url, headers={"origin": "https://podcast-app.example"})
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == "*"
-

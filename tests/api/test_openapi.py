@@ -19,4 +19,3 @@ def test_openapi_json_has_no_duplicate_operation_ids(client: TestClient) -> None
     assert len(ids) == len(set(ids))
     # HEAD /feeds/{slug}.xml shares GET's handler and stays out of the schema (tests/api/test_feeds.py).
     assert list(paths["/feeds/{slug}.xml"]) == ["get"]
-

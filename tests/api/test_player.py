@@ -63,7 +63,7 @@ def test_script_is_javascript_and_cacheable(client: TestClient) -> None:
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["access-control-allow-origin"] == "*"
     assert "max-age" in response.headers["cache-control"]
-    assert 'customElements.define(TAG, NarratorPlayer)' in response.text
+    assert "customElements.define(TAG, NarratorPlayer)" in response.text
 
 
 def test_page_stylesheet_is_served(client: TestClient) -> None:

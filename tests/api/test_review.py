@@ -17,10 +17,24 @@ from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
 
 PARAGRAPHS = [
-    {"index": 0, "text": "Good morning.", "score": 1.0, "heard": "Good morning.", "words": 2, "errors": 0,
-     "differences": []},
-    {"index": 1, "text": "Shares of Huawei rose.", "score": 0.6, "heard": "Shares of Hugh away rose.", "words": 4,
-     "errors": 2, "differences": [{"expected": "Huawei", "start": 10, "end": 16, "heard": "hugh away"}]},
+    {
+        "index": 0,
+        "text": "Good morning.",
+        "score": 1.0,
+        "heard": "Good morning.",
+        "words": 2,
+        "errors": 0,
+        "differences": [],
+    },
+    {
+        "index": 1,
+        "text": "Shares of Huawei rose.",
+        "score": 0.6,
+        "heard": "Shares of Hugh away rose.",
+        "words": 4,
+        "errors": 2,
+        "differences": [{"expected": "Huawei", "start": 10, "end": 16, "heard": "hugh away"}],
+    },
 ]
 
 
@@ -73,7 +87,9 @@ def test_the_review_lists_paragraphs_and_the_words_heard_differently(
     assert body["score"] == round(1 - 2 / 6, 4)  # weighted by words over the narration
     assert [p["index"] for p in body["paragraphs"]] == [0, 1]
     assert body["paragraphs"][1]["score"] == 0.6
-    assert body["paragraphs"][1]["differences"] == [{"expected": "Huawei", "start": 10, "end": 16, "heard": "hugh away"}]
+    assert body["paragraphs"][1]["differences"] == [
+        {"expected": "Huawei", "start": 10, "end": 16, "heard": "hugh away"}
+    ]
 
 
 def test_recording_again_replaces_the_review(settings: Settings, client: TestClient, narration_id: str) -> None:

@@ -8,7 +8,9 @@ from tests.api.conftest import RecordingQueue
 
 
 def test_an_unsupported_format_is_422(client: TestClient) -> None:
-    response = client.post("/v1/audio/speech", json={"model": "tts-1", "input": "Hi.", "voice": "alloy", "response_format": "opus"})
+    response = client.post(
+        "/v1/audio/speech", json={"model": "tts-1", "input": "Hi.", "voice": "alloy", "response_format": "opus"}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "unsupported_response_format"
 

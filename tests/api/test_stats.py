@@ -24,7 +24,10 @@ def send(client: TestClient, article_id: str, body: str, headers: dict[str, str]
 
 def test_new_article_has_no_listens(client: TestClient, article_id: str) -> None:
     assert client.get(f"/v1/articles/{article_id}/stats").json() == {
-        "article_id": article_id, "plays": 0, "reached": {"25": 0, "50": 0, "75": 0, "100": 0}, "completion_rate": None,
+        "article_id": article_id,
+        "plays": 0,
+        "reached": {"25": 0, "50": 0, "75": 0, "100": 0},
+        "completion_rate": None,
     }
 
 
@@ -46,7 +49,8 @@ def test_json_content_type_is_accepted_too(client: TestClient, article_id: str) 
 
 def test_beacon_is_accepted_from_another_site(client: TestClient, article_id: str) -> None:
     response = client.post(
-        f"/v1/articles/{article_id}/events", content='{"event":"play"}',
+        f"/v1/articles/{article_id}/events",
+        content='{"event":"play"}',
         headers={**BEACON, "origin": "https://publisher.example"},
     )
     assert response.status_code == 204
@@ -56,8 +60,15 @@ def test_beacon_is_accepted_from_another_site(client: TestClient, article_id: st
 
 @pytest.mark.parametrize(
     "body",
-    ['{"event":"progress"}', '{"event":"progress","percent":30}', '{"event":"play","percent":25}',
-     '{"event":"skip"}', '{"event":"play","ip":"1.2.3.4"}', "not json", ""],
+    [
+        '{"event":"progress"}',
+        '{"event":"progress","percent":30}',
+        '{"event":"play","percent":25}',
+        '{"event":"skip"}',
+        '{"event":"play","ip":"1.2.3.4"}',
+        "not json",
+        "",
+    ],
 )
 def test_invalid_events_are_422(client: TestClient, article_id: str, body: str) -> None:
     response = client.post(f"/v1/articles/{article_id}/events", content=body, headers=BEACON)
@@ -71,7 +82,12 @@ def test_events_for_unknown_article_are_404(client: TestClient) -> None:
 
 
 def test_events_keep_nothing_about_the_listener(client: TestClient, settings: Settings, article_id: str) -> None:
-    send(client, article_id, '{"event":"play"}', {**BEACON, "user-agent": "Listener/1.0", "x-forwarded-for": "203.0.113.9"})
+    send(
+        client,
+        article_id,
+        '{"event":"play"}',
+        {**BEACON, "user-agent": "Listener/1.0", "x-forwarded-for": "203.0.113.9"},
+    )
     with session_scope(settings.database_url) as session:
         event = session.scalars(select(ListenEvent)).one()
         stored = {c.name: getattr(event, c.name) for c in ListenEvent.__table__.columns}

@@ -27,8 +27,14 @@ from service.core.storage import open_storage
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 
 TITLE = "Morning at the harbour"
@@ -77,7 +83,7 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
     sentences = sorted((m for m in marks if m["type"] == "sentence"), key=lambda m: m["time_ms"])
     code_points = list(text)
     for mark in sentences:  # the marks must point into the very text the API serves
-        assert "".join(code_points[mark["start"]:mark["end"]]) == mark["value"], mark
+        assert "".join(code_points[mark["start"] : mark["end"]]) == mark["value"], mark
     storage = open_storage(settings.storage_url)
     stored = storage.put_file(audio, "mp3")
     stored_marks = storage.put_bytes(json.dumps(marks).encode(), "json")
@@ -96,8 +102,19 @@ def _real_voice(root: Path, body: str) -> tuple[Path, list[dict[str, Any]], bool
     source = root / "story.txt"
     source.write_text(body, encoding="utf-8")
     audio, marks = root / "story.mp3", root / "marks.json"
-    command = [sys.executable, "-m", "workers.cli", "narrate", str(source), "-o", str(audio), "--title", TITLE,
-               "--marks", str(marks)]
+    command = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "narrate",
+        str(source),
+        "-o",
+        str(audio),
+        "--title",
+        TITLE,
+        "--marks",
+        str(marks),
+    ]
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=300, cwd=Path(__file__).parents[2])
         return audio, json.loads(marks.read_text(encoding="utf-8")), True
@@ -113,8 +130,15 @@ def _tone(root: Path, text: str) -> tuple[Path, list[dict[str, Any]], bool]:
     for n, sentence in enumerate(sentences):
         start = text.index(sentence, position)
         position = start + len(sentence)
-        marks.append({"time_ms": int(n * TONE_SENTENCE_S * 1000), "type": "sentence", "start": start,
-                      "end": position, "value": sentence})
+        marks.append(
+            {
+                "time_ms": int(n * TONE_SENTENCE_S * 1000),
+                "type": "sentence",
+                "start": start,
+                "end": position,
+                "value": sentence,
+            }
+        )
     rate = 44100
     t = np.arange(int(rate * TONE_SENTENCE_S * len(sentences))) / rate
     audio = root / "tone.mp3"

@@ -89,9 +89,7 @@ def audio(page: Any) -> dict[str, Any]:
 
 
 def wait_highlight(page: Any, fragment: str, timeout: int = 15_000) -> None:
-    page.wait_for_function(
-        f"() => ({HIGHLIGHTED})().replace(/\\s+/g, ' ').includes({fragment!r})", timeout=timeout
-    )
+    page.wait_for_function(f"() => ({HIGHLIGHTED})().replace(/\\s+/g, ' ').includes({fragment!r})", timeout=timeout)
 
 
 def test_every_sentence_is_found_on_the_page(page: Any, service: Narrated) -> None:
@@ -131,7 +129,9 @@ def test_clicking_a_sentence_seeks_there(page: Any, service: Narrated) -> None:
 def test_the_highlight_scrolls_the_page_to_the_sentence(page: Any, service: Narrated) -> None:
     last = service.sentences[-1]
     assert page.evaluate("window.scrollY") == 0
-    page.evaluate(f"() => document.querySelector('narrator-player').shadowRoot.querySelector('audio').currentTime = {last['time_ms'] / 1000 + 0.05}")
+    page.evaluate(
+        f"() => document.querySelector('narrator-player').shadowRoot.querySelector('audio').currentTime = {last['time_ms'] / 1000 + 0.05}"
+    )
     wait_highlight(page, "first boats")
     # Smooth scrolling takes a moment: wait until the sentence sits inside the viewport.
     page.wait_for_function(
@@ -176,7 +176,9 @@ def test_keyboard_and_screen_reader_controls(page: Any, service: Narrated) -> No
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert audio(page)["time"] >= before + 1
-    assert slider.get_attribute("aria-valuetext").endswith(" seconds") and " of " in slider.get_attribute("aria-valuetext")
+    assert slider.get_attribute("aria-valuetext").endswith(" seconds") and " of " in slider.get_attribute(
+        "aria-valuetext"
+    )
     for name in ("Back 15 seconds", "Forward 15 seconds"):
         assert page.get_by_role("button", name=name).is_enabled()
     assert page.get_by_role("combobox", name="Playback speed").is_enabled()
@@ -198,7 +200,10 @@ def test_listening_is_reported_anonymously(page: Any, service: Narrated) -> None
         page.wait_for_timeout(100)
     assert after["plays"] == before["plays"] + 1
     assert {q: after["reached"][q] - before["reached"][q] for q in ("25", "50", "75", "100")} == {
-        "25": 1, "50": 1, "75": 1, "100": 1,
+        "25": 1,
+        "50": 1,
+        "75": 1,
+        "100": 1,
     }
     # Finished: the next visit starts from the beginning.
     assert page.evaluate(f"() => localStorage.getItem('narrator-player:position:{service.article_id}')") is None

@@ -93,5 +93,3 @@ def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
     env = service_env(tmp_path / "data")
     with running([[NARRATOR, "serve", "--port", str(port)]], env, port, tmp_path / "logs"):
         yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
-
-

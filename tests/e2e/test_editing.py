@@ -10,9 +10,7 @@ from tests.processes import RunningService, wait_for_narration
 
 pytestmark = pytest.mark.e2e
 
-PARAGRAPHS = [
-    f"Paragraph {n}: the council discussed item {n} of the agenda and moved on." for n in range(1, 21)
-]
+PARAGRAPHS = [f"Paragraph {n}: the council discussed item {n} of the agenda and moved on." for n in range(1, 21)]
 
 
 def _body(paragraphs: list[str]) -> dict:

@@ -19,7 +19,8 @@ LIVE_ARTICLE = {
     "title": "Harbor news",
     "text": "\n\n".join(
         f"Part {n}. The harbor master said the ferries would run on the winter timetable from Monday, "
-        f"and that the new pier should open before the end of the month." for n in range(1, 9)
+        f"and that the new pier should open before the end of the month."
+        for n in range(1, 9)
     ),
 }
 
@@ -32,7 +33,9 @@ def test_the_live_stream_starts_long_before_the_narration_ends(redis_service: Ru
         body = bytearray()
 
         def listen() -> None:
-            with httpx.stream("GET", f"{redis_service.base_url}/v1/articles/{created.json()['id']}/live.mp3", timeout=600) as r:
+            with httpx.stream(
+                "GET", f"{redis_service.base_url}/v1/articles/{created.json()['id']}/live.mp3", timeout=600
+            ) as r:
                 assert r.status_code == 200 and r.headers["content-type"] == "audio/mpeg"
                 for chunk in r.iter_bytes():
                     if chunk and not first_byte_at:
@@ -78,5 +81,7 @@ def test_the_openai_client_streams_wav_and_pcm(openai_client: openai.OpenAI) -> 
 def test_speed_two_is_about_half_as_long(openai_client: openai.OpenAI) -> None:
     text = "Speaking faster makes the same sentence shorter, which listeners often ask for."
     normal = openai_client.audio.speech.create(model="tts-1", voice="alloy", input=text, response_format="wav").content
-    fast = openai_client.audio.speech.create(model="tts-1", voice="alloy", input=text, response_format="wav", speed=2.0).content
+    fast = openai_client.audio.speech.create(
+        model="tts-1", voice="alloy", input=text, response_format="wav", speed=2.0
+    ).content
     assert 0.35 < (len(fast) - 44) / (len(normal) - 44) < 0.65

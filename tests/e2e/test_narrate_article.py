@@ -86,8 +86,10 @@ def test_the_narration_says_the_words_of_the_article(
             heard.write_bytes(client.get(narration["audio_url"]).content)
             rates.append(word_error_rate(reference, transcribe_file_guarded(heard)))
     mean = sum(rates) / len(rates)
-    print(f"\nword error rate of the narrated article (moonshine_cpp): {', '.join(f'{r:.3f}' for r in rates)}; "
-          f"mean {mean:.3f}")
+    print(
+        f"\nword error rate of the narrated article (moonshine_cpp): {', '.join(f'{r:.3f}' for r in rates)}; "
+        f"mean {mean:.3f}"
+    )
     assert mean < WER_GOAL
 
 

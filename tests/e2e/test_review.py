@@ -26,10 +26,12 @@ def bare_lexicon_service(tmp_path_factory: pytest.TempPathFactory, redis_url: st
     """A deployment without the shipped default lexicon, as an editor finds a name the voice misreads."""
     tmp_path = tmp_path_factory.mktemp("review")
     port = free_port()
-    env = service_env(tmp_path / "data", NARRATOR_BROKER_URL=redis_url.rsplit("/", 1)[0] + "/2",
-                      NARRATOR_DEFAULT_LEXICON="false")
-    with running([[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]], env, port,
-                 tmp_path / "logs"):
+    env = service_env(
+        tmp_path / "data", NARRATOR_BROKER_URL=redis_url.rsplit("/", 1)[0] + "/2", NARRATOR_DEFAULT_LEXICON="false"
+    )
+    with running(
+        [[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]], env, port, tmp_path / "logs"
+    ):
         yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
 
 

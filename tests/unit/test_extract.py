@@ -51,19 +51,29 @@ BEES_PAGE = """<!doctype html>
 </html>"""
 
 BEES_BLOCKS = (
-    Block("paragraph", "Beekeeping is an old craft. Many people keep bees in their gardens, and the number of hobby "
-                       "beekeepers has grown over the last decade."),
+    Block(
+        "paragraph",
+        "Beekeeping is an old craft. Many people keep bees in their gardens, and the number of hobby "
+        "beekeepers has grown over the last decade.",
+    ),
     Block("heading", "What you need"),
     Block("paragraph", "Before you start, make sure you have the following equipment ready for the first season:"),
     Block("list_item", "A hive with frames"),
     Block("list_item", "A smoker and protective clothing"),
     Block("list_item", "Patience"),
-    Block("quote", "The bee is more honoured than other animals, not because she labours, but because she labours "
-                   "for others."),
-    Block("paragraph", "Experienced keepers say the first year is the hardest, because colonies need time to settle "
-                       "and grow strong."),
-    Block("paragraph", "With care, a single hive can produce twenty kilograms of honey in a good year, enough to "
-                       "share with neighbours."),
+    Block(
+        "quote",
+        "The bee is more honoured than other animals, not because she labours, but because she labours for others.",
+    ),
+    Block(
+        "paragraph",
+        "Experienced keepers say the first year is the hardest, because colonies need time to settle and grow strong.",
+    ),
+    Block(
+        "paragraph",
+        "With care, a single hive can produce twenty kilograms of honey in a good year, enough to "
+        "share with neighbours.",
+    ),
 )
 
 # A blog post in a WordPress-style wrapper whose class mentions comments,
@@ -88,13 +98,19 @@ BLOG_PAGE = """<html><head><meta property="og:title" content="Searching files qu
 </body></html>"""
 
 BLOG_BLOCKS = (
-    Block("paragraph", "Use the grep command to search files for text; it is fast, simple and available on every "
-                       "system."),
+    Block(
+        "paragraph", "Use the grep command to search files for text; it is fast, simple and available on every system."
+    ),
     Block("list_item", "Plain search"),
     Block("list_item", "Case-insensitive with a flag"),
     Block("list_item", "Recursive search"),
-    Block("paragraph", "First line of an address second line of an address, and then the paragraph goes on for a while."),
-    Block("paragraph", "Most people learn three or four flags and never need more; the manual has the rest when the day comes."),
+    Block(
+        "paragraph", "First line of an address second line of an address, and then the paragraph goes on for a while."
+    ),
+    Block(
+        "paragraph",
+        "Most people learn three or four flags and never need more; the manual has the rest when the day comes.",
+    ),
 )
 
 # A page laid out without <article> or <main>, used for the readability fallback.
@@ -113,16 +129,23 @@ TRAINS_PAGE = """<html lang="en"><head><meta property="og:title" content="Night 
 </body></html>"""
 
 TRAINS_BLOCKS = (
-    Block("paragraph", "Sleeper services are coming back across Europe, and operators say demand has outpaced their "
-                       "forecasts this year."),
+    Block(
+        "paragraph",
+        "Sleeper services are coming back across Europe, and operators say demand has outpaced their "
+        "forecasts this year.",
+    ),
     Block("heading", "Why now"),
-    Block("paragraph", "Travellers cite comfort and climate concerns, while operators point to cheaper rolling stock "
-                       "and open access."),
+    Block(
+        "paragraph",
+        "Travellers cite comfort and climate concerns, while operators point to cheaper rolling stock and open access.",
+    ),
     Block("quote", "We sold out the first month in two days, which we have never seen before in forty years."),
     Block("list_item", "Vienna to Paris, three times a week"),
     Block("list_item", "Brussels to Prague, daily from spring"),
-    Block("paragraph", "Critics warn that track access charges remain high, and that many routes will struggle to "
-                       "break even."),
+    Block(
+        "paragraph",
+        "Critics warn that track access charges remain high, and that many routes will struggle to break even.",
+    ),
 )
 
 
@@ -220,7 +243,7 @@ def test_readability_fallback_finds_the_example_story(monkeypatch: pytest.Monkey
     doc = extract_html((EXAMPLES / "deepseek-huawei.html").read_text(encoding="utf-8"))
     story = _expected_example()[1:]
     texts = [b.text for b in doc.blocks]
-    assert texts[-len(story):] == story  # (readability keeps the one-line source credit above)
+    assert texts[-len(story) :] == story  # (readability keeps the one-line source credit above)
 
 
 def test_trafilatura_and_fallback_agree_on_a_plain_page() -> None:
@@ -234,8 +257,7 @@ def test_empty_page_is_not_an_article() -> None:
 
 def test_page_with_only_navigation_is_not_an_article() -> None:
     page = (
-        "<html><body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav>"
-        "<footer>(c) 2026</footer></body></html>"
+        "<html><body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav><footer>(c) 2026</footer></body></html>"
     )
     with pytest.raises(NotAnArticle, match="no article text"):
         extract_html(page)

@@ -18,11 +18,20 @@ T0 = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
 
 def channel(**changes: object) -> Channel:
     fields: dict[str, object] = {
-        "title": "Daily", "description": "News, read aloud", "language": "en-GB", "author": "The Paper",
-        "owner_email": "pod@paper.example", "category": "News", "subcategory": "Daily News", "explicit": False,
-        "locked": True, "guid": "9b024349-ccf0-5f69-a609-6b82873eab3c",
-        "feed_url": "https://n.example/feeds/daily.xml", "site_url": "https://paper.example/",
-        "image_url": "https://paper.example/art.jpg", "updated": T0,
+        "title": "Daily",
+        "description": "News, read aloud",
+        "language": "en-GB",
+        "author": "The Paper",
+        "owner_email": "pod@paper.example",
+        "category": "News",
+        "subcategory": "Daily News",
+        "explicit": False,
+        "locked": True,
+        "guid": "9b024349-ccf0-5f69-a609-6b82873eab3c",
+        "feed_url": "https://n.example/feeds/daily.xml",
+        "site_url": "https://paper.example/",
+        "image_url": "https://paper.example/art.jpg",
+        "updated": T0,
     }
     fields.update(changes)
     return Channel(**fields)  # type: ignore[arg-type]
@@ -30,10 +39,17 @@ def channel(**changes: object) -> Channel:
 
 def episode(n: int, **changes: object) -> Episode:
     fields: dict[str, object] = {
-        "guid": f"narrator:article:{n}", "title": f"Story {n}", "summary": f"Summary {n}.", "byline": "By A. Writer",
-        "published": T0 + timedelta(days=n), "audio_url": f"https://n.example/media/{n}.mp3",
-        "audio_bytes": 1000 + n, "duration_s": 61.6, "language": "en-GB",
-        "captions_url": f"https://n.example/media/{n}.vtt", "chapters_url": f"https://n.example/media/{n}.json",
+        "guid": f"narrator:article:{n}",
+        "title": f"Story {n}",
+        "summary": f"Summary {n}.",
+        "byline": "By A. Writer",
+        "published": T0 + timedelta(days=n),
+        "audio_url": f"https://n.example/media/{n}.mp3",
+        "audio_bytes": 1000 + n,
+        "duration_s": 61.6,
+        "language": "en-GB",
+        "captions_url": f"https://n.example/media/{n}.vtt",
+        "chapters_url": f"https://n.example/media/{n}.json",
     }
     fields.update(changes)
     return Episode(**fields)  # type: ignore[arg-type]
@@ -85,7 +101,10 @@ def test_item_podcast_tags() -> None:
     item = xml(render_rss(channel(), [episode(1)])).find("channel/item")
     transcript = item.find("podcast:transcript", NS)
     assert transcript.attrib == {
-        "url": "https://n.example/media/1.vtt", "type": "text/vtt", "language": "en-GB", "rel": "captions",
+        "url": "https://n.example/media/1.vtt",
+        "type": "text/vtt",
+        "language": "en-GB",
+        "rel": "captions",
     }
     chapters = item.find("podcast:chapters", NS)
     assert chapters.attrib == {"url": "https://n.example/media/1.json", "type": "application/json+chapters"}

@@ -34,9 +34,7 @@ BIG_BODY_BYTES = 50_000
 SMALL_LIMIT = 10_000
 
 
-def _send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str, *, length: bool = True
-) -> None:
+def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str, *, length: bool = True) -> None:
     """Write a complete response."""
     handler.send_response(status)
     handler.send_header("Content-Type", content_type)
@@ -263,10 +261,26 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     workdir = tmp_path_factory.mktemp("tls")
     cert, key = workdir / "cert.pem", workdir / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=news.test", "-addext", "subjectAltName=DNS:news.test",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=news.test",
+            "-addext",
+            "subjectAltName=DNS:news.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     seen_sni: list[str] = []
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -360,10 +374,27 @@ def test_error_classes_carry_problem_codes() -> None:
 @pytest.mark.parametrize(
     "address",
     [
-        "127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-        "0.0.0.0", "224.0.0.1", "240.0.0.1", "255.255.255.255",
-        "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1",
-        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "2002:7f00:1::1", "64:ff9b::a00:1", "2001:db8::1",
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::1",
+        "64:ff9b::a00:1",
+        "2001:db8::1",
     ],
 )
 def test_non_public_addresses_are_not_public(address: str) -> None:

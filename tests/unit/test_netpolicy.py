@@ -28,7 +28,9 @@ def test_listed_addresses_and_networks_are_allowed(entry: str) -> None:
     assert not policy.address_allowed(ipaddress.ip_address("10.0.0.1"))
 
 
-@pytest.mark.parametrize(("entry", "host"), [("Hooks.Internal.", "hooks.internal"), ("bücher.test", "xn--bcher-kva.test")])
+@pytest.mark.parametrize(
+    ("entry", "host"), [("Hooks.Internal.", "hooks.internal"), ("bücher.test", "xn--bcher-kva.test")]
+)
 def test_listed_names_are_compared_in_ascii_lowercase(entry: str, host: str) -> None:
     policy = AddressPolicy.build([entry])
     assert policy.first_refused(host, [LOOPBACK]) is None

@@ -51,8 +51,13 @@ def test_lowercase_may_is_not_a_month_without_a_date_shape():
 
 @pytest.mark.parametrize(
     ("written", "spoken"),
-    [("1976", "nineteen seventy six"), ("2005", "two thousand five"), ("2025", "twenty twenty five"),
-     ("1905", "nineteen oh five"), ("1900", "nineteen hundred")],
+    [
+        ("1976", "nineteen seventy six"),
+        ("2005", "two thousand five"),
+        ("2025", "twenty twenty five"),
+        ("1905", "nineteen oh five"),
+        ("1900", "nineteen hundred"),
+    ],
 )
 def test_four_digit_numbers_read_as_years(written, spoken):
     assert normalize(written).text == spoken

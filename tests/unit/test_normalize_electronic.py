@@ -16,7 +16,7 @@ def test_domain_with_path():
 def test_email_address():
     text = "mail jane@example.org."
     assert normalize(text).text == "mail jane at example dot org."
-    assert pairs(text)[1:] == [(w, "jane@example.org") for w in "jane at example dot org".split()]
+    assert pairs(text)[1:] == [(w, "jane@example.org") for w in ["jane", "at", "example", "dot", "org"]]
 
 
 def test_url_with_scheme_and_www():

@@ -13,8 +13,14 @@ def pairs(text: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("written", "spoken"),
-    [("5 km", "five kilometers"), ("3.5kg", "three point five kilograms"), ("100 mph", "one hundred miles per hour"),
-     ("20°C", "twenty degrees Celsius"), ("12KG", "twelve kilograms"), ("10 GB", "ten gigabytes")],
+    [
+        ("5 km", "five kilometers"),
+        ("3.5kg", "three point five kilograms"),
+        ("100 mph", "one hundred miles per hour"),
+        ("20°C", "twenty degrees Celsius"),
+        ("12KG", "twelve kilograms"),
+        ("10 GB", "ten gigabytes"),
+    ],
 )
 def test_units(written, spoken):
     assert normalize(written).text == spoken

@@ -52,8 +52,15 @@ def test_scale_words():
 
 @pytest.mark.parametrize(
     ("written", "spoken"),
-    [("1st", "first"), ("2nd", "second"), ("3rd", "third"), ("21st", "twenty first"),
-     ("12th", "twelfth"), ("1,000th", "one thousandth"), ("111th", "one hundred eleventh")],
+    [
+        ("1st", "first"),
+        ("2nd", "second"),
+        ("3rd", "third"),
+        ("21st", "twenty first"),
+        ("12th", "twelfth"),
+        ("1,000th", "one thousandth"),
+        ("111th", "one hundred eleventh"),
+    ],
 )
 def test_ordinals(written, spoken):
     assert normalize(written).text == spoken
@@ -127,5 +134,11 @@ def test_version_numbers():
 
 
 def test_number_span_is_the_number():
-    assert pairs("about 1,500 jobs") == [("about", "about"), ("one", "1,500"), ("thousand", "1,500"),
-                                         ("five", "1,500"), ("hundred", "1,500"), ("jobs", "jobs")]
+    assert pairs("about 1,500 jobs") == [
+        ("about", "about"),
+        ("one", "1,500"),
+        ("thousand", "1,500"),
+        ("five", "1,500"),
+        ("hundred", "1,500"),
+        ("jobs", "jobs"),
+    ]

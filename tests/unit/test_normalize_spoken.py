@@ -27,7 +27,7 @@ def test_rewritten_words_all_map_to_the_whole_source_span():
     text = "It cost $12.86 billion."
     spoken = normalize(text)
     assert spoken.text == "It cost twelve point eight six billion dollars."
-    assert pairs(text)[2:] == [(w, "$12.86 billion") for w in "twelve point eight six billion dollars".split()]
+    assert pairs(text)[2:] == [(w, "$12.86 billion") for w in ["twelve", "point", "eight", "six", "billion", "dollars"]]
 
 
 def test_sentence_punctuation_is_kept():
@@ -105,7 +105,20 @@ def test_result_is_a_frozen_spoken():
 def test_never_raises_on_random_input_and_keeps_invariants(seed):
     rng = random.Random(seed)
     alphabet = list("0123456789$£€¥%.,:;-–/()'\"+°½@#&~ \n\tabcxyzAMPSTIVXkgmbn") + [
-        "Jan", "May", " a.m.", "U.S.", "St.", "Dr.", "http://", "www.", ".com", "II", "'90s", "\ud800", "٣", "²",
+        "Jan",
+        "May",
+        " a.m.",
+        "U.S.",
+        "St.",
+        "Dr.",
+        "http://",
+        "www.",
+        ".com",
+        "II",
+        "'90s",
+        "\ud800",
+        "٣",
+        "²",
     ]
     for _ in range(300):
         if rng.random() < 0.5:

@@ -11,9 +11,7 @@ def pairs(text: str) -> list[tuple[str, str]]:
     return [(w, text[a:b]) for w, a, b in normalize(text).words()]
 
 
-@pytest.mark.parametrize(
-    "written", ["123-123-5678", "(123) 123-5678", "123.123.5678", "(123)123-5678"]
-)
+@pytest.mark.parametrize("written", ["123-123-5678", "(123) 123-5678", "123.123.5678", "(123)123-5678"])
 def test_north_american_formats(written):
     assert normalize(written).text == "one two three, one two three, five six seven eight"
 

@@ -13,8 +13,13 @@ def pairs(text: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("written", "spoken"),
-    [("Dr. Evil", "Doctor Evil"), ("Mr. Smith", "Mister Smith"), ("Mrs. Norris", "Misses Norris"),
-     ("Mr Smith", "Mister Smith"), ("Gov. Newsom", "Governor Newsom")],
+    [
+        ("Dr. Evil", "Doctor Evil"),
+        ("Mr. Smith", "Mister Smith"),
+        ("Mrs. Norris", "Misses Norris"),
+        ("Mr Smith", "Mister Smith"),
+        ("Gov. Newsom", "Governor Newsom"),
+    ],
 )
 def test_titles_before_names(written, spoken):
     assert normalize(written).text == spoken

@@ -17,7 +17,9 @@ from service.core.db import create_schema, make_engine
 from service.core.errors import NotFound
 from service.document.model import Block, Document
 
-POSTGRES_ADMIN_URL = os.environ.get("NARRATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "NARRATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def postgres_url() -> Iterator[str]:
         admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if os.environ.get("NARRATOR_REQUIRE_POSTGRES"):
             raise
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
@@ -40,7 +42,9 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    url = f"sqlite:///{tmp_path / 'records.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = (
+        f"sqlite:///{tmp_path / 'records.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    )
     engine = make_engine(url)
     create_schema(engine)
     with sessionmaker(bind=engine, expire_on_commit=False)() as s:

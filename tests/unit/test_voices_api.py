@@ -185,7 +185,10 @@ print(" ".join(sorted({"torch", "TTS", "piper", "onnxruntime", "workers"} & set(
 def test_the_api_never_imports_an_engine(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", API_IMPORTS, str(tmp_path / "data")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""

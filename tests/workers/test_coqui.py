@@ -17,25 +17,25 @@ import pytest
 from mutagen.mp3 import MP3
 
 pytest.importorskip("TTS.api", reason="needs the narrator[coqui] extra")
-import torch  # noqa: E402 - only after the skip
+import torch
 
-from service.core.db import session_scope  # noqa: E402
-from service.core.errors import VoiceUnavailable  # noqa: E402
-from service.core.settings import Settings  # noqa: E402
-from service.core.storage import open_storage  # noqa: E402
+from service.core.db import session_scope
+from service.core.errors import VoiceUnavailable
+from service.core.settings import Settings
+from service.core.storage import open_storage
 from service.core.voices import (
-    Voice,  # noqa: E402
-    clear_catalog_cache,  # noqa: E402
-    get_voice,  # noqa: E402
+    Voice,
+    clear_catalog_cache,
+    get_voice,
 )
 from service.document.model import (
-    Block,  # noqa: E402
-    Document,  # noqa: E402
+    Block,
+    Document,
 )
-from service.listeners.samples import find_sample  # noqa: E402
-from workers.narration.pipeline import narrate_document  # noqa: E402
-from workers.synthesis import load_engine  # noqa: E402
-from workers.synthesis.coqui import CoquiEngine  # noqa: E402
+from service.listeners.samples import find_sample
+from workers.narration.pipeline import narrate_document
+from workers.synthesis import load_engine
+from workers.synthesis.coqui import CoquiEngine
 
 
 def mp3_length(path: Path) -> float:
@@ -43,6 +43,7 @@ def mp3_length(path: Path) -> float:
     info = MP3(path).info
     assert info is not None
     return float(info.length)
+
 
 pytestmark = pytest.mark.coqui
 
@@ -84,23 +85,44 @@ def build_tiny_vits(directory: Path) -> None:
     torch.manual_seed(0)
     characters = CharactersConfig(
         characters_class="TTS.tts.models.vits.VitsCharacters",
-        pad="_", eos="", bos="", blank=None, characters=LETTERS, punctuations=PUNCTUATION,
-        phonemes=None, is_unique=True, is_sorted=True,
+        pad="_",
+        eos="",
+        bos="",
+        blank=None,
+        characters=LETTERS,
+        punctuations=PUNCTUATION,
+        phonemes=None,
+        is_unique=True,
+        is_sorted=True,
     )
     args = VitsArgs(
-        hidden_channels=16, hidden_channels_ffn_text_encoder=32, num_heads_text_encoder=2,
-        num_layers_text_encoder=1, num_layers_posterior_encoder=1, num_layers_flow=1,
-        kernel_size_flow=3, kernel_size_posterior_encoder=3,
-        resblock_type_decoder="2", resblock_kernel_sizes_decoder=[3], resblock_dilation_sizes_decoder=[[1, 3]],
-        upsample_rates_decoder=[8, 8, 4], upsample_kernel_sizes_decoder=[16, 16, 8],
-        upsample_initial_channel_decoder=32, use_sdp=False, init_discriminator=False,
+        hidden_channels=16,
+        hidden_channels_ffn_text_encoder=32,
+        num_heads_text_encoder=2,
+        num_layers_text_encoder=1,
+        num_layers_posterior_encoder=1,
+        num_layers_flow=1,
+        kernel_size_flow=3,
+        kernel_size_posterior_encoder=3,
+        resblock_type_decoder="2",
+        resblock_kernel_sizes_decoder=[3],
+        resblock_dilation_sizes_decoder=[[1, 3]],
+        upsample_rates_decoder=[8, 8, 4],
+        upsample_kernel_sizes_decoder=[16, 16, 8],
+        upsample_initial_channel_decoder=32,
+        use_sdp=False,
+        init_discriminator=False,
     )
     audio = BaseAudioConfig(
         sample_rate=SAMPLE_RATE, hop_length=HOP, win_length=1024, fft_size=1024, num_mels=80, do_trim_silence=False
     )
     config = VitsConfig(
-        model_args=args, audio=audio, use_phonemes=False, text_cleaner="basic_cleaners",
-        characters=characters, add_blank=True,
+        model_args=args,
+        audio=audio,
+        use_phonemes=False,
+        text_cleaner="basic_cleaners",
+        characters=characters,
+        add_blank=True,
     )
     model = Vits(config)
     with torch.no_grad():

@@ -28,6 +28,7 @@ def mp3_length(path: Path) -> float:
     assert info is not None
     return float(info.length)
 
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 PIPER_BY_PATH = """
@@ -149,8 +150,12 @@ def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_w
     (catalog / "coqui" / "model.pth").write_bytes(b"not a model")
     (catalog / "coqui" / "config.json").write_text("{}")
     (catalog / "tiny-coqui.toml").write_text(COQUI_VOICE, encoding="utf-8")
-    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path / "data"), "NARRATOR_VOICES_DIR": str(catalog),
-           "NARRATOR_DEFAULT_VOICE": "house-joe"}
+    env = {
+        **os.environ,
+        "NARRATOR_DATA_DIR": str(tmp_path / "data"),
+        "NARRATOR_VOICES_DIR": str(catalog),
+        "NARRATOR_DEFAULT_VOICE": "house-joe",
+    }
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_COQUI], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
     )

@@ -36,8 +36,18 @@ def test_narrate_writes_captions_marks_and_chapters_after_an_intro(
     out = tmp_path / "out"
     code = main(
         [
-            "narrate", str(source), "-o", str(out / "a.mp3"), "--intro", str(intro),
-            "--captions", str(out / "a.vtt"), "--marks", str(out / "marks.json"), "--chapters", str(out / "ch.json"),
+            "narrate",
+            str(source),
+            "-o",
+            str(out / "a.mp3"),
+            "--intro",
+            str(intro),
+            "--captions",
+            str(out / "a.vtt"),
+            "--marks",
+            str(out / "marks.json"),
+            "--chapters",
+            str(out / "ch.json"),
         ]
     )
     get_settings.cache_clear()

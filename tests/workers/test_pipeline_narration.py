@@ -64,7 +64,9 @@ def test_the_mp3_is_mono_44k_cbr_64k_with_an_exact_header_duration(rendered: Ren
     assert rendered.duration_s == pytest.approx(len(pcm) / rate, abs=1e-6)
 
 
-def test_the_decoded_audio_is_at_minus_16_lufs_with_true_peak_under_minus_1(rendered: RenderedNarration, decoded) -> None:
+def test_the_decoded_audio_is_at_minus_16_lufs_with_true_peak_under_minus_1(
+    rendered: RenderedNarration, decoded
+) -> None:
     pcm, rate = decoded
     assert integrated_loudness(pcm, rate) == pytest.approx(-16.0, abs=1.0)
     assert true_peak_dbtp(pcm, rate) <= -1.0
@@ -100,7 +102,7 @@ def test_caption_cues_are_ordered_inside_the_audio_and_show_the_article_text(ren
     assert len(cues) >= 6  # title, 2 sentences, heading, 2 sentences (the long one split or wrapped)
     for (s1, e1, _), (s2, _, _) in pairwise(cues):
         assert s1 < e1 <= s2
-    assert 0.0 <= cues[0][0] and cues[-1][1] <= rendered.duration_s + 1e-3
+    assert cues[0][0] >= 0.0 and cues[-1][1] <= rendered.duration_s + 1e-3
     text = " ".join(DOCUMENT.text.split())
     position = 0
     for _, _, cue_text in cues:
@@ -128,7 +130,9 @@ def test_chapters_json_matches_the_title_and_headings(rendered: RenderedNarratio
     chapters = json.loads(rendered.chapters_json)
     assert chapters["version"] == "1.2.0"
     assert [c["title"] for c in chapters["chapters"]] == [DOCUMENT.title, "What Comes Next"]
-    heading = next(m for m in json.loads(rendered.marks_json) if m["type"] == "paragraph" and m["value"] == "What Comes Next")
+    heading = next(
+        m for m in json.loads(rendered.marks_json) if m["type"] == "paragraph" and m["value"] == "What Comes Next"
+    )
     assert chapters["chapters"][0]["startTime"] == 0
     assert chapters["chapters"][1]["startTime"] == pytest.approx(heading["time_ms"] / 1000, abs=0.002)
 

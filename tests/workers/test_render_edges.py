@@ -26,8 +26,10 @@ def _block(text: str, seconds: float) -> BlockAudio:
 def test_a_block_without_audio_does_not_fail_the_narration(tmp_path: Path) -> None:
     settings = Settings()
     voice = get_voice(settings.voices_dir, settings.default_voice)
-    document = Document(title=None, blocks=(Block("paragraph", "Hello there."), Block("paragraph", "\u2014"),
-                                            Block("paragraph", "Bye.")))
+    document = Document(
+        title=None,
+        blocks=(Block("paragraph", "Hello there."), Block("paragraph", "\u2014"), Block("paragraph", "Bye.")),
+    )
     blocks = [_block("Hello there.", 1.0), _block("\u2014", 0.0), _block("Bye.", 0.5)]
     assert len(document.spoken_blocks()) == len(blocks)
     rendered = render_mp3(document, voice, blocks, tmp_path / "out.mp3")

@@ -44,7 +44,11 @@ def _narrate(settings: Settings, section_voices: dict[str, str]) -> str:
     document = Document(title="Storm warning", blocks=(Block("paragraph", "Winds will rise tonight."),))
     with session_scope(settings.database_url) as session:
         _, narration = records.create_article(
-            session, document=document, source_kind="text", source="x", voice=settings.default_voice,
+            session,
+            document=document,
+            source_kind="text",
+            source="x",
+            voice=settings.default_voice,
             section_voices=section_voices,
         )
         narration_id = narration.id

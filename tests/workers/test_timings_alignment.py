@@ -14,9 +14,15 @@ def timings(spec: str, samples: int = 100) -> tuple[PhonemeTiming, ...]:
 
 
 def phonemize(word: str) -> str:
-    return {"out": "ˈaʊt", "of": "ʌv", "the": "ðə", "house": "hˈaʊs", "he": "hiː", "walked": "wˈɔːkt", "$40": "dˈɑːlɚ fˈɔːɹɾi"}[
-        word.lower()
-    ]
+    return {
+        "out": "ˈaʊt",
+        "of": "ʌv",
+        "the": "ðə",
+        "house": "hˈaʊs",
+        "he": "hiː",
+        "walked": "wˈɔːkt",
+        "$40": "dˈɑːlɚ fˈɔːɹɾi",
+    }[word.lower()]
 
 
 def test_spaces_sentence_markers_and_punctuation_close_words() -> None:

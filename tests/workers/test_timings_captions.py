@@ -91,7 +91,10 @@ def test_the_title_opens_chapter_one_and_each_heading_the_next() -> None:
     body = json.loads(chapters_json(chapters))
     assert body == {
         "version": "1.2.0",
-        "chapters": [{"startTime": 0.0, "title": DOC.title}, {"startTime": round(heading.start_s, 3), "title": "What comes next"}],
+        "chapters": [
+            {"startTime": 0.0, "title": DOC.title},
+            {"startTime": round(heading.start_s, 3), "title": "What comes next"},
+        ],
     }
 
 

@@ -98,12 +98,16 @@ def encode_mastered_frames(
     limit = max_true_peak_dbtp - TRUE_PEAK_SAFETY_DB
     result: MasteredFrames | None = None
     for _ in range(MAX_ATTEMPTS):
-        frames = encode_frames(master(pcm, sample_rate, target_lufs=aim_lufs, ceiling_dbtp=ceiling), sample_rate, kbps=kbps)
+        frames = encode_frames(
+            master(pcm, sample_rate, target_lufs=aim_lufs, ceiling_dbtp=ceiling), sample_rate, kbps=kbps
+        )
         decoded, rate = decode_frames(frames)
         # Decoded, the frames hold the encoder's delay and padding: a short block is measured without them.
         speech = decoded[LAME_ENCODER_DELAY + DECODER_DELAY : LAME_ENCODER_DELAY + DECODER_DELAY + len(pcm)]
         result = MasteredFrames(frames, block_loudness(speech, rate), true_peak_dbtp(decoded, rate))
-        loud_ok = not math.isfinite(result.loudness_lufs) or abs(result.loudness_lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU
+        loud_ok = (
+            not math.isfinite(result.loudness_lufs) or abs(result.loudness_lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU
+        )
         if loud_ok and result.true_peak_dbtp <= limit:
             return result
         if result.true_peak_dbtp > limit:
@@ -113,6 +117,8 @@ def encode_mastered_frames(
     assert result is not None
     log.warning(
         "mastering missed its target after %d tries: %.2f LUFS, %.2f dBTP",
-        MAX_ATTEMPTS, result.loudness_lufs, result.true_peak_dbtp,
+        MAX_ATTEMPTS,
+        result.loudness_lufs,
+        result.true_peak_dbtp,
     )
     return result

@@ -84,8 +84,13 @@ def encode_part(
         pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
     )
     return EncodedPart(
-        mastered.frames, len(frame_offsets(mastered.frames)), len(pcm), sample_rate, lead_in,
-        mastered.loudness_lufs, mastered.true_peak_dbtp,
+        mastered.frames,
+        len(frame_offsets(mastered.frames)),
+        len(pcm),
+        sample_rate,
+        lead_in,
+        mastered.loudness_lufs,
+        mastered.true_peak_dbtp,
     )
 
 

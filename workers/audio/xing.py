@@ -116,7 +116,8 @@ def info_frame(stream: bytes, samples: int, kbps: int) -> bytes:
     # The stream's own bitrate (as LAME does for CBR), else the smallest whose frame holds the whole tag.
     needed = 4 + first.side_info_size + _XING_SIZE + _LAME_TAG_SIZE + 2
     index = next(
-        i for i, b in enumerate(_BITRATES_KBPS)
+        i
+        for i, b in enumerate(_BITRATES_KBPS)
         if b and (b == first.bitrate_kbps or b > first.bitrate_kbps) and 144 * b * 1000 // first.sample_rate >= needed
     )
     header = bytes([first.raw[0], first.raw[1], (index << 4) | (first.raw[2] & 0x0C), first.raw[3]])

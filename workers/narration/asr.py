@@ -136,8 +136,11 @@ class IsolatedRecognizer:
     def _start(self) -> subprocess.Popen[str]:
         # The child limits itself (no preexec_fn: it is unsafe in a process with threads, as workers are).
         return subprocess.Popen(
-            [sys.executable, "-m", "workers.narration.asr", str(self.memory_limit)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            [sys.executable, "-m", "workers.narration.asr", str(self.memory_limit)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
 
     def _ask(self, path: str) -> tuple[str, bool] | None:

@@ -70,7 +70,9 @@ def _chunks(tokens: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
         return [tokens]
     # Cut where the running length is closest to each equal share...
     ends = [sum(len(w) + 1 for w in words[: i + 1]) for i in range(len(words))]
-    cuts = sorted({min(range(1, len(words)), key=lambda i: abs(ends[i - 1] - k * ends[-1] / count)) for k in range(1, count)})
+    cuts = sorted(
+        {min(range(1, len(words)), key=lambda i: abs(ends[i - 1] - k * ends[-1] / count)) for k in range(1, count)}
+    )
     chunks = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True)]
     if all(len(_pack([t for t, _ in c], MAX_LINE_CHARS)) <= MAX_LINES for c in chunks):
         return chunks

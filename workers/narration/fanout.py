@@ -110,7 +110,9 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                 document.language or voice.language,
                 voice,
                 lexicon.pronunciations(
-                    session, article.feed, defaults=None if settings.default_lexicon else {},
+                    session,
+                    article.feed,
+                    defaults=None if settings.default_lexicon else {},
                     ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
                 ),
                 section_voices=segments.section_voice_map(
@@ -121,7 +123,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             priority = narration.priority
     except TRANSIENT_ERRORS:
         raise
-    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+    except Exception as exc:
         log.exception("narration %s could not be planned", narration_id)
         _fail(settings, narration_id, *_failure(exc, settings))
         return "failed"
@@ -145,8 +147,13 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             voice = at_speed(get_voice(catalog_dirs(settings), spec.voice), spec.speed)
             engine = load_engine(voice)
             block = synthesize_block(
-                spec.text, spec.kind, voice, engine,  # type: ignore[arg-type]
-                language=spec.language, lexicon=spec.lexicon, phonemize=word_phonemizer(voice),
+                spec.text,
+                spec.kind,
+                voice,
+                engine,  # type: ignore[arg-type]
+                language=spec.language,
+                lexicon=spec.lexicon,
+                phonemize=word_phonemizer(voice),
             )
             storage = open_storage(settings.storage_url)
             audio_key = store_block(storage, block)
@@ -155,16 +162,20 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
                 _make_part(settings, storage, key, audio_key, block, Mastering())
             except TRANSIENT_ERRORS:
                 raise
-            except Exception:  # noqa: BLE001 - only a head start: the assembly makes a missing part
+            except Exception:
                 log.exception("segment %s: its part could not be made here; the assembly will try", key)
             with session_scope(settings.database_url) as session:
                 segments.complete_segment(
-                    session, key, audio_key=audio_key, timings=block.timings(),
-                    sample_rate=block.sample_rate, samples=len(block.pcm),
+                    session,
+                    key,
+                    audio_key=audio_key,
+                    timings=block.timings(),
+                    sample_rate=block.sample_rate,
+                    samples=len(block.pcm),
                 )
         except TRANSIENT_ERRORS:
             raise
-        except Exception as exc:  # noqa: BLE001 - fail the segment and whoever waits for it
+        except Exception as exc:
             log.exception("segment %s failed", key)
             code, message = _failure(exc, settings)
             with session_scope(settings.database_url) as session:
@@ -178,8 +189,15 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
 
 
 def _make_part(
-    settings: Settings, storage: Storage, segment_key: str, block_audio_key: str, block: BlockAudio,
-    mastering: Mastering, *, first: bool = False, last: bool = False,
+    settings: Settings,
+    storage: Storage,
+    segment_key: str,
+    block_audio_key: str,
+    block: BlockAudio,
+    mastering: Mastering,
+    *,
+    first: bool = False,
+    last: bool = False,
 ) -> EncodedPart:
     """Master and encode a segment for the configured output, store its frames and remember where."""
     rate, kbps = settings.output_sample_rate, settings.mp3_bitrate_kbps
@@ -255,8 +273,13 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         mastering = Mastering(tags=tags, intro=intro, outro=outro)
         with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
             rendered = render_mp3(
-                document, voice, blocks, Path(tmp) / "narration.mp3", sample_rate=settings.output_sample_rate,
-                kbps=settings.mp3_bitrate_kbps, mastering=mastering,
+                document,
+                voice,
+                blocks,
+                Path(tmp) / "narration.mp3",
+                sample_rate=settings.output_sample_rate,
+                kbps=settings.mp3_bitrate_kbps,
+                mastering=mastering,
                 parts=_cached_parts(settings, storage, [(s.key, str(s.audio_key)) for s in planned], mastering),
             )
             audio = store_narration(storage, rendered)
@@ -265,7 +288,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
             finished.segments_synthesized = len(planned) - cached
     except TRANSIENT_ERRORS:
         raise
-    except Exception as exc:  # noqa: BLE001 - record why, keep the worker serving
+    except Exception as exc:
         log.exception("narration %s could not be assembled", narration_id)
         _fail(settings, narration_id, *_failure(exc, settings))
         return "failed"

@@ -167,7 +167,11 @@ class BlockAudio:
             "sample_rate": self.sample_rate,
             "sentences": [
                 {
-                    "text": c.text, "start": c.start, "end": c.end, "src_start": c.src_start, "src_end": c.src_end,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                    "src_start": c.src_start,
+                    "src_end": c.src_end,
                     "words": [[w.start, w.end, w.src_start, w.src_end] for w in c.words],
                 }
                 for c in self.clips
@@ -175,10 +179,15 @@ class BlockAudio:
         }
 
     @classmethod
-    def from_timings(cls, timings: dict[str, Any], pcm: np.ndarray) -> "BlockAudio":
+    def from_timings(cls, timings: dict[str, Any], pcm: np.ndarray) -> BlockAudio:
         clips = tuple(
             SentenceClip(
-                0, c["text"], c["start"], c["end"], c["src_start"], c["src_end"],
+                0,
+                c["text"],
+                c["start"],
+                c["end"],
+                c["src_start"],
+                c["src_end"],
                 tuple(WordClip(*w) for w in c["words"]),
             )
             for c in timings["sentences"]
@@ -260,7 +269,10 @@ def join_blocks(document: Document, voice: Voice, blocks: Sequence[BlockAudio]) 
             position += len(gap)
     pcm = np.concatenate(pieces)
     return SynthesizedAudio(
-        pcm=pcm.astype(np.float32, copy=False), sample_rate=rate, clips=tuple(clips), blocks=tuple(placed),
+        pcm=pcm.astype(np.float32, copy=False),
+        sample_rate=rate,
+        clips=tuple(clips),
+        blocks=tuple(placed),
         text=document.text,
     )
 
@@ -293,7 +305,13 @@ def synthesize_blocks(
     blocks: list[BlockAudio] = []
     for index, b in enumerate(spoken):
         block = synthesize_block(
-            b.text, b.kind, voice, engine, language=language, phonemize=phonemize, on_sentence=on_sentence,
+            b.text,
+            b.kind,
+            voice,
+            engine,
+            language=language,
+            phonemize=phonemize,
+            on_sentence=on_sentence,
             lexicon={**(lexicon or {}), **dict(b.lexicon)} if b.lexicon else lexicon,  # the block's own win
         )
         blocks.append(block)
@@ -331,12 +349,19 @@ def block_part(
     settings = mastering or Mastering()
     speech = resample(block.pcm, block.sample_rate, sample_rate)
     mixed = with_intro_outro(
-        speech, sample_rate, intro=settings.intro if first else None, outro=settings.outro if last else None,
+        speech,
+        sample_rate,
+        intro=settings.intro if first else None,
+        outro=settings.outro if last else None,
         crossfade_ms=settings.crossfade_ms,
     )
     return encode_part(
-        mixed.pcm, sample_rate, kbps=kbps, target_lufs=settings.target_lufs,
-        max_true_peak_dbtp=settings.max_true_peak_dbtp, lead_in=round(mixed.speech_offset_s * sample_rate),
+        mixed.pcm,
+        sample_rate,
+        kbps=kbps,
+        target_lufs=settings.target_lufs,
+        max_true_peak_dbtp=settings.max_true_peak_dbtp,
+        lead_in=round(mixed.speech_offset_s * sample_rate),
     )
 
 
@@ -439,13 +464,26 @@ def narrate_document(
         parts: list[Future[EncodedPart]] = []
 
         def encode(index: int, block: BlockAudio) -> None:
-            parts.append(encoder.submit(
-                block_part, block, sample_rate=sample_rate, kbps=kbps, mastering=mastering,
-                first=index == 0, last=index == last,
-            ))
+            parts.append(
+                encoder.submit(
+                    block_part,
+                    block,
+                    sample_rate=sample_rate,
+                    kbps=kbps,
+                    mastering=mastering,
+                    first=index == 0,
+                    last=index == last,
+                )
+            )
 
         blocks = synthesize_blocks(document, voice, engine, on_progress=on_progress, lexicon=lexicon, on_block=encode)
         return render_mp3(
-            document, voice, blocks, path, sample_rate=sample_rate, kbps=kbps, mastering=mastering,
+            document,
+            voice,
+            blocks,
+            path,
+            sample_rate=sample_rate,
+            kbps=kbps,
+            mastering=mastering,
             parts=lambda index, *_: parts[index].result(),
         )

@@ -182,9 +182,7 @@ def paragraphs_of(synthesized: SynthesizedAudio) -> list[tuple[str, np.ndarray, 
     ]
 
 
-def review_synthesized(
-    synthesized: SynthesizedAudio, *, transcriber: Transcriber
-) -> list[ParagraphReview]:
+def review_synthesized(synthesized: SynthesizedAudio, *, transcriber: Transcriber) -> list[ParagraphReview]:
     """`review_paragraphs` over a synthesized narration's blocks, each knowing its offset in the article."""
     blocks = paragraphs_of(synthesized)
     reviews = review_paragraphs([(text, pcm, rate) for text, pcm, rate, _ in blocks], transcriber=transcriber)

@@ -48,8 +48,12 @@ def make_voice_sample(voice_id: str, settings: Settings) -> str:
         engine = load_engine(voice)
         with tempfile.TemporaryDirectory(prefix="narrator-sample-") as tmp:
             rendered = narrate_document(
-                sample_document(voice), voice, engine, Path(tmp) / "sample.mp3",
-                sample_rate=settings.output_sample_rate, kbps=settings.mp3_bitrate_kbps,
+                sample_document(voice),
+                voice,
+                engine,
+                Path(tmp) / "sample.mp3",
+                sample_rate=settings.output_sample_rate,
+                kbps=settings.mp3_bitrate_kbps,
                 tags=AudioTags(title=f"{voice.name}: voice sample", artist=voice.name),
             )
             stored = storage.put_file(rendered.path, "mp3")
@@ -58,7 +62,7 @@ def make_voice_sample(voice_id: str, settings: Settings) -> str:
     except NarratorError as exc:
         _fail(settings, voice, exc.code, exc.message)
         return "failed"
-    except Exception as exc:  # noqa: BLE001 - record any failure; the worker keeps serving
+    except Exception as exc:
         log.exception("sample of voice %s failed", voice_id)
         _fail(settings, voice, "synthesis_failed", f"{type(exc).__name__}: {exc}")
         return "failed"

@@ -63,8 +63,14 @@ def store_part(storage: Storage, key: str, segment_key: str, part: EncodedPart) 
     """Store a part's frames; the record that finds them again by `key`."""
     stored = storage.put_bytes(part.frames, "mpa")  # bare MPEG frames, not a file to play
     return SegmentPart(
-        key=key, segment_key=segment_key, audio_key=stored.key, frame_count=part.frame_count, samples=part.samples,
-        sample_rate=part.sample_rate, lead_in=part.lead_in, loudness_lufs=part.loudness_lufs,
+        key=key,
+        segment_key=segment_key,
+        audio_key=stored.key,
+        frame_count=part.frame_count,
+        samples=part.samples,
+        sample_rate=part.sample_rate,
+        lead_in=part.lead_in,
+        loudness_lufs=part.loudness_lufs,
         true_peak_dbtp=part.true_peak_dbtp,
     )
 
@@ -72,8 +78,11 @@ def store_part(storage: Storage, key: str, segment_key: str, part: EncodedPart) 
 def load_part(storage: Storage, record: SegmentPart) -> EncodedPart:
     """A stored part, ready to join."""
     return EncodedPart(
-        frames=storage.path(record.audio_key).read_bytes(), frame_count=record.frame_count, samples=record.samples,
-        sample_rate=record.sample_rate, lead_in=record.lead_in,
+        frames=storage.path(record.audio_key).read_bytes(),
+        frame_count=record.frame_count,
+        samples=record.samples,
+        sample_rate=record.sample_rate,
+        lead_in=record.lead_in,
         loudness_lufs=record.loudness_lufs if record.loudness_lufs is not None else -math.inf,
         true_peak_dbtp=record.true_peak_dbtp if record.true_peak_dbtp is not None else -math.inf,
     )

@@ -38,8 +38,11 @@ INSTALL_HINT = "pip install 'narrator[coqui]'"
 XTTS_MAX_CHARS = 240
 DEFAULT_MAX_CHARS = 400
 # VITS settings live on the model, not in synthesize() kwargs.
-VITS_ATTRIBUTES = {"length_scale": "length_scale", "noise_scale": "inference_noise_scale",
-                   "noise_scale_dp": "inference_noise_scale_dp"}
+VITS_ATTRIBUTES = {
+    "length_scale": "length_scale",
+    "noise_scale": "inference_noise_scale",
+    "noise_scale_dp": "inference_noise_scale_dp",
+}
 # Token names coqui uses for structure, mapped to the word-break phonemes of workers/alignment.py.
 _BLANK = "<BLNK>"
 _BREAK_TOKENS = {"<BOS>": "^", "<EOS>": "$", "<PAD>": "_"}
@@ -57,7 +60,7 @@ def import_tts() -> type[TTS]:
 
 
 def pick_device(requested: str) -> str:
-    """"cuda" when the voice asks for it and a GPU is there, else "cpu"."""
+    """ "cuda" when the voice asks for it and a GPU is there, else "cpu"."""
     import torch
 
     if requested == "cuda":
@@ -153,7 +156,7 @@ class CoquiEngine:
                     model_path=str(files.model_path), config_path=str(files.config_path), progress_bar=False
                 )
             self._tts: TTS = tts.to(self.device)
-        except Exception as exc:  # noqa: BLE001 - any failure to load an operator's model is the voice's fault
+        except Exception as exc:
             raise VoiceUnavailable(f"voice {voice.id!r}: the coqui model could not be loaded: {exc}") from exc
         synthesizer = self._tts.synthesizer
         assert synthesizer is not None and synthesizer.tts_model is not None

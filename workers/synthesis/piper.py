@@ -82,7 +82,9 @@ def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool 
         alignments = False
     with open(config, encoding="utf-8") as file:
         piper_config = PiperConfig.from_dict(json.load(file))
-    session = onnxruntime.InferenceSession(source, sess_options=_session_options(threads, spin), providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(
+        source, sess_options=_session_options(threads, spin), providers=["CPUExecutionProvider"]
+    )
     return PiperVoice(config=piper_config, session=session), alignments
 
 
@@ -94,7 +96,9 @@ class PiperEngine:
     def __init__(self, voice: Voice) -> None:
         model = resolve_model_path(voice)
         config = voice.model.config or model.with_name(model.name + ".json")
-        self._voice, self._alignments = load_piper_voice(model, config, threads=synthesis_threads(), spin=synthesis_spins())
+        self._voice, self._alignments = load_piper_voice(
+            model, config, threads=synthesis_threads(), spin=synthesis_spins()
+        )
         self.sample_rate: int = self._voice.config.sample_rate
         params = voice.params
         # Per-sentence peak normalization would make every sentence equally

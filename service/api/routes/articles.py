@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from service.api.deps import get_queue, get_session, get_settings, get_storage
+from service.api.deps import (
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from service.api.schemas import ArticleCreate, ArticleOut, NarrationOut, RenarrateIn
 from service.articles import idempotency, records
 from service.articles.editing import Outcome, edit_article, renarrate, submit_article
 from service.articles.intake import ArticleInput
 from service.core.errors import NotFound
-from service.core.queue import NarrationQueue
-from service.core.settings import Settings
-from service.core.storage import Storage
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -29,8 +31,14 @@ def article_out(session: Session, article_id: str) -> ArticleOut:
 
 def _input(body: ArticleCreate) -> ArticleInput:
     return ArticleInput(
-        title=body.title, text=body.text, markdown=body.markdown, html=body.html, url=body.url, ssml=body.ssml,
-        byline=body.byline, language=body.language,
+        title=body.title,
+        text=body.text,
+        markdown=body.markdown,
+        html=body.html,
+        url=body.url,
+        ssml=body.ssml,
+        byline=body.byline,
+        language=body.language,
     )
 
 
@@ -46,9 +54,9 @@ def _answer(session: Session, outcome: Outcome) -> JSONResponse:
 def create_article(
     body: ArticleCreate,
     request: Request,
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
     idempotency_key: str | None = Header(default=None, max_length=255),
 ) -> JSONResponse:
     """Store an article and queue its narration (202, Location: the narration).
@@ -62,12 +70,21 @@ def create_article(
         stored = idempotency.begin(session, idempotency_key, fingerprint)
         if stored is not None:
             headers = {"Location": stored.location} if stored.location else {}
-            return JSONResponse(stored.body, status_code=stored.status, headers={**headers, "Idempotent-Replayed": "true"})
+            return JSONResponse(
+                stored.body, status_code=stored.status, headers={**headers, "Idempotent-Replayed": "true"}
+            )
     try:
         outcome = submit_article(
-            session, queue, settings, _input(body),
-            voice=body.voice, feed=body.feed, external_id=body.external_id, priority=body.priority,
-            section_voices=body.section_voices(), review=body.review,
+            session,
+            queue,
+            settings,
+            _input(body),
+            voice=body.voice,
+            feed=body.feed,
+            external_id=body.external_id,
+            priority=body.priority,
+            section_voices=body.section_voices(),
+            review=body.review,
         )
     except Exception:
         if idempotency_key:
@@ -76,14 +93,17 @@ def create_article(
     response = _answer(session, outcome)
     if idempotency_key:
         idempotency.finish(
-            session, idempotency_key, response.status_code,
-            jsonable_encoder(article_out(session, outcome.article.id)), response.headers.get("location"),
+            session,
+            idempotency_key,
+            response.status_code,
+            jsonable_encoder(article_out(session, outcome.article.id)),
+            response.headers.get("location"),
         )
     return response
 
 
 @router.get("/{article_id}", response_model=ArticleOut)
-def get_article(article_id: str, session: Session = Depends(get_session)) -> ArticleOut:
+def get_article(article_id: str, session: SessionDep) -> ArticleOut:
     """The article with its current and latest narration."""
     return article_out(session, article_id)
 
@@ -92,23 +112,28 @@ def get_article(article_id: str, session: Session = Depends(get_session)) -> Art
 def update_article(
     article_id: str,
     body: ArticleCreate,
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
     """Replace the article's content: 202 with a new narration if what is spoken changed, else 200."""
     article = records.get_article(session, article_id)
     outcome = edit_article(
-        session, queue, settings, article, _input(body), voice=body.voice, priority=body.priority,
-        section_voices=body.section_voices(), review=body.review,
+        session,
+        queue,
+        settings,
+        article,
+        _input(body),
+        voice=body.voice,
+        priority=body.priority,
+        section_voices=body.section_voices(),
+        review=body.review,
     )
     return _answer(session, outcome)
 
 
 @router.delete("/{article_id}", status_code=204)
-def delete_article(
-    article_id: str, session: Session = Depends(get_session), storage: Storage = Depends(get_storage)
-) -> Response:
+def delete_article(article_id: str, session: SessionDep, storage: StorageDep) -> Response:
     """Remove the article, its narrations and the files no other narration uses."""
     article = records.get_article(session, article_id)
     orphans = records.delete_article(session, article)
@@ -122,16 +147,22 @@ def delete_article(
 def create_narration(
     article_id: str,
     response: Response,
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
     body: RenarrateIn | None = None,
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
 ) -> NarrationOut:
     """Re-narrate: another voice, after a lexicon change (only changed paragraphs), or `force` (all)."""
     body = body or RenarrateIn()
     article = records.get_article(session, article_id)
     narration = renarrate(
-        session, queue, settings, article, voice=body.voice, force=body.force, priority=body.priority,
+        session,
+        queue,
+        settings,
+        article,
+        voice=body.voice,
+        force=body.force,
+        priority=body.priority,
         review=body.review,
     )
     response.headers["Location"] = f"/v1/narrations/{narration.id}"
@@ -139,14 +170,14 @@ def create_narration(
 
 
 @router.get("/{article_id}/narrations", response_model=list[NarrationOut])
-def list_narrations(article_id: str, session: Session = Depends(get_session)) -> list[NarrationOut]:
+def list_narrations(article_id: str, session: SessionDep) -> list[NarrationOut]:
     """Every narration version of the article, newest first, with status and files."""
     records.get_article(session, article_id)
     return [NarrationOut.of(n) for n in records.list_narrations(session, article_id)]
 
 
 @router.get("/{article_id}/audio.mp3", status_code=307, response_class=RedirectResponse)
-def current_audio(article_id: str, session: Session = Depends(get_session)) -> RedirectResponse:
+def current_audio(article_id: str, session: SessionDep) -> RedirectResponse:
     """307 to the immutable file of the article's current narration."""
     article = records.get_article(session, article_id)
     current = records.current_narration(session, article)

@@ -11,14 +11,12 @@ import io
 from typing import Literal
 
 import soundfile as sf
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session, get_storage
+from service.api.deps import SessionDep, StorageDep
 from service.core.errors import InvalidInput, NotFound
 from service.core.models import Feed
-from service.core.storage import Storage
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 
@@ -41,12 +39,14 @@ def _audio_ext(data: bytes) -> str:
     """Check an intro/outro: WAV or FLAC, at most a minute; returns its extension."""
     try:
         info = sf.info(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any decoder complaint is the uploader's problem
+    except Exception as exc:
         raise InvalidAsset(f"not a WAV or FLAC file: {exc}") from exc
     if info.format not in ("WAV", "FLAC"):
         raise InvalidAsset(f"intro and outro must be WAV or FLAC, not {info.format}")
     if info.duration > MAX_JINGLE_S:
-        raise InvalidAsset(f"intro and outro may last at most {MAX_JINGLE_S:.0f} s, this one lasts {info.duration:.0f} s")
+        raise InvalidAsset(
+            f"intro and outro may last at most {MAX_JINGLE_S:.0f} s, this one lasts {info.duration:.0f} s"
+        )
     return "wav" if info.format == "WAV" else "flac"
 
 
@@ -63,8 +63,8 @@ async def put_asset(
     slug: str,
     asset: Literal["intro", "outro", "cover"],
     request: Request,
-    session: Session = Depends(get_session),
-    storage: Storage = Depends(get_storage),
+    session: SessionDep,
+    storage: StorageDep,
 ) -> AssetOut:
     """Upload the feed's intro or outro (WAV/FLAC body) or cover (PNG/JPEG body); replaces the previous one."""
     feed = session.get(Feed, slug)
@@ -81,9 +81,7 @@ async def put_asset(
 
 
 @router.delete("/{slug}/{asset}", status_code=204)
-def delete_asset(
-    slug: str, asset: Literal["intro", "outro", "cover"], session: Session = Depends(get_session)
-) -> None:
+def delete_asset(slug: str, asset: Literal["intro", "outro", "cover"], session: SessionDep) -> None:
     """Stop using the feed's intro, outro or cover (the stored file stays for narrations that used it)."""
     feed = session.get(Feed, slug)
     if feed is None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session, get_settings
+from service.api.deps import SessionDep, SettingsDep
 from service.core.models import Feed
 from service.core.settings import Settings
 from service.listeners.feeds import records as feed_records
@@ -43,7 +42,7 @@ class FeedIn(BaseModel):
     locked: bool = False
 
     @model_validator(mode="after")
-    def _apple_category(self) -> "FeedIn":
+    def _apple_category(self) -> FeedIn:
         check_category(self.category, self.subcategory)
         return self
 
@@ -68,7 +67,7 @@ class FeedOut(BaseModel):
     rss_url: str
 
     @classmethod
-    def of(cls, feed: Feed, base_url: str) -> "FeedOut":
+    def of(cls, feed: Feed, base_url: str) -> FeedOut:
         fields = {name: getattr(feed, name) for name in cls.model_fields if name != "rss_url"}
         return cls(**fields, rss_url=feed_url(base_url, feed.slug))
 
@@ -83,8 +82,8 @@ def create_feed(
     body: FeedIn,
     request: Request,
     response: Response,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> FeedOut:
     """Create a feed; 201 with its URL in Location, 409 if the slug is taken."""
     base = base_url(request, settings)
@@ -95,18 +94,14 @@ def create_feed(
 
 
 @router.get("/v1/feeds", response_model=list[FeedOut])
-def list_feeds(
-    request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
-) -> list[FeedOut]:
+def list_feeds(request: Request, session: SessionDep, settings: SettingsDep) -> list[FeedOut]:
     """Every feed."""
     base = base_url(request, settings)
     return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session)]
 
 
 @router.get("/v1/feeds/{slug}", response_model=FeedOut)
-def get_feed(
-    slug: str, request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
-) -> FeedOut:
+def get_feed(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> FeedOut:
     """One feed."""
     return FeedOut.of(feed_records.get_feed(session, slug), base_url(request, settings))
 
@@ -115,9 +110,7 @@ def get_feed(
 # schema: one function under two methods would get one operation id twice.
 @router.get("/feeds/{slug}.xml", response_class=Response)
 @router.head("/feeds/{slug}.xml", response_class=Response, include_in_schema=False)
-def feed_rss(
-    slug: str, request: Request, session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
-) -> Response:
+def feed_rss(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The podcast RSS: ETag/304, gzip when the client accepts it (only here: audio is never compressed)."""
     base = base_url(request, settings)
     feed = feed_records.get_feed(session, slug)

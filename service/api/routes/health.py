@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_queue, get_session, get_storage
-from service.core.queue import NarrationQueue
-from service.core.storage import Storage
+from service.api.deps import QueueDep, SessionDep, StorageDep
 
 router = APIRouter(tags=["health"])
 
@@ -22,9 +19,9 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    storage: Storage = Depends(get_storage),
+    session: SessionDep,
+    queue: QueueDep,
+    storage: StorageDep,
 ) -> JSONResponse:
     """Readiness: database, broker and storage all answer; 503 names the ones that do not."""
     checks: dict[str, str] = {}
@@ -39,4 +36,6 @@ def readyz(
         except Exception as exc:  # noqa: BLE001 - a readiness probe reports, it does not raise
             checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "unready", "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "unready", "checks": checks}, status_code=200 if ready else 503
+    )

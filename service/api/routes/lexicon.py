@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from service.api.deps import get_queue, get_session, get_settings
+from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.articles.editing import renarrate
 from service.core.models import LexiconEntry
 from service.core.queue import NarrationQueue
@@ -30,8 +30,14 @@ class EntryOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, e: LexiconEntry) -> "EntryOut":
-        return cls(term=e.term, feed=None if e.scope == lexicon.GLOBAL else e.scope, alias=e.alias, ipa=e.ipa, version=e.version)
+    def of(cls, e: LexiconEntry) -> EntryOut:
+        return cls(
+            term=e.term,
+            feed=None if e.scope == lexicon.GLOBAL else e.scope,
+            alias=e.alias,
+            ipa=e.ipa,
+            version=e.version,
+        )
 
 
 class AffectedArticle(BaseModel):
@@ -51,13 +57,21 @@ FeedQuery = Query(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", descriptio
 
 
 @router.get("/entries", response_model=list[EntryOut])
-def list_entries(feed: str | None = FeedQuery, session: Session = Depends(get_session)) -> list[EntryOut]:
+def list_entries(
+    session: SessionDep,
+    feed: str | None = FeedQuery,
+) -> list[EntryOut]:
     """The entries of the global lexicon, or of one feed's."""
     return [EntryOut.of(e) for e in lexicon.list_entries(session, feed)]
 
 
 def _change(
-    session: Session, queue: NarrationQueue, settings: Settings, entry: LexiconEntry, feed: str | None, renarrate_now: bool
+    session: Session,
+    queue: NarrationQueue,
+    settings: Settings,
+    entry: LexiconEntry,
+    feed: str | None,
+    renarrate_now: bool,
 ) -> ChangeOut:
     affected = lexicon.affected_articles(session, feed, entry.term)
     out = [AffectedArticle(id=a.id, title=a.title) for a in affected]
@@ -66,7 +80,9 @@ def _change(
     if renarrate_now:
         for item, article in zip(out, affected, strict=True):
             # Backfill priority: a lexicon sweep must not delay breaking news.
-            item.narration_id = renarrate(session, queue, settings, article, voice=None, force=False, priority="backfill").id
+            item.narration_id = renarrate(
+                session, queue, settings, article, voice=None, force=False, priority="backfill"
+            ).id
     return ChangeOut(entry=EntryOut.of(entry), lexicon_version=version, affected_articles=out, renarrated=renarrate_now)
 
 
@@ -74,11 +90,11 @@ def _change(
 def put_entry(
     term: str,
     body: EntryIn,
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
     feed: str | None = FeedQuery,
     renarrate_affected: bool = Query(default=False, alias="renarrate", description="re-narrate the affected articles"),
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
 ) -> ChangeOut:
     """Create or replace a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
     entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa)
@@ -88,11 +104,11 @@ def put_entry(
 @router.delete("/entries/{term}", response_model=ChangeOut)
 def delete_entry(
     term: str,
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
     feed: str | None = FeedQuery,
     renarrate_affected: bool = Query(default=False, alias="renarrate"),
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
 ) -> ChangeOut:
     """Remove a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
     entry = lexicon.delete_entry(session, feed, term)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session, get_settings, get_storage
+from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.articles import records
 from service.core.db import session_scope
 from service.core.errors import NotFound
 from service.core.models import NarrationSegment, Segment
 from service.core.settings import Settings
-from service.core.storage import Storage
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.live import Mp3Encoder, Piece, stream_pieces
 
@@ -43,16 +41,18 @@ def live_plan(settings: Settings, narration_id: str) -> list[Piece] | None:
 @router.get("/{article_id}/live.mp3", response_model=None)
 def live_audio(
     article_id: str,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    storage: Storage = Depends(get_storage),
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
 ) -> Response:
     """While a narration runs: MP3 streamed as its paragraphs finish. Once done: 307 to the final file."""
     article = records.get_article(session, article_id)
     latest = records.latest_narration(session, article.id)
     current = records.current_narration(session, article)
     if latest is not None and latest.status in ("queued", "running"):
-        stream = stream_pieces(settings, storage, lambda: live_plan(settings, latest.id), Mp3Encoder(settings.mp3_bitrate_kbps))
+        stream = stream_pieces(
+            settings, storage, lambda: live_plan(settings, latest.id), Mp3Encoder(settings.mp3_bitrate_kbps)
+        )
         return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
     if current is not None and current.audio_key:
         return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})

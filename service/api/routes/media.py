@@ -19,8 +19,14 @@ from service.core.storage import is_valid_key
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MEDIA_TYPES = {
-    ".mp3": "audio/mpeg", ".mpa": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".json": "application/json",
-    ".flac": "audio/flac", ".wav": "audio/wav", ".png": "image/png", ".jpg": "image/jpeg",
+    ".mp3": "audio/mpeg",
+    ".mpa": "audio/mpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".json": "application/json",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
 }
 
 

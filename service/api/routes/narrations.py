@@ -6,12 +6,11 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
-from service.api.deps import get_session, get_settings
+from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import NarrationOut
 from service.articles import records
 from service.articles.records import TERMINAL_STATUSES
@@ -24,7 +23,7 @@ POLL_S = 0.5
 
 
 @router.get("/{narration_id}", response_model=NarrationOut)
-def get_narration(narration_id: str, session: Session = Depends(get_session)) -> NarrationOut:
+def get_narration(narration_id: str, session: SessionDep) -> NarrationOut:
     """Status (queued | running | done | failed), progress 0..1, error and timings."""
     return NarrationOut.of(records.get_narration(session, narration_id))
 
@@ -35,7 +34,7 @@ def _snapshot(settings: Settings, narration_id: str) -> NarrationOut:
 
 
 @router.get("/{narration_id}/events")
-async def narration_events(narration_id: str, settings: Settings = Depends(get_settings)) -> EventSourceResponse:
+async def narration_events(narration_id: str, settings: SettingsDep) -> EventSourceResponse:
     """Server-Sent Events: `progress` whenever status or progress changes, then `done` or `failed`, then the end.
 
     Each event's data is the narration JSON of GET /v1/narrations/{id}.
@@ -50,9 +49,10 @@ async def narration_events(narration_id: str, settings: Settings = Depends(get_s
                 yield {"event": current.status, "id": current.status, "data": current.model_dump_json()}
                 return
             if seen != last:
-                yield {"event": "progress", "data": json.dumps(
-                    {"id": current.id, "status": current.status, "progress": current.progress}
-                )}
+                yield {
+                    "event": "progress",
+                    "data": json.dumps({"id": current.id, "status": current.status, "progress": current.progress}),
+                }
                 last = seen
             await asyncio.sleep(POLL_S)
             current = await run_in_threadpool(_snapshot, settings, narration_id)

@@ -12,14 +12,13 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
-from sqlalchemy.orm import Session
 from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.deps import get_session
+from service.api.deps import SessionDep
 from service.articles import records
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
@@ -39,7 +38,7 @@ def _page_template() -> Template:
 
 
 @router.get("/player/{article_id}", response_class=HTMLResponse)
-def player_page(article_id: str, session: Session = Depends(get_session)) -> HTMLResponse:
+def player_page(article_id: str, session: SessionDep) -> HTMLResponse:
     """A minimal page holding only the player for one article, for publishers who embed an iframe."""
     article = records.get_article(session, article_id)
     title = article.title or "Listen to this article"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session
+from service.api.deps import SessionDep
 from service.articles import reviews
 
 router = APIRouter(prefix="/v1/narrations", tags=["narrations"])
@@ -48,7 +47,7 @@ class ReviewOut(BaseModel):
 
 
 @router.get("/{narration_id}/review", response_model=ReviewOut)
-def get_review(narration_id: str, session: Session = Depends(get_session)) -> ReviewOut:
+def get_review(narration_id: str, session: SessionDep) -> ReviewOut:
     """Agreement between the text and what moonshine heard, per paragraph (1 = all heard as written).
 
     404 `review_not_available` when the narration was not reviewed (NARRATOR_ASR_REVIEW

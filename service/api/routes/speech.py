@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_queue, get_session, get_settings, get_storage
+from service.api.deps import (
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from service.articles.editing import QueueUnavailable
 from service.core.errors import EmptyText, InvalidInput
-from service.core.queue import NarrationQueue
 from service.core.settings import Settings
-from service.core.storage import Storage
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
 from service.document.extract import document_from_text
@@ -36,7 +38,9 @@ from service.segments import plan as segments
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
 # OpenAI's built-in voice names: accepted so existing clients work unchanged; they speak with the default voice.
-OPENAI_VOICES = frozenset({"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"})
+OPENAI_VOICES = frozenset(
+    {"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"}
+)
 
 
 class UnsupportedFormat(InvalidInput):
@@ -74,10 +78,10 @@ def _encoder(response_format: str, settings: Settings) -> Encoder:
 @router.post("/speech", response_class=StreamingResponse)
 def speech(
     body: SpeechRequest,
-    session: Session = Depends(get_session),
-    queue: NarrationQueue = Depends(get_queue),
-    settings: Settings = Depends(get_settings),
-    storage: Storage = Depends(get_storage),
+    session: SessionDep,
+    queue: QueueDep,
+    settings: SettingsDep,
+    storage: StorageDep,
 ) -> StreamingResponse:
     """Speak `input` with `voice` at `speed`; the body streams as paragraphs are synthesized."""
     encoder = _encoder(body.response_format, settings)
@@ -86,13 +90,19 @@ def speech(
         raise EmptyText("'input' is empty")
     document = document_from_text(body.input)
     blocks = [(b.kind, b.text) for b in document.spoken_blocks()]
-    specs = segments.specs_for(blocks, voice.language, voice, lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}), speed=body.speed)
+    specs = segments.specs_for(
+        blocks,
+        voice.language,
+        voice,
+        lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}),
+        speed=body.speed,
+    )
     needed = segments.request_segments(session, specs)
     session.commit()
     try:
         for key in needed:
             queue.enqueue_segment(key, "now")
-    except Exception as exc:  # noqa: BLE001 - any broker failure is the client's 503
+    except Exception as exc:
         for key in needed:
             segments.fail_segment(session, key, QueueUnavailable.code, str(exc))
         session.commit()

@@ -7,9 +7,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session
+from service.api.deps import SessionDep
 from service.articles import records
 from service.listeners.feeds import listens
 
@@ -24,7 +23,7 @@ class ListenEventIn(BaseModel):
     percent: Literal[25, 50, 75, 100] | None = None
 
     @model_validator(mode="after")
-    def _percent_with_progress(self) -> "ListenEventIn":
+    def _percent_with_progress(self) -> ListenEventIn:
         if (self.event == "progress") != (self.percent is not None):
             raise ValueError("'percent' is required with 'progress' and only there")
         return self
@@ -52,7 +51,9 @@ async def beacon_body(request: Request) -> ListenEventIn:
 
 @router.post("/{article_id}/events", status_code=204, response_class=Response)
 def post_event(
-    article_id: str, event: ListenEventIn = Depends(beacon_body), session: Session = Depends(get_session)
+    article_id: str,
+    session: SessionDep,
+    event: ListenEventIn = Depends(beacon_body),
 ) -> Response:
     """Count a play or a quartile reached (anonymous: nothing about the listener is kept)."""
     article = records.get_article(session, article_id)
@@ -62,7 +63,7 @@ def post_event(
 
 
 @router.get("/{article_id}/stats", response_model=StatsOut)
-def get_stats(article_id: str, session: Session = Depends(get_session)) -> StatsOut:
+def get_stats(article_id: str, session: SessionDep) -> StatsOut:
     """Plays and how many listens reached 25/50/75/100 %."""
     records.get_article(session, article_id)
     stats = listens.stats_of(session, article_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from service.api.deps import get_session, get_settings, get_storage
+from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.api.schemas import VoiceOut
 from service.core.errors import NarratorError, NotFound, SynthesisFailed, UnknownVoice
 from service.core.queue import DEFAULT_QUEUE, make_celery
@@ -71,7 +71,7 @@ class CelerySampleQueue:
 _queues: dict[str, CelerySampleQueue] = {}
 
 
-def get_sample_queue(settings: Settings = Depends(get_settings)) -> SampleQueue:
+def get_sample_queue(settings: SettingsDep) -> SampleQueue:
     """One sample queue per broker URL per process."""
     queue = _queues.get(settings.broker_url)
     if queue is None:
@@ -81,14 +81,20 @@ def get_sample_queue(settings: Settings = Depends(get_settings)) -> SampleQueue:
 
 def entry(voice: Voice, settings: Settings) -> VoiceEntry:
     return VoiceEntry(
-        id=voice.id, name=voice.name, engine=voice.engine, language=voice.language, license=voice.license,
-        sample_text=voice.sample_text, default=voice.id == settings.default_voice,
-        sample_url=f"/v1/voices/{voice.id}/sample.mp3", speaker=voice.speaker,
+        id=voice.id,
+        name=voice.name,
+        engine=voice.engine,
+        language=voice.language,
+        license=voice.license,
+        sample_text=voice.sample_text,
+        default=voice.id == settings.default_voice,
+        sample_url=f"/v1/voices/{voice.id}/sample.mp3",
+        speaker=voice.speaker,
     )
 
 
 @router.get("", response_model=list[VoiceEntry])
-def list_voices(settings: Settings = Depends(get_settings)) -> list[VoiceEntry]:
+def list_voices(settings: SettingsDep) -> list[VoiceEntry]:
     """Every voice in the catalog; `default` marks the one used when none is named."""
     return [entry(v, settings) for v in load_catalog(catalog_dirs(settings)).values()]
 
@@ -100,10 +106,10 @@ def list_voices(settings: Settings = Depends(get_settings)) -> list[VoiceEntry]:
 )
 def voice_sample(
     voice_id: str,
+    settings: SettingsDep,
+    session: SessionDep,
+    storage: StorageDep,
     wait: float = Query(default=SAMPLE_WAIT_S, ge=0, le=10, description="seconds to wait for a worker before 202"),
-    settings: Settings = Depends(get_settings),
-    session: Session = Depends(get_session),
-    storage: Storage = Depends(get_storage),
     queue: SampleQueue = Depends(get_sample_queue),
 ) -> Response:
     """307 to the voice's narrated sample; 202 (retry later) while a worker makes it."""
@@ -121,7 +127,7 @@ def voice_sample(
     if request_sample(session, voice):
         try:
             queue.enqueue_voice_sample(voice.id)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: tell the client to retry
+        except Exception as exc:
             log.exception("could not enqueue the sample of voice %s", voice.id)
             cancel_request(session, voice)
             raise SampleQueueUnavailable("The sample could not be queued; retry later") from exc

@@ -6,12 +6,10 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from service.api.deps import get_session, get_settings
-from service.core.settings import Settings
+from service.api.deps import SessionDep, SettingsDep
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
 from service.webhooks.signing import check_secret, generate_secret
@@ -83,8 +81,8 @@ class DeliveryOut(BaseModel):
 def create_webhook(
     body: WebhookCreate,
     response: Response,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> WebhookCreated:
     """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
     url = check_webhook_url(body.url, TargetPolicy.of(settings))
@@ -98,19 +96,19 @@ def create_webhook(
 
 
 @router.get("", response_model=list[WebhookOut])
-def list_webhooks(session: Session = Depends(get_session)) -> list[WebhookOut]:
+def list_webhooks(session: SessionDep) -> list[WebhookOut]:
     """Every endpoint, oldest first."""
     return [WebhookOut.model_validate(e) for e in store.list_endpoints(session)]
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
-def get_webhook(webhook_id: str, session: Session = Depends(get_session)) -> WebhookOut:
+def get_webhook(webhook_id: str, session: SessionDep) -> WebhookOut:
     """One endpoint."""
     return WebhookOut.model_validate(store.get_endpoint(session, webhook_id))
 
 
 @router.delete("/{webhook_id}", status_code=204, response_class=Response)
-def delete_webhook(webhook_id: str, session: Session = Depends(get_session)) -> Response:
+def delete_webhook(webhook_id: str, session: SessionDep) -> Response:
     """Remove an endpoint and its delivery log; nothing more is sent to it."""
     store.delete_endpoint(session, webhook_id)
     session.commit()
@@ -120,8 +118,8 @@ def delete_webhook(webhook_id: str, session: Session = Depends(get_session)) -> 
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
     webhook_id: str,
+    session: SessionDep,
     limit: int = Query(default=50, ge=1, le=200),
-    session: Session = Depends(get_session),
 ) -> list[DeliveryOut]:
     """The endpoint's latest deliveries, newest first: each attempt's time, status or error, duration."""
     return [DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit)]

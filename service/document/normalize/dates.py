@@ -25,9 +25,7 @@ _MONTH_DAY = re.compile(
     rf"(?:(?:,?{SP}+|,)(?P<year>[0-9]{{4}}){_YEAR_END})?"
 )
 _MONTH_YEAR = re.compile(rf"{_MONTH}{SP}+(?:of{SP}+)?(?P<year>[0-9]{{3,4}}){_YEAR_END}")
-_DAY_MONTH = re.compile(
-    rf"{_DAY}{_DAY_RANGE}{SP}*(?:of{SP}+)?{_MONTH}(?:,?{SP}+(?P<year>[0-9]{{4}}){_YEAR_END})?"
-)
+_DAY_MONTH = re.compile(rf"{_DAY}{_DAY_RANGE}{SP}*(?:of{SP}+)?{_MONTH}(?:,?{SP}+(?P<year>[0-9]{{4}}){_YEAR_END})?")
 # Month names that are also ordinary words need a capital or a year to count.
 _AMBIGUOUS = {"may", "march", "mar", "jun", "jan", "dec", "sept", "sep", "oct", "aug", "nov"}
 
@@ -43,7 +41,7 @@ def _month_ok(m: re.Match[str], strict: bool) -> bool:
 
 
 def _second_day(m: re.Match[str]) -> str:
-    """" to eighteenth" for a day range "17-18", else ""."""
+    """ " to eighteenth" for a day range "17-18", else ""."""
     day2 = m.group("day2")
     if day2 and 1 <= int(day2) <= 31:
         return " to " + nw.ordinal(int(day2))
@@ -55,7 +53,7 @@ def _year_words(raw: str) -> str:
 
 
 def month_first(ctx: Ctx, pos: int) -> Hit | None:
-    """"July 25, 2012", "Jan. 5", "SEPT. 15", "Jan-15", "July 1506" (month and year)."""
+    """ "July 25, 2012", "Jan. 5", "SEPT. 15", "Jan-15", "July 1506" (month and year)."""
     text = ctx.text
     m = _MONTH_DAY.match(text, pos)
     if m and _month_ok(m, strict=False):
@@ -74,7 +72,7 @@ def month_first(ctx: Ctx, pos: int) -> Hit | None:
 
 
 def day_first(ctx: Ctx, pos: int) -> Hit | None:
-    """"25 July 2012", "26th May", "25 sept." -> "the twenty fifth of July twenty twelve"."""
+    """ "25 July 2012", "26th May", "25 sept." -> "the twenty fifth of July twenty twelve"."""
     m = _DAY_MONTH.match(ctx.text, pos)
     if not m or not _month_ok(m, strict=True):
         return None
@@ -107,7 +105,7 @@ def _short_year(raw: str) -> str:
 
 
 def numeric_date(ctx: Ctx, pos: int) -> Hit | None:
-    """"2016-11-03", "2016/07/03", "01/05/2024" (US), "15-01-2020" (day first), "11/17/05"."""
+    """ "2016-11-03", "2016/07/03", "01/05/2024" (US), "15-01-2020" (day first), "11/17/05"."""
     text = ctx.text
     m = _ISO.match(text, pos)
     if m:
@@ -149,7 +147,7 @@ def _decade_at(text: str, pos: int) -> tuple[str, int] | None:
 
 
 def decade(ctx: Ctx, pos: int) -> Hit | None:
-    """"1980s", "1980 s", "'80s", "2000s", and ranges "1960s-80s"."""
+    """ "1980s", "1980 s", "'80s", "2000s", and ranges "1960s-80s"."""
     text = ctx.text
     first = _decade_at(text, pos)
     if first is None:

@@ -24,10 +24,27 @@ _DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?P<tld>[a-
 _PARTS = re.compile(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]")
 
 _SYMBOLS = {
-    ".": "dot", "/": "slash", ":": "colon", "-": "dash", "_": "underscore", "@": "at",
-    "?": "question mark", "=": "equals", "&": "and", "#": "hash", "%": "percent",
-    "+": "plus", "~": "tilde", ",": "comma", "!": "bang", "*": "star", "$": "dollar",
-    "(": "open paren", ")": "close paren", "'": "", ";": "semicolon",
+    ".": "dot",
+    "/": "slash",
+    ":": "colon",
+    "-": "dash",
+    "_": "underscore",
+    "@": "at",
+    "?": "question mark",
+    "=": "equals",
+    "&": "and",
+    "#": "hash",
+    "%": "percent",
+    "+": "plus",
+    "~": "tilde",
+    ",": "comma",
+    "!": "bang",
+    "*": "star",
+    "$": "dollar",
+    "(": "open paren",
+    ")": "close paren",
+    "'": "",
+    ";": "semicolon",
 }
 
 
@@ -130,7 +147,7 @@ _NUMBER_SIGN = re.compile(r"#(?=[0-9])")
 
 
 def handle(ctx: Ctx, pos: int) -> Hit | None:
-    """"@nvidia" -> "at nvidia"."""
+    """ "@nvidia" -> "at nvidia"."""
     if pos > 0 and ctx.text[pos - 1].isalnum():
         return None
     m = _HANDLE.match(ctx.text, pos)
@@ -140,7 +157,7 @@ def handle(ctx: Ctx, pos: int) -> Hit | None:
 
 
 def hash_sign(ctx: Ctx, pos: int) -> Hit | None:
-    """"#1" -> "number 1" (the number rule reads the digits), "#MeToo" -> "hashtag MeToo"."""
+    """ "#1" -> "number 1" (the number rule reads the digits), "#MeToo" -> "hashtag MeToo"."""
     text = ctx.text
     if pos > 0 and text[pos - 1].isalnum():
         return None

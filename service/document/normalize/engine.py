@@ -109,11 +109,15 @@ _SKIP_SPACE = re.compile(r"\s+")
 # punctuation cannot start any letter rule unless it is one of these words, so most
 # of the text skips the rule list entirely.
 _PLAIN_WORD = re.compile(r"[a-z]+|[A-Z][a-z]+")
-_QUIET_AFTER = frozenset(" \t\n\r,;:!?)\"\u201d")
+_QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
-    [k for k in MONTH_INDEX] + [k.capitalize() for k in MONTH_INDEX]
-    + list(words.NO_DOT_TITLES) + list(words.NO_DOT_SUFFIXES) + list(words.STREETS)
-    + list(LOWER_INITIALISMS) + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
+    [k for k in MONTH_INDEX]
+    + [k.capitalize() for k in MONTH_INDEX]
+    + list(words.NO_DOT_TITLES)
+    + list(words.NO_DOT_SUFFIXES)
+    + list(words.STREETS)
+    + list(LOWER_INITIALISMS)
+    + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
 )
 _SKIP_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 

@@ -34,15 +34,15 @@ def _amount(p: str) -> str:
 
 
 _PREFIX = re.compile(
-    rf"(?P<cur>{_SYMBOLS}|(?:{_CODES})(?={SP}?[0-9.]))(?:{SP}?)" + _amount("a")
+    rf"(?P<cur>{_SYMBOLS}|(?:{_CODES})(?={SP}?[0-9.]))(?:{SP}?)"
+    + _amount("a")
     + rf"(?:(?P<sep>{SP}?[-\u2013\u2014]{SP}?|{SP}to{SP})(?P<cur2>{_SYMBOLS}|{_CODES})?{SP}?"
-    + _amount("b") + ")?"
+    + _amount("b")
+    + ")?"
     + rf"(?:{SP}?/{SP}?(?P<per>{_PER})(?![A-Za-z]))?"
     + r"(?![0-9A-Za-z])"
 )
-_SUFFIX = re.compile(
-    _amount("a") + rf"{SP}?(?P<cur>[€£¥₹₽₺₩₪¢]|(?:{_CODES})(?![A-Za-z]))(?![0-9A-Za-z])"
-)
+_SUFFIX = re.compile(_amount("a") + rf"{SP}?(?P<cur>[€£¥₹₽₺₩₪¢]|(?:{_CODES})(?![A-Za-z]))(?![0-9A-Za-z])")
 
 
 def _scale(s: str | None) -> str | None:

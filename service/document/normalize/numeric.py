@@ -14,13 +14,17 @@ from .vocab import UNITS, alternation
 
 _SCALE = r"(?i:thousand|million|billion|trillion|quadrillion)|bn|bln|mn|mln|tn|trn|trln"
 _SCALE_NAMES = {
-    "bn": "billion", "bln": "billion", "mn": "million", "mln": "million",
-    "tn": "trillion", "trn": "trillion", "trln": "trillion", "k": "thousand",
+    "bn": "billion",
+    "bln": "billion",
+    "mn": "million",
+    "mln": "million",
+    "tn": "trillion",
+    "trn": "trillion",
+    "trln": "trillion",
+    "k": "thousand",
 }
 
-_PLAIN = re.compile(
-    rf"(?P<n>{NUM})(?:(?P<sp>{SP}?)(?P<scale>{_SCALE})(?![A-Za-z])|(?P<k>k)(?![A-Za-z0-9]))?"
-)
+_PLAIN = re.compile(rf"(?P<n>{NUM})(?:(?P<sp>{SP}?)(?P<scale>{_SCALE})(?![A-Za-z])|(?P<k>k)(?![A-Za-z0-9]))?")
 
 
 def scale_name(s: str) -> str:
@@ -69,8 +73,18 @@ def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
 
 _PAIR_READERS = {"boeing", "airbus", "embraer", "bombardier", "route", "flight", "highway", "interstate"}
 _MONTH_WORDS = {
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 }
 
 
@@ -145,9 +159,24 @@ def ordinal_number(ctx: Ctx, pos: int) -> Hit | None:
 _UNIT_ALT = alternation(k for k in UNITS if k[0].isalpha() and len(k) > 1)
 
 VULGAR = {
-    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
-    "⅖": (2, 5), "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅐": (1, 7),
-    "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8), "⅑": (1, 9), "⅒": (1, 10),
+    "½": (1, 2),
+    "⅓": (1, 3),
+    "⅔": (2, 3),
+    "¼": (1, 4),
+    "¾": (3, 4),
+    "⅕": (1, 5),
+    "⅖": (2, 5),
+    "⅗": (3, 5),
+    "⅘": (4, 5),
+    "⅙": (1, 6),
+    "⅚": (5, 6),
+    "⅐": (1, 7),
+    "⅛": (1, 8),
+    "⅜": (3, 8),
+    "⅝": (5, 8),
+    "⅞": (7, 8),
+    "⅑": (1, 9),
+    "⅒": (1, 10),
 }
 _VULGAR_CLASS = "".join(VULGAR)
 _FRACTION = re.compile(
@@ -188,9 +217,7 @@ def fraction(ctx: Ctx, pos: int) -> Hit | None:
     return one(words, pos, m.end())
 
 
-_RANGE = re.compile(
-    rf"(?P<a>{NUM})(?P<sep>{SP}?[-\u2013\u2014]{SP}?)(?P<b>{NUM})(?![0-9A-Za-z%°]|[.,][0-9])"
-)
+_RANGE = re.compile(rf"(?P<a>{NUM})(?P<sep>{SP}?[-\u2013\u2014]{SP}?)(?P<b>{NUM})(?![0-9A-Za-z%°]|[.,][0-9])")
 
 
 def _is_year(raw: str) -> bool:
@@ -238,7 +265,7 @@ _OPS = {"+": "plus", "×": "times", "=": "equals"}
 
 
 def arithmetic(ctx: Ctx, pos: int) -> Hit | None:
-    """"2+3" -> "two plus three", "5+" -> "five plus"."""
+    """ "2+3" -> "two plus three", "5+" -> "five plus"."""
     m = _ARITH.match(ctx.text, pos)
     if not m:
         return None
@@ -256,7 +283,7 @@ _MULT = re.compile(rf"(?P<a>{NUM})(?P<x>[x×])(?![A-Za-z0-9])")
 
 
 def dimensions(ctx: Ctx, pos: int) -> Hit | None:
-    """"2x8" -> "two by eight"; "4.4x" -> "four point four x" (a multiple)."""
+    """ "2x8" -> "two by eight"; "4.4x" -> "four point four x" (a multiple)."""
     text = ctx.text
     m = _DIMS.match(text, pos)
     if m:

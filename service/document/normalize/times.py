@@ -20,9 +20,7 @@ _AMPM = rf"(?P<ap>[aApP])(?:\.{SP}?)?(?P<m>[mM])(?P<apdot>\.)?(?![A-Za-z])"
 
 def _zone_pattern() -> str:
     # Each zone as letters with optional dots: EST, E.S.T., e.s.t
-    return "|".join(
-        r"\.?".join(z) + r"\.?" for z in sorted(TIME_ZONES, key=lambda z: (-len(z), z))
-    )
+    return "|".join(r"\.?".join(z) + r"\.?" for z in sorted(TIME_ZONES, key=lambda z: (-len(z), z)))
 
 
 _ZONE_ANY = rf"(?P<tz>(?i:{_zone_pattern()}))(?![A-Za-z])"
@@ -60,7 +58,7 @@ def _clock_words(h: int, mi: str, ampm: bool) -> str:
 
 
 class _Time:
-    __slots__ = ("words", "end", "ampm")
+    __slots__ = ("ampm", "end", "words")
 
     def __init__(self, words: str, end: int, ampm: str | None) -> None:
         self.words, self.end, self.ampm = words, end, ampm

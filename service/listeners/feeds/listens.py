@@ -38,6 +38,8 @@ def record_event(session: Session, article: Article, kind: str) -> ListenEvent:
 
 def stats_of(session: Session, article_id: str) -> ListeningStats:
     """Summarize an article's events."""
-    query = select(ListenEvent.kind, func.count()).where(ListenEvent.article_id == article_id).group_by(ListenEvent.kind)
+    query = (
+        select(ListenEvent.kind, func.count()).where(ListenEvent.article_id == article_id).group_by(ListenEvent.kind)
+    )
     counts: dict[str, int] = {kind: count for kind, count in session.execute(query)}
     return ListeningStats(plays=counts.get("play", 0), reached={q: counts.get(f"p{q}", 0) for q in QUARTILES})

@@ -113,9 +113,7 @@ def _add_episode(fg: FeedGenerator, episode: Episode) -> None:
     if episode.byline:
         fe.itunes.itunes_author(episode.byline)
     if episode.captions_url:
-        fe.podcastindex.transcript(
-            episode.captions_url, "text/vtt", language=episode.language, rel="captions"
-        )
+        fe.podcastindex.transcript(episode.captions_url, "text/vtt", language=episode.language, rel="captions")
     if episode.chapters_url:
         fe.podcastindex.chapters(episode.chapters_url)
 
