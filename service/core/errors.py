@@ -70,10 +70,6 @@ class NotFound(NarratorError):
     code, status, title = "not_found", 404, "Not found"
 
 
-class PayloadTooLarge(NarratorError):
-    code, status, title = "payload_too_large", 413, "Request body too large"
-
-
 class EngineUnavailable(NarratorError):
     code, status, title = "engine_unavailable", 503, "The voice's engine is not installed"
 

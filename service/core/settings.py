@@ -60,8 +60,6 @@ class Settings(BaseSettings):
         "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
     )
 
-    sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
-    paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
     default_lexicon: bool = Field(
         default=True, description="Apply the shipped default pronunciations (voices/lexicon)."

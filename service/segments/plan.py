@@ -182,11 +182,6 @@ def planned_segments(session: Session, narration_id: str) -> list[Segment]:
     )
 
 
-def failed_segment(session: Session, narration_id: str) -> Segment | None:
-    """A failed segment of the narration's plan, if any."""
-    return next((s for s in planned_segments(session, narration_id) if s.status == "failed"), None)
-
-
 def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
     """The lexicon entries a block's text uses (so other entries do not change its key)."""
     from service.document.lexicon import term_pattern

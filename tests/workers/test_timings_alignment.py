@@ -81,12 +81,3 @@ def test_piper_marks_each_word_with_a_space_phoneme(sentence: str) -> None:
     assert sum(p.samples for p in audio.phonemes) == len(audio.pcm)
     assert " " in {p.phoneme for p in audio.phonemes}
     assert len(phoneme_words(audio.phonemes, len(audio.pcm))) == len(sentence.split())
-
-
-def test_verbatim_words_drop_silent_punctuation_but_keep_spoken_symbols() -> None:
-    from workers.synthesis.spoken import verbatim
-
-    text = '"Yes," she said (quietly): 3.5% of $40 — e-mail.'
-    words = verbatim(text).words()
-    assert [w for w, _, _ in words] == ["Yes", "she", "said", "quietly", "3.5%", "of", "$40", "e-mail"]
-    assert all(text[s:e] == w for w, s, e in words)

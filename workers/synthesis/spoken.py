@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
 from service.document.normalize import normalize
@@ -37,31 +36,6 @@ _SPOKEN_PUNCTUATION = frozenset("%‰&@#*/\\§")
 def _is_punctuation(char: str) -> bool:
     # Symbols such as $ are spoken ("dollars"), so only silent punctuation is trimmed.
     return unicodedata.category(char).startswith("P") and char not in _SPOKEN_PUNCTUATION
-
-
-@dataclass(frozen=True)
-class Verbatim:
-    """A sentence read exactly as written; its words are its space-separated tokens."""
-
-    text: str
-
-    def words(self) -> list[tuple[str, int, int]]:
-        out: list[tuple[str, int, int]] = []
-        for match in _TOKEN.finditer(self.text):
-            start, end = match.span()
-            while start < end and _is_punctuation(self.text[start]):
-                start += 1
-            while end > start and _is_punctuation(self.text[end - 1]):
-                end -= 1
-            token = self.text[start:end]
-            if any(c.isalnum() for c in token):
-                out.append((token, start, end))
-        return out
-
-
-def verbatim(text: str) -> SpokenForm:
-    """The sentence as written, for engines fed raw text."""
-    return Verbatim(text)
 
 
 def spoken_form(sentence: str, lexicon: Mapping[str, str] | None = None) -> SpokenForm:
