@@ -111,8 +111,8 @@ def cmd_narrate(args: argparse.Namespace, settings: Settings) -> int:
     from service.articles.intake import ArticleInput, build_document, check_voice
     from service.core.voices import catalog_dirs, get_voice
     from service.document.lexicon import default_pronunciations
-    from workers.audio.tags import AudioTags
     from workers.narration.pipeline import narrate_document
+    from workers.narration.tags import AudioTags
     from workers.synthesis import load_engine, use_threads
 
     # Blocks are encoded beside the synthesis of the next: idle inference threads should sleep, not spin.

@@ -13,8 +13,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from workers.audio.mp3 import decode_mp3, encode_mp3
-from workers.audio.tags import AudioTags, image_mime, write_tags
 from workers.narration.chapters import Chapter
+from workers.narration.tags import AudioTags, image_mime, write_tags
 
 RATE = 44100
 

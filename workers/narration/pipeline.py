@@ -20,10 +20,10 @@ from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from workers.audio.mix import CROSSFADE_MS, with_intro_outro
 from workers.audio.parts import EncodedPart, encode_part, join_parts, pause_part
 from workers.audio.pcm import fade_edges, resample, samples_in, silence
-from workers.audio.tags import AudioTags, write_tags
 from workers.narration.captions import webvtt
 from workers.narration.chapters import Chapter, chapters_json, chapters_of
 from workers.narration.marks import marks_json
+from workers.narration.tags import AudioTags, write_tags
 from workers.narration.timings import Timed, TimedBlock, TimedSentence, Timeline
 from workers.synthesis.alignment import Phonemizer, align_words, phoneme_words
 from workers.synthesis.base import Engine, PhonemeTiming

@@ -7,8 +7,8 @@ from pathlib import Path
 from service.articles import records
 from service.core.models import Article, Feed
 from service.core.storage import Storage
-from workers.audio.tags import AudioTags
 from workers.narration.pipeline import RenderedNarration
+from workers.narration.tags import AudioTags
 
 
 def tags_of(article: Article, feed: Feed | None = None, cover: Path | None = None) -> AudioTags:
