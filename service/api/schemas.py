@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.articles.views import NarrationOut
+from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
 
 
-class ArticleCreate(BaseModel):
+class RequestBody(BaseModel):
+    """Base of every request body: each text field is cleaned (service/core/hygiene.py) before it is validated."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+class ArticleCreate(RequestBody):
     """POST /v1/articles: exactly one of text, markdown, html, url or ssml."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,7 +54,7 @@ class ArticleCreate(BaseModel):
         return self
 
 
-class RenarrateIn(BaseModel):
+class RenarrateIn(RequestBody):
     """POST /v1/articles/{id}/narrations."""
 
     model_config = ConfigDict(extra="forbid")

@@ -12,6 +12,7 @@ from service.core.errors import (
     TextTooLong,
     UrlForbidden,
 )
+from service.core.hygiene import clean_text
 from service.core.settings import Settings
 from service.core.voices import catalog_dirs, get_voice
 from service.document import extract, fetch, ssml
@@ -51,7 +52,7 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
     try:
         if kind == "url":
             page = fetch_page(source, settings)
-            document = extract.extract_html(page.html, url=page.url)
+            document = extract.extract_html(clean_text(page.html), url=page.url)
         elif kind == "html":
             document = extract.extract_html(source)
         elif kind == "ssml":

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.errors import InvalidInput, NotFound
+from service.core.hygiene import clean_text, has_visible_text
 from service.core.models import Article, LexiconEntry, LexiconVersion
 from service.core.settings import REPO_ROOT
 
@@ -67,6 +68,8 @@ def validate(term: str, alias: str | None, ipa: str | None) -> None:
     """Refuse entries that cannot be applied."""
     if not term.strip() or term != term.strip():
         raise InvalidLexiconEntry("'term' must be non-empty without surrounding spaces")
+    if clean_text(term) != term or not has_visible_text(term):
+        raise InvalidLexiconEntry("'term' holds control, bidi-override or non-characters")
     if (alias is None) == (ipa is None):
         raise InvalidLexiconEntry("give exactly one of 'alias' or 'ipa'")
     value = alias if alias is not None else ipa

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.api.deps import SessionDep, SettingsDep
+from service.api.schemas import RequestBody
 from service.core.models import Feed
 from service.core.settings import Settings
 from service.listeners.feeds import records as feed_records
@@ -24,7 +25,7 @@ FEED_CACHE_CONTROL = "public, max-age=300"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"  # the same slugs articles accept in `feed`
 
 
-class FeedIn(BaseModel):
+class FeedIn(RequestBody):
     """POST /v1/feeds."""
 
     model_config = ConfigDict(extra="forbid")

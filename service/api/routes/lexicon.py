@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.api.deps import QueueDep, SessionDep, SettingsDep
+from service.api.schemas import RequestBody
 from service.articles.editing import renarrate
 from service.core.models import LexiconEntry
 from service.core.queue import NarrationQueue
@@ -16,7 +17,7 @@ from service.document import lexicon
 router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
 
 
-class EntryIn(BaseModel):
+class EntryIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
     alias: str | None = Field(default=None, max_length=500)
     ipa: str | None = Field(default=None, max_length=500)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from service.api.deps import (
     QueueDep,
@@ -19,6 +19,7 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
+from service.api.schemas import RequestBody
 from service.articles.editing import QueueUnavailable
 from service.core.errors import EmptyText, InvalidInput
 from service.core.settings import Settings
@@ -47,7 +48,7 @@ class UnsupportedFormat(InvalidInput):
     code, title = "unsupported_response_format", "This response format is not supported"
 
 
-class SpeechRequest(BaseModel):
+class SpeechRequest(RequestBody):
     """The OpenAI `audio/speech` request body."""
 
     model_config = ConfigDict(extra="ignore")  # e.g. `instructions`, `stream_format`: accepted, not used

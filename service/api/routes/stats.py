@@ -9,13 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from service.api.deps import SessionDep
+from service.api.schemas import RequestBody
 from service.articles import records
 from service.listeners.feeds import listens
 
 router = APIRouter(prefix="/v1/articles", tags=["stats"])
 
 
-class ListenEventIn(BaseModel):
+class ListenEventIn(RequestBody):
     """One event: {"event": "play"} or {"event": "progress", "percent": 25 | 50 | 75 | 100}."""
 
     model_config = ConfigDict(extra="forbid")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from service.api.deps import SessionDep, SettingsDep
+from service.api.schemas import RequestBody
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
 from service.webhooks.signing import check_secret, generate_secret
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 EventType = Literal["narration.completed", "narration.failed"]  # = events.EVENT_TYPES (a test holds them equal)
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(RequestBody):
     """POST /v1/webhooks: where to send which events; `secret` is generated when not given."""
 
     model_config = ConfigDict(extra="forbid")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from html import escape
+from typing import TypeVar
 
 from feedgen.feed import FeedGenerator
 
+from service.core.hygiene import clean_text
 from service.listeners.feeds.extensions import (
     ItunesEntryExtension,
     ItunesExtension,
@@ -57,6 +59,9 @@ class Episode:
     chapters_url: str | None = None
 
 
+_Item = TypeVar("_Item", Channel, Episode)
+
+
 def aware(moment: datetime) -> datetime:
     """`moment` with a time zone; SQLite hands timestamps back naive (they are stored in UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -64,6 +69,10 @@ def aware(moment: datetime) -> datetime:
 
 def render_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     """The feed's XML (UTF-8); `episodes` in the order they are listed (newest first)."""
+    # Stored text is cleaned at the boundary, but rows written before that (or by
+    # hand) must not turn the feed into invalid XML for every subscriber.
+    channel = _xml_safe(channel)
+    episodes = [_xml_safe(e) for e in episodes]
     fg = FeedGenerator()
     fg.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
@@ -74,6 +83,12 @@ def render_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     newest = max([aware(channel.updated), *(aware(e.published) for e in episodes)])
     fg.lastBuildDate(newest)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _xml_safe(item: _Item) -> _Item:
+    """`item` with every text field cleaned of characters XML 1.0 cannot carry."""
+    changes = {f.name: clean_text(v) for f in fields(item) if isinstance(v := getattr(item, f.name), str)}
+    return replace(item, **changes)
 
 
 def _describe_channel(fg: FeedGenerator, channel: Channel) -> None:
