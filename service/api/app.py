@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
+from service.api.methods import HeadAsGet
 from service.api.problems import install_problem_handlers
 from service.api.routes import (
     articles,
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if isinstance(storage, LocalStorage):
         app.mount("/media", media.ImmutableMedia(storage.root), name="media")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     return app

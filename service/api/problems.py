@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
+from service.api.methods import allowed_methods
 from service.core.errors import NarratorError
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,18 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "validation_failed", "The request is not valid", detail, errors=errors)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        # FastAPI's answer to a body that is not even text (invalid UTF-8): the same as any broken JSON.
+        return problem(422, "malformed_json", "The request body is not valid JSON", "the body is not valid UTF-8")
     code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
-    return problem(exc.status_code, code, str(exc.detail))
+    response = problem(exc.status_code, code, str(exc.detail))
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+    elif exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -11,7 +11,14 @@ from sqlalchemy import update
 from service.core.db import session_scope
 from service.core.models import Article
 from service.core.settings import Settings
-from tests.api.test_feeds import FEED, feed, narrate, parsed_feed  # noqa: F401 - feed is a fixture
+from tests.api.test_feeds import FEED, narrate, parsed_feed
+
+
+@pytest.fixture
+def feed(client: TestClient) -> dict[str, Any]:
+    response = client.post("/v1/feeds", json=FEED)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
 
 
 def test_a_title_with_a_control_character_is_stored_clean_and_the_feed_parses(

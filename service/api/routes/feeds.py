@@ -107,10 +107,7 @@ def get_feed(slug: str, request: Request, session: SessionDep, settings: Setting
     return FeedOut.of(feed_records.get_feed(session, slug), base_url(request, settings))
 
 
-# HEAD is the same handler (the server drops the body) but stays out of the OpenAPI
-# schema: one function under two methods would get one operation id twice.
-@router.get("/feeds/{slug}.xml", response_class=Response)
-@router.head("/feeds/{slug}.xml", response_class=Response, include_in_schema=False)
+@router.get("/feeds/{slug}.xml", response_class=Response)  # HEAD too (service/api/methods.py)
 def feed_rss(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The podcast RSS: ETag/304, gzip when the client accepts it (only here: audio is never compressed)."""
     base = base_url(request, settings)
