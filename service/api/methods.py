@@ -14,7 +14,6 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-
 CANDIDATE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
