@@ -49,6 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     storage = open_storage(settings.storage_url)
     if isinstance(storage, LocalStorage):
         app.mount("/media", media.ImmutableMedia(storage.root), name="media")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
+    )
     app.add_middleware(HeadAsGet)
     return app

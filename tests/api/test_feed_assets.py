@@ -58,3 +58,22 @@ def test_an_intro_longer_than_a_minute_is_refused(client: TestClient) -> None:
 
 def test_assets_of_an_unknown_feed_are_404(client: TestClient) -> None:
     assert client.put("/v1/feeds/nope/intro", content=wav(1.0)).json()["code"] == "not_found"
+
+
+def test_an_intro_over_the_global_body_limit_is_taken_up_to_the_route_limit(client: TestClient) -> None:
+    _feed(client)
+    big = wav(50.0, 22050)  # about 4.4 MB: over the 2 MB global limit, under the route's 20 MB
+    assert len(big) > 2_000_000
+    response = client.put("/v1/feeds/morning/intro", content=big, headers={"content-type": "audio/wav"})
+    assert response.status_code == 200, response.text
+
+
+def test_a_body_over_the_route_limit_is_413(client: TestClient) -> None:
+    _feed(client)
+    response = client.put("/v1/feeds/morning/intro", content=b"\0" * 20_000_001)
+    assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
+
+
+def test_other_routes_keep_the_global_limit(client: TestClient) -> None:
+    response = client.post("/v1/articles", json={"text": "x" * 2_000_001})
+    assert response.status_code == 413

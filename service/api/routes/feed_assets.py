@@ -21,6 +21,7 @@ from service.core.models import Feed
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 
 MAX_ASSET_BYTES = 20_000_000
+ASSET_PATH_PATTERN = r"/v1/feeds/[^/]+/(intro|outro|cover)"  # the body limit for these is MAX_ASSET_BYTES
 MAX_JINGLE_S = 60.0
 
 
