@@ -24,6 +24,7 @@ __all__ = [
     "is_public_ip",
     "parse_addresses",
     "parse_ip",
+    "split_host_port",
     "system_lookup",
 ]
 
@@ -102,47 +103,69 @@ def system_lookup(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+def split_host_port(entry: str) -> tuple[str, int | None]:
+    """An allow-list entry as (host or network, port or None): `host`, `host:8080`, `10.0.0.0/8`,
+    `[::1]:8080`, `::1`. A bare IPv6 address (several colons, no brackets) has no port."""
+    entry = entry.strip().lower()
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+        return host, int(port) if port.isdigit() else None
+    if entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+        if port.isdigit():
+            return host, int(port)
+    return entry, None
+
+
 @dataclass(frozen=True)
 class AddressPolicy:
-    """Which non-public destinations are allowed: all (`allow_private`), or listed names and networks.
+    """Which non-public destinations are allowed: all (`allow_private`), or listed names and networks,
+    each on any port or on one (`host:port`).
 
     The default policy allows public addresses only.
     """
 
     allow_private: bool = False
-    names: frozenset[str] = frozenset()
-    networks: tuple[IPNetwork, ...] = ()
+    names: frozenset[tuple[str, int | None]] = frozenset()
+    networks: tuple[tuple[IPNetwork, int | None], ...] = ()
 
     @classmethod
     def build(cls, allow_hosts: Collection[str] = (), allow_private: bool = False) -> Self:
-        """Split an allow-list (as the settings hold it) into host names and IP addresses/networks (CIDR)."""
-        names: set[str] = set()
-        networks: list[IPNetwork] = []
-        for entry in allow_hosts:
-            entry = entry.strip().lower().rstrip(".")
+        """Split an allow-list (as the settings hold it) into host names and IP addresses/networks (CIDR),
+        each with the port it is limited to (None: any port)."""
+        names: set[tuple[str, int | None]] = set()
+        networks: list[tuple[IPNetwork, int | None]] = []
+        for raw in allow_hosts:
+            entry, port = split_host_port(raw)
+            entry = entry.rstrip(".")
             try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+                networks.append((ipaddress.ip_network(entry, strict=False), port))
             except ValueError:
-                names.add(idna(entry))
+                names.add((idna(entry), port))
         return cls(allow_private, frozenset(names), tuple(networks))
 
-    def host_allowed(self, host: str) -> bool:
+    def host_allowed(self, host: str, port: int | None = None) -> bool:
         """Whether the host is allowed whatever it resolves to (all private allowed, or listed by name)."""
-        return self.allow_private or idna(host) in self.names
+        name = idna(host)
+        return self.allow_private or (name, None) in self.names or (port is not None and (name, port) in self.names)
 
-    def address_allowed(self, ip: IPAddress) -> bool:
-        """Whether a resolved address is allowed by itself: public, or in a listed network."""
+    def _listed(self, ip: IPAddress, port: int | None) -> bool:
+        return any(ip in net and (allowed is None or allowed == port) for net, allowed in self.networks)
+
+    def address_allowed(self, ip: IPAddress, port: int | None = None) -> bool:
+        """Whether a resolved address is allowed by itself: public, or in a listed network (on its port)."""
         mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-        if mapped is not None and any(mapped in net for net in self.networks):
+        if mapped is not None and self._listed(mapped, port):
             return True
-        return is_public_ip(ip) or any(ip in net for net in self.networks)
+        return is_public_ip(ip) or self._listed(ip, port)
 
-    def first_refused(self, host: str, addresses: Iterable[IPAddress]) -> IPAddress | None:
-        """The first of `host`'s addresses that is not allowed, or None when they all are.
+    def first_refused(self, host: str, addresses: Iterable[IPAddress], port: int | None = None) -> IPAddress | None:
+        """The first of `host`'s addresses that is not allowed on `port`, or None when they all are.
 
         Callers refuse the host if *any* address is refused: a name that mixes
         public and private answers is the classic DNS rebinding set-up.
         """
-        if self.host_allowed(host):
+        if self.host_allowed(host, port):
             return None
-        return next((ip for ip in addresses if not self.address_allowed(ip)), None)
+        return next((ip for ip in addresses if not self.address_allowed(ip, port)), None)

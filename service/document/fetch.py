@@ -144,7 +144,7 @@ def _resolve_target(url: httpx.URL, policy: AddressPolicy, deadline: float) -> _
         addresses = parse_addresses(found)
         if not addresses:
             raise FetchFailed(f"could not resolve host {host}")
-    refused = policy.first_refused(host, addresses)
+    refused = policy.first_refused(host, addresses, url.port or _default_port(url))
     if refused is not None:
         where = f"{host} is" if literal is not None else f"{host} resolves to"
         raise UrlForbidden(f"{where} a non-public address ({refused}); fetching it is not allowed")

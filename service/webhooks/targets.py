@@ -91,7 +91,7 @@ def resolve_target(url: httpx.URL, policy: TargetPolicy, lookup: Lookup = system
         addresses = parse_addresses(found)
         if not addresses:
             raise WebhookUrlUnresolvable(f"{host} has no address")
-    refused = policy.first_refused(host, addresses)
+    refused = policy.first_refused(host, addresses, url.port or (443 if url.scheme == "https" else 80))
     if refused is not None:
         raise WebhookUrlForbidden(
             f"{host} {'is' if literal is not None else 'resolves to'} the non-public address {refused}; "

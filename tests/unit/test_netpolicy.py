@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from service.core.netpolicy import AddressPolicy, parse_addresses
+from service.core.netpolicy import AddressPolicy, parse_addresses, parse_ip, split_host_port
 from service.core.settings import Settings
 from service.webhooks.targets import TargetPolicy
 
@@ -53,5 +53,36 @@ def test_webhook_policy_reads_the_webhook_settings() -> None:
     policy = TargetPolicy.of(settings)
     assert isinstance(policy, AddressPolicy)
     assert not policy.allow_private
-    assert policy.names == frozenset({"hooks.internal"})
-    assert policy.networks == (ipaddress.ip_network("10.0.0.0/8"),)
+    assert policy.names == frozenset({("hooks.internal", None)})
+    assert policy.networks == ((ipaddress.ip_network("10.0.0.0/8"), None),)
+
+
+@pytest.mark.parametrize(
+    ("entry", "split"),
+    [
+        ("localhost", ("localhost", None)),
+        ("localhost:8080", ("localhost", 8080)),
+        ("10.0.0.5:9000", ("10.0.0.5", 9000)),
+        ("10.0.0.0/8", ("10.0.0.0/8", None)),
+        ("[::1]:8080", ("::1", 8080)),
+        ("[::1]", ("::1", None)),
+        ("::1", ("::1", None)),
+        ("fd00::/8", ("fd00::/8", None)),
+    ],
+)
+def test_allow_list_entries_may_name_a_port(entry: str, split: tuple[str, int | None]) -> None:
+    assert split_host_port(entry) == split
+
+
+def test_a_host_listed_with_a_port_is_allowed_on_that_port_only() -> None:
+    policy = AddressPolicy.build(["intranet.example:8443", "10.1.2.3:9000"])
+    assert policy.first_refused("intranet.example", [parse_ip("10.9.9.9")], 8443) is None
+    assert policy.first_refused("intranet.example", [parse_ip("10.9.9.9")], 22) is not None
+    assert policy.first_refused("other", [parse_ip("10.1.2.3")], 9000) is None
+    assert policy.first_refused("other", [parse_ip("10.1.2.3")], 6379) is not None
+
+
+def test_a_host_listed_without_a_port_is_allowed_on_every_port() -> None:
+    policy = AddressPolicy.build(["intranet.example", "10.1.2.0/24"])
+    assert policy.first_refused("intranet.example", [parse_ip("10.9.9.9")], 22) is None
+    assert policy.first_refused("other", [parse_ip("10.1.2.3")], 6379) is None
