@@ -15,8 +15,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -27,6 +29,28 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and always read back with its time zone.
+
+    PostgreSQL keeps the zone; SQLite stores text and hands back naive
+    datetimes, which would compare wrongly with aware ones and print without an
+    offset in the API. A naive value written is taken as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):
@@ -51,8 +75,8 @@ class Article(Base):
     voice: Mapped[str] = mapped_column(String(100))
     # Voices for sections, as the best players do: {"heading": id (title + headings), "quote": id}.
     section_voices: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     current_narration_id: Mapped[str | None] = mapped_column(
         String(32),
         ForeignKey("narrations.id", use_alter=True, ondelete="SET NULL", name="fk_article_current_narration"),
@@ -95,9 +119,9 @@ class Narration(Base):
     segments_synthesized: Mapped[int] = mapped_column(Integer, default=0)
     bypass_cache: Mapped[bool] = mapped_column(Boolean, default=False)  # a forced re-narration synthesizes everything
     asr_review: Mapped[bool] = mapped_column(Boolean, default=False)  # transcribe it afterwards (GET .../review)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     article: Mapped[Article] = relationship(back_populates="narrations", foreign_keys=[article_id])
 
@@ -125,8 +149,8 @@ class Feed(Base):
     intro_key: Mapped[str | None] = mapped_column(String(200))
     outro_key: Mapped[str | None] = mapped_column(String(200))
     cover_key: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class ListenEvent(Base):
@@ -138,7 +162,7 @@ class ListenEvent(Base):
     article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     narration_id: Mapped[str | None] = mapped_column(String(32))  # the version that was current, for comparisons
     kind: Mapped[str] = mapped_column(String(10))  # play | p25 | p50 | p75 | p100
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class IdempotencyRecord(Base):
@@ -152,7 +176,7 @@ class IdempotencyRecord(Base):
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     response_location: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WebhookEndpoint(Base):
@@ -167,7 +191,7 @@ class WebhookEndpoint(Base):
     event_types: Mapped[list[Any]] = mapped_column(JSON)
     feed: Mapped[str | None] = mapped_column(String(100), index=True)
     description: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
         back_populates="endpoint", cascade="all, delete-orphan", passive_deletes=True
@@ -189,10 +213,10 @@ class WebhookDelivery(Base):
     payload: Mapped[str] = mapped_column(Text)  # the body exactly as signed and sent
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | succeeded | failed
     attempts_count: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(Text)  # why a failed delivery stopped
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     endpoint: Mapped[WebhookEndpoint] = relationship(back_populates="deliveries")
     attempts: Mapped[list[WebhookAttempt]] = relationship(
@@ -211,7 +235,7 @@ class WebhookAttempt(Base):
         String(32), ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int] = mapped_column(Integer)  # 1-based
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     duration_ms: Mapped[int] = mapped_column(Integer)
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
@@ -232,8 +256,8 @@ class LexiconEntry(Base):
     alias: Mapped[str | None] = mapped_column(Text)
     ipa: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)  # the scope's lexicon version when last changed
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class LexiconVersion(Base):
@@ -266,8 +290,8 @@ class Segment(Base):
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     synthesized_count: Mapped[int] = mapped_column(Integer, default=0)  # how often it was (re)made
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class SegmentPart(Base):
@@ -289,7 +313,7 @@ class SegmentPart(Base):
     lead_in: Mapped[int] = mapped_column(Integer, default=0)
     loudness_lufs: Mapped[float | None] = mapped_column(Float)
     true_peak_dbtp: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class NarrationSegment(Base):
@@ -316,4 +340,4 @@ class NarrationReview(Base):
     score: Mapped[float] = mapped_column(Float)  # 1 - WER over the whole narration, 0..1
     # [{index, text, score, heard, words, errors, differences: [{expected, start, end, heard}]}]
     paragraphs: Mapped[list[Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

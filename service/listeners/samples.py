@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import DateTime, String, Text, select
+from sqlalchemy import String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.core.db import engine_for
-from service.core.models import Base, utcnow
+from service.core.models import Base, UtcDateTime, utcnow
 from service.core.voices import Voice
 from service.document.model import Block, Document
 
@@ -41,8 +41,8 @@ class VoiceSample(Base):
     audio_key: Mapped[str | None] = mapped_column(String(200))
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 @lru_cache(maxsize=8)

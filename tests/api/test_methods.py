@@ -45,3 +45,9 @@ def test_a_body_that_is_not_utf8_is_malformed_json(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["code"] == "malformed_json"
+
+
+def test_timestamps_carry_their_time_zone_on_sqlite(client: TestClient) -> None:
+    created = client.post("/v1/articles", json={"text": "One paragraph."}).json()
+    narration = client.get(f"/v1/narrations/{created['latest_narration']['id']}").json()
+    assert narration["created_at"].endswith(("Z", "+00:00")), narration["created_at"]
