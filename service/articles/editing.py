@@ -15,21 +15,13 @@ from sqlalchemy.orm import Session
 
 from service.articles import records
 from service.articles.intake import ArticleInput, build_document, check_voice, source_of
-from service.core.errors import NarratorError
+from service.core.errors import DuplicateArticle, QueueUnavailable
 from service.core.models import Article, Narration
 from service.core.queue import NarrationQueue
 from service.core.settings import Settings
 from service.document.model import Document
 
 log = logging.getLogger(__name__)
-
-
-class DuplicateArticle(NarratorError):
-    code, status, title = "duplicate_external_id", 409, "An article with this external_id already exists in this feed"
-
-
-class QueueUnavailable(NarratorError):
-    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
 
 
 @dataclass(frozen=True)

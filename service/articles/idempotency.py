@@ -16,16 +16,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.core.errors import NarratorError
+from service.core.errors import IdempotencyInProgress, IdempotencyKeyReused
 from service.core.models import IdempotencyRecord
-
-
-class IdempotencyKeyReused(NarratorError):
-    code, status, title = "idempotency_key_reused", 422, "This Idempotency-Key was used with a different request"
-
-
-class IdempotencyInProgress(NarratorError):
-    code, status, title = "idempotency_in_progress", 409, "A request with this Idempotency-Key is still being handled"
 
 
 @dataclass(frozen=True)

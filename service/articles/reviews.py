@@ -12,12 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.core.errors import NotFound
+from service.core.errors import ReviewNotAvailable
 from service.core.models import NarrationReview, utcnow
-
-
-class ReviewNotAvailable(NotFound):
-    code, title = "review_not_available", "This narration has no ASR review"
 
 
 def weighted_score(paragraphs: Sequence[Mapping[str, Any]]) -> float:

@@ -1,4 +1,4 @@
-"""A small error hierarchy with stable codes, mapped to HTTP in one handler.
+"""Every coded error in one module: a small hierarchy with stable codes, mapped to HTTP in one handler.
 
 Every error a user can cause or see has a `code` that clients may rely on;
 the message is for humans and may change.
@@ -80,3 +80,71 @@ class VoiceUnavailable(NarratorError):
 
 class SynthesisFailed(NarratorError):
     code, status, title = "synthesis_failed", 500, "Synthesis failed"
+
+
+# --- articles, feeds, lexicon, voices and webhooks ---
+
+
+class ReviewNotAvailable(NotFound):
+    code, title = "review_not_available", "This narration has no ASR review"
+
+
+class IdempotencyKeyReused(NarratorError):
+    code, status, title = "idempotency_key_reused", 422, "This Idempotency-Key was used with a different request"
+
+
+class IdempotencyInProgress(NarratorError):
+    code, status, title = "idempotency_in_progress", 409, "A request with this Idempotency-Key is still being handled"
+
+
+class DuplicateArticle(NarratorError):
+    code, status, title = "duplicate_external_id", 409, "An article with this external_id already exists in this feed"
+
+
+class QueueUnavailable(NarratorError):
+    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
+
+
+class InvalidLexiconEntry(InvalidInput):
+    code, title = "invalid_lexicon_entry", "Invalid lexicon entry"
+
+
+class InvalidAsset(InvalidInput):
+    code, title = "invalid_asset", "This file cannot be used"
+
+
+class UnknownVoiceId(NotFound):
+    """A voice id in a URL that the catalog lacks (404, where a body's unknown voice is 422)."""
+
+    code, title = "unknown_voice", "Unknown voice"
+
+
+class DuplicateFeed(NarratorError):
+    code, status, title = "duplicate_feed", 409, "A feed with this slug already exists"
+
+
+class WebhookUrlInvalid(InvalidInput):
+    code, title = "webhook_url_invalid", "Invalid webhook URL"
+
+
+class WebhookUrlForbidden(InvalidInput):
+    code, title = "webhook_url_forbidden", "The webhook URL points to a non-public address"
+
+
+class WebhookUrlUnresolvable(InvalidInput):
+    code, title = "webhook_url_unresolvable", "The webhook URL's host does not resolve"
+
+
+class InvalidWebhookSecret(InvalidInput):
+    code, title = "webhook_secret_invalid", "Invalid webhook secret"
+
+
+def error_for_code(code: str | None, message: str) -> NarratorError:
+    """The error a worker recorded by its code (engine_unavailable, ...), to raise again in the API."""
+    classes: list[type[NarratorError]] = [NarratorError]
+    while classes:
+        cls = classes.pop()
+        if cls.code == code:
+            return cls(message)
+        classes.extend(cls.__subclasses__())
+    return SynthesisFailed(message)

@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     # Articles given by URL: fetched with SSRF protection (service/document/fetch.py).
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port limits one to a port."
+        default_factory=list,
+        description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port limits one to a port.",
     )
     fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)

@@ -20,17 +20,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.core.errors import InvalidInput, NotFound
+from service.core.errors import InvalidLexiconEntry, NotFound
 from service.core.hygiene import clean_text, has_visible_text
 from service.core.models import Article, LexiconEntry, LexiconVersion
 from service.core.settings import REPO_ROOT
 
 GLOBAL = "*"
 DEFAULT_LEXICON_PATH = REPO_ROOT / "voices" / "lexicon" / "default.toml"
-
-
-class InvalidLexiconEntry(InvalidInput):
-    code, title = "invalid_lexicon_entry", "Invalid lexicon entry"
 
 
 @dataclass(frozen=True)

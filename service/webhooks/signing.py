@@ -15,16 +15,12 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
-from service.core.errors import InvalidInput
+from service.core.errors import InvalidWebhookSecret
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
 # The spec asks for keys between 24 and 64 bytes.
 MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
-
-
-class InvalidWebhookSecret(InvalidInput):
-    code, title = "webhook_secret_invalid", "Invalid webhook secret"
 
 
 def generate_secret() -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import httpx
 
-from service.core.errors import InvalidInput
+from service.core.errors import WebhookUrlForbidden, WebhookUrlInvalid, WebhookUrlUnresolvable
 from service.core.netpolicy import (
     AddressPolicy,
     IPAddress,
@@ -25,18 +25,6 @@ from service.core.netpolicy import (
 from service.core.settings import Settings
 
 Lookup = Callable[[str, int], list[str]]
-
-
-class WebhookUrlInvalid(InvalidInput):
-    code, title = "webhook_url_invalid", "Invalid webhook URL"
-
-
-class WebhookUrlForbidden(InvalidInput):
-    code, title = "webhook_url_forbidden", "The webhook URL points to a non-public address"
-
-
-class WebhookUrlUnresolvable(InvalidInput):
-    code, title = "webhook_url_unresolvable", "The webhook URL's host does not resolve"
 
 
 class TargetPolicy(AddressPolicy):

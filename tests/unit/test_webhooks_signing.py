@@ -10,13 +10,8 @@ import time
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from service.webhooks.signing import (
-    InvalidWebhookSecret,
-    check_secret,
-    generate_secret,
-    sign,
-    signature_headers,
-)
+from service.core.errors import InvalidWebhookSecret
+from service.webhooks.signing import check_secret, generate_secret, sign, signature_headers
 
 # The test vector of the Standard Webhooks / Svix libraries.
 VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

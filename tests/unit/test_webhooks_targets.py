@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.webhooks.targets import (
-    TargetPolicy,
-    WebhookUrlForbidden,
-    WebhookUrlInvalid,
-    WebhookUrlUnresolvable,
-    check_webhook_url,
-)
+from service.core.errors import WebhookUrlForbidden, WebhookUrlInvalid, WebhookUrlUnresolvable
+from service.webhooks.targets import TargetPolicy, check_webhook_url
 
 DEFAULT = TargetPolicy()
 

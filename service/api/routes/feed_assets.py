@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from service.api.deps import SessionDep, StorageDep
-from service.core.errors import InvalidInput, NotFound
+from service.core.errors import InvalidAsset, NotFound
 from service.core.models import Feed
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
@@ -23,10 +23,6 @@ router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 MAX_ASSET_BYTES = 20_000_000
 ASSET_PATH_PATTERN = r"/v1/feeds/[^/]+/(intro|outro|cover)"  # the body limit for these is MAX_ASSET_BYTES
 MAX_JINGLE_S = 60.0
-
-
-class InvalidAsset(InvalidInput):
-    code, title = "invalid_asset", "This file cannot be used"
 
 
 class AssetOut(BaseModel):

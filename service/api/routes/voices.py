@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.api.schemas import VoiceOut
-from service.core.errors import NarratorError, NotFound, SynthesisFailed, UnknownVoice
+from service.core.errors import QueueUnavailable, UnknownVoice, UnknownVoiceId, error_for_code
 from service.core.queue import DEFAULT_QUEUE, make_celery
 from service.core.settings import Settings
 from service.core.storage import Storage
@@ -42,14 +42,6 @@ class VoiceEntry(VoiceOut):
 
     sample_url: str
     speaker: str | None = None
-
-
-class UnknownVoiceId(NotFound):
-    code, title = "unknown_voice", "Unknown voice"
-
-
-class SampleQueueUnavailable(NarratorError):
-    code, status, title = "queue_unavailable", 503, "The narration queue is unavailable"
 
 
 class SampleQueue(Protocol):
@@ -130,7 +122,7 @@ def voice_sample(
         except Exception as exc:
             log.exception("could not enqueue the sample of voice %s", voice.id)
             cancel_request(session, voice)
-            raise SampleQueueUnavailable("The sample could not be queued; retry later") from exc
+            raise QueueUnavailable("The sample could not be queued; retry later") from exc
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         time.sleep(POLL_S)
@@ -159,9 +151,6 @@ def _raise_recorded_failure(session: Session, voice: Voice) -> None:
     row = find_sample(session, voice)
     if row is None or row.status != "failed":
         return
-    error = SynthesisFailed(row.error_message or "The sample could not be narrated")
     # The worker's code (engine_unavailable, voice_unavailable, ...) is the stable part.
-    error.code = row.error_code or error.code
-    if error.code in ("engine_unavailable", "voice_unavailable"):
-        error.status, error.title = 503, "The voice cannot be narrated by the workers"
+    error = error_for_code(row.error_code, row.error_message or "The sample could not be narrated")
     raise error

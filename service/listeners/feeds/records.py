@@ -11,15 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.core.errors import NarratorError, NotFound
+from service.core.errors import DuplicateFeed, NotFound
 from service.core.models import Article, Feed, Narration
 from service.listeners.feeds.guid import podcast_guid
 
 MAX_ITEMS = 500  # podcast apps read the newest items; a bounded feed stays fast to build and fetch
-
-
-class DuplicateFeed(NarratorError):
-    code, status, title = "duplicate_feed", 409, "A feed with this slug already exists"
 
 
 @dataclass(frozen=True)
