@@ -42,7 +42,8 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from service.document.extract import NotAnArticle, normalize_whitespace
+from service.document.cleanup import normalize_whitespace
+from service.document.errors import NotAnArticle
 from service.document.model import Block, Document
 from service.document.normalize import normalize
 from service.document.normalize import numbers as nw

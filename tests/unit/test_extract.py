@@ -1,4 +1,4 @@
-"""Tests for service.document.extract: HTML pages, plain text and Markdown into Documents."""
+"""Extraction: HTML pages (service.document.html), plain text (plain) and Markdown (markdown) into Documents."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from service.document.extract import (
-    NotAnArticle,
-    document_from_markdown,
-    document_from_text,
-    extract_html,
-)
+from service.document.errors import NotAnArticle
+from service.document.html import extract_html
+from service.document.markdown import document_from_markdown
 from service.document.model import Block, Document
+from service.document.plain import document_from_text
 
 EXAMPLES = Path("/work/shared/examples")
 
