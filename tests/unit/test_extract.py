@@ -1,4 +1,4 @@
-"""Extraction: HTML pages (service.document.html), plain text (plain) and Markdown (markdown) into Documents."""
+"""Extraction: HTML pages (service.document.html) and plain text (service.document.plain) into Documents."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import trafilatura
 
 from service.document.errors import NotAnArticle
 from service.document.html import extract_html
-from service.document.markdown import document_from_markdown
 from service.document.model import Block, Document
 from service.document.plain import document_from_text
 
@@ -295,97 +294,3 @@ def test_text_keeps_short_lines_a_web_page_would_drop_as_widgets() -> None:
 def test_empty_text_is_not_an_article() -> None:
     with pytest.raises(NotAnArticle):
         document_from_text(" \n\n \t ", title="Only a title")
-
-
-# ---- Markdown ------------------------------------------------------------------- #
-
-MARKDOWN = """---
-layout: post
----
-# A *great* post
-
-Intro with a [link](https://example.com/a_(b)) and ![a picture](x.png), `code_span`,
-snake_case_name, **bold**, __strong__, _it_ and ~~gone~~ words.
-
-## Section two ##
-
-> A quote line
-> continues here.
->
-> Second quote paragraph.
-
-- item one
-- item **two**
-  continued
-* star item
-1. first
-2) second
-- [x] task done
-
-```python
-print("never spoken")
-```
-
-    indented code is not spoken
-
-| a | b |
-|---|---|
-| 1 | 2 |
-
-Setext heading
---------------
-
-***
-
-Escaped \\*stars\\* &amp; a footnote[^1].
-
-[ref]: https://example.com
-"""
-
-MARKDOWN_BLOCKS = (
-    Block("paragraph", "Intro with a link and , code_span, snake_case_name, bold, strong, it and gone words."),
-    Block("heading", "Section two"),
-    Block("quote", "A quote line continues here."),
-    Block("quote", "Second quote paragraph."),
-    Block("list_item", "item one"),
-    Block("list_item", "item two continued"),
-    Block("list_item", "star item"),
-    Block("list_item", "first"),
-    Block("list_item", "second"),
-    Block("list_item", "task done"),
-    Block("heading", "Setext heading"),
-    Block("paragraph", "Escaped *stars* & a footnote."),
-)
-
-
-def test_markdown_first_level_one_heading_is_the_title() -> None:
-    assert document_from_markdown(MARKDOWN).title == "A great post"
-
-
-def test_markdown_blocks_keep_structure_and_drop_markup_and_code() -> None:
-    assert document_from_markdown(MARKDOWN).blocks == MARKDOWN_BLOCKS
-
-
-def test_markdown_explicit_title_keeps_level_one_headings_as_headings() -> None:
-    doc = document_from_markdown("# Part one\n\nText.\n\n# Part two\n\nMore.", title="The whole story")
-    assert doc.blocks == (
-        Block("heading", "Part one"),
-        Block("paragraph", "Text."),
-        Block("heading", "Part two"),
-        Block("paragraph", "More."),
-    )
-
-
-def test_markdown_explicit_title_is_not_repeated() -> None:
-    doc = document_from_markdown("# Same title\n\nBody.", title="Same title")
-    assert doc.blocks == (Block("paragraph", "Body."),)
-
-
-def test_markdown_only_later_level_one_headings_stay_headings() -> None:
-    doc = document_from_markdown("# Title\n\nText.\n\n# Appendix\n\nMore.")
-    assert (doc.title, doc.blocks[1]) == ("Title", Block("heading", "Appendix"))
-
-
-def test_markdown_with_only_a_title_is_not_an_article() -> None:
-    with pytest.raises(NotAnArticle):
-        document_from_markdown("# Just a title\n\n```\ncode\n```\n")
