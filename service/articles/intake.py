@@ -97,7 +97,7 @@ def fetch_page(url: str, settings: Settings) -> fetch.FetchedPage:
             max_bytes=settings.fetch_max_bytes,
             timeout_s=settings.fetch_timeout_s,
         )
-    except fetch.UrlForbidden as exc:
+    except document_errors.UrlForbidden as exc:
         raise UrlForbidden(str(exc)) from exc
-    except fetch.FetchFailed as exc:
+    except document_errors.FetchFailed as exc:
         raise FetchFailed(str(exc)) from exc
