@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, money, numeric, telephone, times, words
+from . import dates, electronic, measure, money, numeric, telephone, times, word_tables, words
 from .common import Ctx, Hit, Rule
-from .letters import LOWER_INITIALISMS, keep_letter_a
+from .letter_tables import LOWER_INITIALISMS
+from .letters import keep_letter_a
 from .spoken import Builder, Spoken
 from .vocab import MONTH_INDEX
 
@@ -113,9 +114,9 @@ _QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
     [k for k in MONTH_INDEX]
     + [k.capitalize() for k in MONTH_INDEX]
-    + list(words.NO_DOT_TITLES)
-    + list(words.NO_DOT_SUFFIXES)
-    + list(words.STREETS)
+    + list(word_tables.NO_DOT_TITLES)
+    + list(word_tables.NO_DOT_SUFFIXES)
+    + list(word_tables.STREETS)
     + list(LOWER_INITIALISMS)
     + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
 )
