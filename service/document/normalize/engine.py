@@ -112,7 +112,7 @@ _SKIP_SPACE = re.compile(r"\s+")
 _PLAIN_WORD = re.compile(r"[a-z]+|[A-Z][a-z]+")
 _QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
-    [k for k in MONTH_INDEX]
+    list(MONTH_INDEX)
     + [k.capitalize() for k in MONTH_INDEX]
     + list(word_tables.NO_DOT_TITLES)
     + list(word_tables.NO_DOT_SUFFIXES)
@@ -190,7 +190,7 @@ def run(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
         for rule in _rules_for(c):
             try:
                 hit = rule(ctx, pos)
-            except Exception:  # a rule bug must never take the whole article down
+            except Exception:  # noqa: BLE001 - a rule bug must never take the whole article down
                 hit = None
             if hit is not None:
                 if hit.end <= pos or hit.end > ctx.limit:

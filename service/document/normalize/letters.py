@@ -43,13 +43,12 @@ def pronounceable(word: str) -> bool:
         elif i == len(runs) - 1:
             if len(run) > 1 and run not in CODAS:
                 return False
-        elif len(run) > 2:
+        elif len(run) > 2 and not any(
             # Medial cluster: allow coda+onset splits like "ND|R" or "S|TR".
-            if not any(
-                (run[:k] in CODAS or len(run[:k]) == 1) and (run[k:] in ONSETS or len(run[k:]) == 1)
-                for k in range(1, len(run))
-            ):
-                return False
+            (run[:k] in CODAS or len(run[:k]) == 1) and (run[k:] in ONSETS or len(run[k:]) == 1)
+            for k in range(1, len(run))
+        ):
+            return False
     return True
 
 
