@@ -45,7 +45,7 @@ BEES_PAGE = """<!doctype html>
   <section class="related"><h3>Related</h3><ul><li><a href="/wasps">Wasps are misunderstood</a></li></ul></section>
   <footer>Copyright 2026 The Garden Post</footer>
 </body>
-</html>"""
+</html>"""  # noqa: E501
 
 BEES_BLOCKS = (
     Block(
@@ -92,7 +92,7 @@ BLOG_PAGE = """<html><head><meta property="og:title" content="Searching files qu
   </div>
   <div class="author-box"><p>Jo writes about shells and terminals. Follow Jo for more tips every week.</p></div>
   <div id="comments" class="comments-area"><h3>3 comments</h3><p>Thanks, this helped me a lot!</p></div>
-</body></html>"""
+</body></html>"""  # noqa: E501
 
 BLOG_BLOCKS = (
     Block(
@@ -123,7 +123,7 @@ TRAINS_PAGE = """<html lang="en"><head><meta property="og:title" content="Night 
   <p>Critics warn that track access charges remain high, and that many routes will struggle to break even.</p>
 </div></div>
 <div class="comments"><h3>Comments</h3><p>Great news! I love trains.</p></div>
-</body></html>"""
+</body></html>"""  # noqa: E501
 
 TRAINS_BLOCKS = (
     Block(

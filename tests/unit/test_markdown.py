@@ -124,7 +124,8 @@ def test_setext_headings_are_headings_and_a_level_one_is_the_title() -> None:
 
 
 def test_fenced_code_is_not_spoken_wherever_it_is() -> None:
-    source = "Before.\n\n~~~python\nx = 1\n~~~\n\n- An item\n\n  ```\n  code in an item\n  ```\n\n> ````\n> quoted code\n> ````\n"
+    source = "Before.\n\n~~~python\nx = 1\n~~~\n\n- An item\n\n  ```\n  code in an item\n  ```\n\n"
+    source += "> ````\n> quoted code\n> ````\n"
     assert document_from_markdown(source).blocks == (Block("paragraph", "Before."), Block("list_item", "An item"))
 
 
