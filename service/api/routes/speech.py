@@ -24,7 +24,7 @@ from service.core.errors import EmptyText, InvalidInput, QueueUnavailable
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
-from service.document.extract import document_from_text
+from service.document.plain import document_from_text
 from service.listeners.live import (
     Encoder,
     Mp3Encoder,
