@@ -16,6 +16,7 @@ import numpy as np
 from service.core.voices import Voice
 from service.document.model import BlockKind, Document
 from service.document.sentences import split_sentences
+from service.segments.pauses import pauses_after
 from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from workers.audio.mix import CROSSFADE_MS, with_intro_outro
 from workers.audio.parts import EncodedPart, encode_part, join_parts, pause_part
@@ -102,15 +103,9 @@ class RenderedNarration:
     chapters_json: str = ""
 
 
-def pause_between(voice: Voice, before: BlockKind, after: BlockKind) -> int:
-    """Milliseconds of silence between two blocks: longer around headings."""
-    return voice.pauses.between(before, after)
-
-
 def block_pause_ms(document: Document, voice: Voice, blocks: Sequence[BlockAudio], index: int) -> int:
-    """The pause after spoken block `index`: an SSML <break> there, else the voice's pause by structure."""
-    asked = document.spoken_blocks()[index].pause_after_ms
-    return asked if asked is not None else pause_between(voice, blocks[index].kind, blocks[index + 1].kind)
+    """The pause after spoken block `index`, by the one rule (service/segments/pauses.py)."""
+    return pauses_after(voice.pauses, document.spoken_blocks())[index]
 
 
 def sentence_words(

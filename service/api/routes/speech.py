@@ -34,6 +34,7 @@ from service.listeners.live import (
     stream_pieces,
 )
 from service.segments import plan as segments
+from service.segments.pauses import pauses_after
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
@@ -107,10 +108,7 @@ def speech(
             segments.fail_segment(session, key, QueueUnavailable.code, str(exc))
         session.commit()
         raise QueueUnavailable("The synthesis could not be queued; retry later") from exc
-    kinds = [kind for kind, _ in blocks]
-    plan = [
-        Piece(key, voice.pauses.between(kinds[i], kinds[i + 1]) if i + 1 < len(kinds) else 0)
-        for i, (key, _) in enumerate(specs)
-    ]
+    pauses = pauses_after(voice.pauses, document.spoken_blocks())
+    plan = [Piece(key, pause) for (key, _), pause in zip(specs, pauses, strict=True)]
     stream = stream_pieces(settings, storage, lambda: plan, encoder, timeout_s=settings.task_time_limit_s)
     return StreamingResponse(stream, media_type=encoder.media_type, headers={"Cache-Control": "no-store"})
