@@ -18,7 +18,8 @@ from service.document.model import Block, Document
 from workers.audio.loudness import integrated_loudness, true_peak_dbtp
 from workers.audio.mp3 import decode_mp3
 from workers.audio.tags import AudioTags
-from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.narration.pipeline import narrate_document
+from workers.narration.render import RenderedNarration
 from workers.synthesis import load_engine
 
 LONG_SENTENCE = (

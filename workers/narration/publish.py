@@ -8,7 +8,7 @@ from service.articles import records
 from service.core.models import Article, Feed
 from service.core.storage import Storage
 from workers.audio.tags import AudioTags
-from workers.narration.pipeline import RenderedNarration
+from workers.narration.render import RenderedNarration
 
 
 def tags_of(article: Article, feed: Feed | None = None, cover: Path | None = None) -> AudioTags:
