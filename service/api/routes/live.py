@@ -14,8 +14,9 @@ from service.core.models import NarrationSegment, Segment
 from service.core.settings import Settings
 from service.core.voices import catalog_dirs, get_voice
 from service.document.model import Block
-from service.listeners.live import Mp3Encoder, Piece, stream_pieces
+from service.listeners.live import Piece, stream_pieces
 from service.segments.pauses import pauses_after
+from workers.audio.stream import Mp3Stream
 
 router = APIRouter(prefix="/v1/articles", tags=["listeners"])
 
@@ -56,9 +57,8 @@ def live_audio(
     latest = records.latest_narration(session, article.id)
     current = records.current_narration(session, article)
     if latest is not None and latest.status in ("queued", "running"):
-        stream = stream_pieces(
-            settings, storage, lambda: live_plan(settings, latest.id), Mp3Encoder(settings.mp3_bitrate_kbps)
-        )
+        encoder = Mp3Stream(settings.mp3_bitrate_kbps, settings.output_sample_rate)  # the final file's format
+        stream = stream_pieces(settings, storage, lambda: live_plan(settings, latest.id), encoder)
         return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
     if current is not None and current.audio_key:
         return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})

@@ -25,16 +25,10 @@ from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
 from service.document.extract import document_from_text
-from service.listeners.live import (
-    Encoder,
-    Mp3Encoder,
-    PcmEncoder,
-    Piece,
-    WavEncoder,
-    stream_pieces,
-)
+from service.listeners.live import Piece, stream_pieces
 from service.segments import plan as segments
 from service.segments.pauses import pauses_after
+from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
@@ -66,13 +60,13 @@ def _voice(name: str, settings: Settings) -> Voice:
     return get_voice(dirs, name)
 
 
-def _encoder(response_format: str, settings: Settings) -> Encoder:
+def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
     if response_format == "mp3":
-        return Mp3Encoder(settings.mp3_bitrate_kbps)
+        return Mp3Stream(settings.mp3_bitrate_kbps, settings.output_sample_rate)
     if response_format == "wav":
-        return WavEncoder()
+        return WavStream()
     if response_format == "pcm":
-        return PcmEncoder(24000)
+        return PcmStream(24000)
     raise UnsupportedFormat(f"response_format {response_format!r} is not supported; use mp3, wav or pcm")
 
 
