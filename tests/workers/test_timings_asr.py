@@ -15,10 +15,14 @@ from service.core.settings import Settings
 from service.core.voices import get_voice
 from service.document.model import Block, Document
 from workers.audio.mp3 import decode_mp3
+from workers.narration.asr import _model
+from workers.narration.moonshine import model_dir
 from workers.narration.pipeline import RenderedNarration, narrate_document
 from workers.synthesis import load_engine
 
-moonshine_cpp = pytest.importorskip("moonshine_cpp")
+pytestmark = pytest.mark.skipif(
+    model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"
+)
 
 DOCUMENT = Document(
     title="Harbor Festival Returns",
@@ -67,7 +71,7 @@ def _slices_heard(rendered: RenderedNarration, model, folder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     """Word -> transcript of its slice, for up to SAMPLES fresh narrations (until every word was heard)."""
-    model = moonshine_cpp.MoonshineModel(suppress_copyright_notice=True)
+    model = _model()
     found: list[dict[str, str]] = []
     while len(found) < SAMPLES:
         folder = tmp_path_factory.mktemp("asr")
