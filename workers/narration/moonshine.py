@@ -40,6 +40,7 @@ START_TOKEN = 1  # <s>, moonshine's decoder_start_token_id
 END_TOKEN = 2  # </s>, its eos_token_id
 MAX_TOKENS_PER_SECOND = 6.5  # moonshine's own limit (MoonshineModel::max_tokens_per_second)
 SPACE = "\u2581"  # SentencePiece's word boundary
+MIN_SAMPLES = RATE // 10  # the encoder's convolutions need about 900 samples; shorter audio is padded with silence
 
 
 def model_dir() -> Path | None:
@@ -200,6 +201,8 @@ class Moonshine:
         """What is said in 16 kHz mono float audio."""
         if len(audio) == 0:
             return ""
+        if len(audio) < MIN_SAMPLES:
+            audio = np.pad(np.asarray(audio, dtype=np.float32), (0, MIN_SAMPLES - len(audio)))
         return self.text(list(self.tokens(audio)))
 
     def transcribe_wav(self, path: str) -> str:
