@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from service.core.voices import get_voice
 from service.document.model import Block, Document
 from workers.audio.mp3 import decode_mp3
 from workers.narration.asr import _model
-from workers.narration.moonshine import model_dir
+from workers.narration.moonshine import Moonshine, model_dir
 from workers.narration.pipeline import RenderedNarration, narrate_document
 from workers.synthesis import load_engine
 
@@ -49,7 +50,7 @@ def _render(folder) -> RenderedNarration:  # type: ignore[no-untyped-def]
     return narrate_document(DOCUMENT, voice, load_engine(voice), folder / "a.mp3")
 
 
-def _slices_heard(rendered: RenderedNarration, model, folder) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _slices_heard(rendered: RenderedNarration, model: Moonshine, folder: Path) -> dict[str, str]:
     """What ASR hears in each test word's slice of the decoded MP3 (marks + the word's end)."""
     pcm, rate = decode_mp3(rendered.path)
     ends = {(w.src_start, w.src_end): w.end_s for w in rendered.timeline.words}  # type: ignore[union-attr]

@@ -32,8 +32,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnx
 
 RATE = 16000
 START_TOKEN = 1  # <s>, moonshine's decoder_start_token_id
@@ -72,7 +76,7 @@ def read_tokenizer(path: Path) -> list[bytes]:
     return tokens
 
 
-def _subgraphs(graph):  # type: ignore[no-untyped-def]
+def _subgraphs(graph: onnx.GraphProto) -> Iterator[onnx.GraphProto]:
     """The graph and every subgraph nested in its nodes (the merged decoder's If branches)."""
     import onnx
 
