@@ -177,8 +177,9 @@ def current_revision(connection: Connection) -> str | None:
 
 def baseline_metadata() -> MetaData:
     """The baseline revision's own copy of the schema (frozen; the models move on)."""
-    module = scripts().get_revision(BASELINE).module  # type: ignore[union-attr]
-    metadata: MetaData = module.baseline_metadata()
+    script = scripts().get_revision(BASELINE)
+    assert script is not None
+    metadata: MetaData = script.module.baseline_metadata()
     return metadata
 
 

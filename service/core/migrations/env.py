@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection, TypeDecorator
 
 from service.core.migrations import locked_connection, target_metadata
@@ -18,7 +19,7 @@ config = context.config
 url: str = config.attributes["url"]
 
 
-def render_item(kind: str, item: Any, _autogen_context: Any) -> str | bool:
+def render_item(kind: str, item: Any, _autogen_context: AutogenContext) -> str | Literal[False]:
     """A model's own column type (UtcDateTime) is written as the SQL type it stores: revisions never import models."""
     if kind == "type" and isinstance(item, TypeDecorator):
         return f"sa.{item.impl!r}"
