@@ -35,6 +35,7 @@ from service.document.model import (
 from service.listeners.samples import find_sample
 from workers.narration.pipeline import narrate_document
 from workers.synthesis import load_engine
+from workers.synthesis.base import SynthesisOptions
 from workers.synthesis.coqui import CoquiEngine
 
 
@@ -259,3 +260,21 @@ def test_the_worker_makes_a_coqui_voice_sample(model_root: Path, tmp_path: Path)
     assert abs(mp3_length(stored) - speech) < 0.15
     # Asked again, the stored sample is kept.
     assert make_voice_sample("sampled", settings) == "done"
+
+
+def test_a_speed_applies_to_its_call_only(model_root: Path) -> None:
+    _, voice = coqui_voice(model_root, "paced")
+    engine = load_engine(voice)
+    assert isinstance(engine, CoquiEngine)
+    tokens = 2 * len("hello world.") + 1
+    fast = engine.synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    assert len(fast.pcm) == tokens * 2 * HOP  # ceil(2.4 / 2) frames per token
+    assert sum(t.samples for t in fast.phonemes) == len(fast.pcm)
+    assert len(engine.synthesize("Hello world.").pcm) == expected_samples("Hello world.")  # put back
+    assert engine._model.length_scale == 1.0
+
+
+def test_a_speed_scales_the_voice_files_length_scale(model_root: Path) -> None:
+    _, voice = coqui_voice(model_root, "slow-paced", params="length_scale = 2.0")
+    audio = load_engine(voice).synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    assert len(audio.pcm) == (2 * len("hello world.") + 1) * FRAMES_PER_TOKEN * HOP  # 2.0 / 2: as trained
