@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
         "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
     )
+    engine_cache_size: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Voices a worker process keeps loaded; loading one more unloads the least recently used.",
+    )
 
     sentence_pause_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_pause_ms: int = Field(default=700, ge=0, le=10000)
