@@ -1,4 +1,4 @@
-"""The engine registry: a bounded, thread-safe LRU of loaded voices; options go with each call."""
+"""The engine registry: one loaded engine per voice whatever the speed, a bounded LRU, the silent test engine."""
 
 from __future__ import annotations
 
@@ -11,9 +11,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from service.core.db import session_scope
 from service.core.settings import Settings
-from workers.synthesis import EngineCache
+from service.core.voices import CatalogError, catalog_dirs, clear_catalog_cache, get_voice, load_catalog
+from service.segments import plan as segments
+from tests.workers.inline import InlineDispatch
+from workers import synthesis
+from workers.narration.fanout import synthesize_segment
+from workers.synthesis import EngineCache, load_engine
 from workers.synthesis.base import DEFAULT_OPTIONS, SentenceAudio, SynthesisOptions, with_options
+from workers.synthesis.silent import SilentEngine
+
+TEST_VOICES = Path(__file__).resolve().parents[1] / "voices"
+SPEEDS = [round(0.25 + i * 3.75 / 49, 4) for i in range(50)]  # 50 distinct speeds over 0.25-4
 
 
 class Loaded:
@@ -126,3 +136,66 @@ def test_options_go_with_every_call_of_a_bound_engine() -> None:
     for wrong in (0.0, 5.0, float("nan")):
         with pytest.raises(ValueError):
             SynthesisOptions(speed=wrong)
+
+
+def test_a_catalog_cannot_name_the_silent_engine_unless_a_test_installed_it() -> None:
+    clear_catalog_cache()
+    try:
+        with pytest.raises(CatalogError, match=r"silent\.toml: engine: Input should be 'piper' or 'coqui'"):
+            load_catalog(TEST_VOICES)
+    finally:
+        clear_catalog_cache()
+
+
+def test_the_silent_engine_is_as_long_as_the_text_and_scales_with_speed(silent_settings: Settings) -> None:
+    engine = load_engine(get_voice(catalog_dirs(silent_settings), "silent"))
+    assert isinstance(engine, SilentEngine)
+    normal = engine.synthesize("Good morning, town.")
+    fast = engine.synthesize("Good morning, town.", SynthesisOptions(speed=2.0))
+    assert np.array_equal(normal.pcm, engine.synthesize("Good morning, town.").pcm)  # deterministic
+    assert sum(p.samples for p in normal.phonemes) == len(normal.pcm)
+    assert 0.9 < len(normal.pcm) / normal.sample_rate < 2.0  # 19 characters, about 15 a second
+    assert abs(len(fast.pcm) / len(normal.pcm) - 0.5) < 0.02
+    assert np.max(np.abs(normal.pcm)) > 0.05
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> EngineCache:
+    """An empty engine cache for this process, for the length of a test."""
+    cache = EngineCache(4)
+    monkeypatch.setitem(synthesis._process, "cache", cache)
+    return cache
+
+
+def test_fifty_speeds_load_one_engine(silent_settings: Settings, fresh_cache: EngineCache) -> None:
+    voice = get_voice(catalog_dirs(silent_settings), "silent")
+    lengths = [
+        len(with_options(load_engine(voice), SynthesisOptions(speed=speed)).synthesize("The ferry.").pcm)
+        for speed in SPEEDS
+    ]
+    assert fresh_cache.loads == 1 and len(fresh_cache) == 1
+    assert lengths == sorted(lengths, reverse=True) and lengths[0] > 15 * lengths[-1]  # faster is shorter
+
+
+def test_each_speed_is_its_own_segment_spoken_by_the_one_loaded_voice(
+    silent_settings: Settings, fresh_cache: EngineCache
+) -> None:
+    """The segment cache keys on the speed (other audio); the engine cache does not."""
+    voice = get_voice(catalog_dirs(silent_settings), "silent")
+    speeds = (0.5, 1.0, 2.0, 4.0)
+    specs = [
+        spec
+        for speed in speeds
+        for spec in segments.specs_for([("paragraph", "The ferry leaves at noon.")], "en-US", voice, {}, speed=speed)
+    ]
+    keys = [key for key, _ in specs]
+    assert len(set(keys)) == len(speeds)
+    with session_scope(silent_settings.database_url) as session:
+        assert segments.request_segments(session, specs) == keys
+    for key in keys:
+        assert synthesize_segment(key, silent_settings, InlineDispatch(silent_settings)) == "done"
+    assert fresh_cache.loads == 1
+    with session_scope(silent_settings.database_url) as session:
+        states = segments.segment_states(session, keys)
+        lengths = [states[key].samples for key in keys]
+    assert [lengths[0] / n for n in lengths] == pytest.approx([1, 2, 4, 8], rel=0.01)
