@@ -10,6 +10,7 @@ set to give every token 3 frames, so lengths are known; what it says is noise.
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -278,3 +279,22 @@ def test_a_speed_scales_the_voice_files_length_scale(model_root: Path) -> None:
     _, voice = coqui_voice(model_root, "slow-paced", params="length_scale = 2.0")
     audio = load_engine(voice).synthesize("Hello world.", SynthesisOptions(speed=2.0))
     assert len(audio.pcm) == (2 * len("hello world.") + 1) * FRAMES_PER_TOKEN * HOP  # 2.0 / 2: as trained
+
+
+def test_xtts_gets_the_speed_as_its_argument_times_the_voice_files() -> None:
+    """XTTS (too big to build here) through the generic path, with a stand-in for `TTS.tts`."""
+    calls: list[dict[str, object]] = []
+
+    class FakeTTS:
+        def tts(self, text: str, **kwargs: object) -> list[float]:
+            calls.append(kwargs)
+            return [0.1] * 100
+
+    engine = object.__new__(CoquiEngine)
+    engine._tts, engine.is_vits, engine.is_xtts, engine.sample_rate = FakeTTS(), False, True, 24000  # type: ignore[assignment]
+    engine._lock = threading.Lock()
+    engine._kwargs = {"language": "en", "speed": 1.1}
+    engine.synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    engine.synthesize("Hello world.")
+    assert [c["speed"] for c in calls] == [pytest.approx(2.2), 1.1]
+    assert engine._kwargs["speed"] == 1.1
