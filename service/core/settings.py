@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
         "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
     )
+    engine_cache_size: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Voices a worker process keeps loaded; loading one more unloads the least recently used.",
+    )
 
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
     default_lexicon: bool = Field(

@@ -30,7 +30,7 @@ from service.core.errors import NarratorError
 from service.core.models import Feed
 from service.core.settings import Settings
 from service.core.storage import Storage, open_storage
-from service.core.voices import Voice, catalog_dirs, get_voice
+from service.core.voices import catalog_dirs, get_voice
 from service.document import lexicon
 from service.segments import plan as segments
 from workers.audio.parts import EncodedPart
@@ -47,6 +47,7 @@ from workers.narration.segment_store import (
     store_part,
 )
 from workers.synthesis import load_engine
+from workers.synthesis.base import SynthesisOptions, with_options
 from workers.synthesis.phonemes import word_phonemizer
 from workers.webhooks import emit_narration_event
 
@@ -76,17 +77,6 @@ def _failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
     if isinstance(exc, NarratorError):
         return exc.code, exc.message
     return "synthesis_failed", f"{type(exc).__name__}: {exc}"
-
-
-def at_speed(voice: Voice, speed: float) -> Voice:
-    """The voice speaking `speed` times faster (Piper and VITS: a shorter length scale)."""
-    if speed == 1.0:
-        return voice
-    params = dict(voice.params)
-    params["length_scale"] = params.get("length_scale", 1.0) / speed
-    faster = voice.model_copy(update={"params": params})
-    faster._fingerprint = None  # its own engine: the fingerprint now comes from the changed parameters
-    return faster
 
 
 def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -> str:
@@ -138,13 +128,14 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
         status, spec = segment.status, segments.SegmentSpec.from_json(segment.spec)
     if status != "done":
         try:
-            voice = at_speed(get_voice(catalog_dirs(settings), spec.voice), spec.speed)
-            engine = load_engine(voice)
+            voice = get_voice(catalog_dirs(settings), spec.voice)
+            # One loaded engine per voice; the speed goes with each call, not into the engine.
+            engine = with_options(load_engine(voice), SynthesisOptions(speed=spec.speed))
             block = synthesize_block(
                 spec.text,
                 spec.kind,
                 voice,
-                engine,  # type: ignore[arg-type]
+                engine,
                 language=spec.language,
                 lexicon=spec.lexicon,
                 phonemize=word_phonemizer(voice),
