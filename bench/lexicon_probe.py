@@ -294,7 +294,8 @@ def default_toml(results: list[Result], probe: Probe) -> str:
             f"term = {_quote(c.term)}",
             f"{kind} = {_quote(value)}",
             f"# as written the voice says /{probe.phonemes(c.term)}/, heard as: {heard}",
-            f"measured = {_quote(f'written {_hits(written)}/{len(written)}, with {kind} {_hits(trials)}/{len(trials)}')}",
+            "measured = "
+            + _quote(f"written {_hits(written)}/{len(written)}, with {kind} {_hits(trials)}/{len(trials)}"),
             "",
         ]
     return "\n".join(lines)

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port limits one to a port.",
+        description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port: that port only.",
     )
     fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
