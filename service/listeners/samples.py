@@ -12,7 +12,6 @@ simply never asked for again. The table is tiny (one row per voice version).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import String, Text, select
 from sqlalchemy.exc import IntegrityError
@@ -45,10 +44,9 @@ class VoiceSample(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-@lru_cache(maxsize=8)
 def ensure_sample_table(database_url: str) -> None:
-    """Create the table if missing (once per process; safe whatever was imported first)."""
-    VoiceSample.__table__.create(bind=engine_for(database_url), checkfirst=True)  # type: ignore[attr-defined]
+    """The table is in place once the schema is: the migrations make it (service/core/migrations)."""
+    engine_for(database_url)
 
 
 def sample_document(voice: Voice) -> Document:
