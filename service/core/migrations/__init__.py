@@ -28,6 +28,11 @@ fails until models and revisions agree).
 from __future__ import annotations
 
 import logging
+
+# Alembic logs each of its plugins as it is imported, and its context at every
+# command, at INFO: noise at every process start. `upgrade` logs what changed.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,8 +52,6 @@ from sqlalchemy.pool import NullPool
 from service.core.errors import NarratorError
 
 log = logging.getLogger(__name__)
-# Alembic logs its plugins and context at every start at INFO; `upgrade` logs what changed.
-logging.getLogger("alembic").setLevel(logging.WARNING)
 
 HERE = Path(__file__).resolve().parent
 BASELINE = "0001"  # the schema `create_all` made before migrations existed
@@ -116,8 +119,9 @@ def migration_engine(url: str) -> Engine:
 
     Python's sqlite3 opens transactions only before INSERT/UPDATE/DELETE, so
     DDL would commit statement by statement; with its handling off and BEGIN
-    IMMEDIATE on begin, a migration is one transaction holding the write lock. Foreign keys are off while tables are rebuilt
-    (batch mode) and checked before the commit.
+    IMMEDIATE on begin, a migration is one transaction holding the write lock.
+    Foreign keys are off while tables are rebuilt (batch mode) and checked
+    before the commit.
     """
     if not _is_sqlite(url):
         return create_engine(url, poolclass=NullPool)
