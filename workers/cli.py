@@ -201,10 +201,12 @@ def threads_per_process(settings: Settings, concurrency: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from service.core.db import engine_for
     from service.core.queue import ALL_QUEUES
     from workers.celery_app import app
     from workers.synthesis import use_threads
 
+    engine_for(settings.database_url)  # the schema is current (SQLite: migrated) before the first job is taken
     concurrency = args.concurrency or settings.worker_concurrency
     use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
     argv = [
