@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from service.core.db import engine_for
-from service.core.models import Base, UtcDateTime, utcnow
+from service.core.models import VoiceSample, utcnow
 from service.core.voices import Voice
 from service.document.model import Block, Document
 
@@ -27,21 +27,6 @@ VOICE_SAMPLE_TASK = "narrator.voice_sample"
 # A request not answered by then is sent again (its message may have been lost,
 # or every worker was busy); a failure is retried after the same wait.
 RETRY_AFTER = timedelta(minutes=2)
-
-
-class VoiceSample(Base):
-    """The narrated sample of one version of one voice, or the request for it."""
-
-    __tablename__ = "voice_samples"
-
-    voice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed
-    audio_key: Mapped[str | None] = mapped_column(String(200))
-    error_code: Mapped[str | None] = mapped_column(String(50))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 def ensure_sample_table(database_url: str) -> None:

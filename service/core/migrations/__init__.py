@@ -77,8 +77,7 @@ class Migrated:
 
 
 def target_metadata() -> MetaData:
-    """The models' metadata, with every module that defines a table imported."""
-    import service.listeners.samples  # noqa: F401 - voice_samples
+    """The models' metadata: every table is in service/core/models.py."""
     from service.core.models import Base
 
     return Base.metadata
