@@ -7,13 +7,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, TypeDecorator
 
 from service.core.migrations import locked_connection, target_metadata
 
 config = context.config
 url: str = config.attributes["url"]
+
+
+def render_item(kind: str, item: Any, _autogen_context: Any) -> str | bool:
+    """A model's own column type (UtcDateTime) is written as the SQL type it stores: revisions never import models."""
+    if kind == "type" and isinstance(item, TypeDecorator):
+        return f"sa.{item.impl!r}"
+    return False
 
 
 def run(connection: Connection) -> None:
@@ -22,6 +31,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata(),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters a table by rebuilding it
         compare_type=True,
+        render_item=render_item,
         transactional_ddl=True,  # SQLite too: migration_engine() puts its DDL in the transaction
     )
     with context.begin_transaction():
