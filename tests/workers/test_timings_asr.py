@@ -15,7 +15,8 @@ from service.core.settings import Settings
 from service.core.voices import get_voice
 from service.document.model import Block, Document
 from workers.audio.mp3 import decode_mp3
-from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.narration.pipeline import narrate_document
+from workers.narration.render import RenderedNarration
 from workers.synthesis import load_engine
 
 moonshine_cpp = pytest.importorskip("moonshine_cpp")

@@ -37,7 +37,7 @@ from workers.narration.asr import (
 )
 
 if TYPE_CHECKING:
-    from workers.narration.pipeline import SynthesizedAudio
+    from workers.narration.layout import SynthesizedAudio
 
 log = logging.getLogger(__name__)
 
@@ -175,11 +175,8 @@ def overall_score(reviews: Sequence[ParagraphReview]) -> float:
 
 def paragraphs_of(synthesized: SynthesizedAudio) -> list[tuple[str, np.ndarray, int, int]]:
     """(written text, PCM, sample rate, offset in the article text) of each spoken block of a narration."""
-    rate = synthesized.sample_rate
-    return [
-        (synthesized.text[b.src_start : b.src_end], synthesized.pcm[b.start : b.end], rate, b.src_start)
-        for b in synthesized.blocks
-    ]
+    timeline = synthesized.timeline
+    return [(timeline.value(b), synthesized.samples(b), synthesized.sample_rate, b.src_start) for b in timeline.blocks]
 
 
 def review_synthesized(synthesized: SynthesizedAudio, *, transcriber: Transcriber) -> list[ParagraphReview]:
