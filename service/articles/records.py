@@ -159,7 +159,7 @@ def start_narration(session: Session, narration_id: str) -> Narration | None:
         return None
     narration.status = "running"
     narration.progress = 0.0
-    narration.started_at = utcnow()
+    narration.started_at = narration.progressed_at = utcnow()
     narration.attempts += 1
     narration.error_code = narration.error_message = None
     return narration
@@ -170,6 +170,7 @@ def set_progress(session: Session, narration_id: str, progress: float) -> None:
     narration = get_narration(session, narration_id)
     if narration.status == "running":
         narration.progress = max(0.0, min(1.0, progress))
+        narration.progressed_at = utcnow()
 
 
 def finish_narration(session: Session, narration_id: str, audio: FinishedAudio) -> Narration:
@@ -242,16 +243,18 @@ def update_article(
     """Store an edited article; queue a new narration only when its spoken content changed."""
     changed = spoken_content_changed(article, document, voice, language, section_voices)
     voice_changed = article.voice != voice
+    latest = latest_narration(session, article.id)
+    failed_last = latest is not None and latest.status == "failed"  # sending it again narrates it again
     article.source_kind, article.source = source_kind, source
     article.byline = document.byline
-    if not changed:
+    if not changed and not failed_last:
         return None
     article.title = document.title
     article.blocks = blocks_of(document)
     article.voice, article.language = voice, language
     article.section_voices = dict(section_voices or {})
     article.updated_at = utcnow()
-    reason = "voice" if voice_changed else "edited"
+    reason = "voice" if voice_changed else ("edited" if changed else "retried")
     return add_narration(session, article, voice=voice, priority=priority, reason=reason, asr_review=asr_review)
 
 

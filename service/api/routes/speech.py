@@ -19,8 +19,7 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from service.articles.editing import QueueUnavailable
-from service.core.errors import EmptyText, InvalidInput
+from service.core.errors import EmptyText, InvalidInput, QueueUnavailable
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
