@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.core.errors import NotFound
-from service.core.models import Article, Narration, utcnow
+from service.core.models import Article, Narration, NarrationSegment, Segment, utcnow
 from service.document.model import Block, Document
 
 TERMINAL_STATUSES = frozenset({"done", "failed"})
@@ -271,9 +271,28 @@ def stored_keys(narration: Narration) -> list[str]:
     return [k for k in keys if k]
 
 
+def _cancel_unneeded_segments(session: Session, narration_ids: list[str]) -> None:
+    """Mark pending segments only these narrations need `cancelled`: their queued tasks skip them."""
+    if not narration_ids:
+        return
+    mine = select(NarrationSegment.segment_key).where(NarrationSegment.narration_id.in_(narration_ids))
+    needed_elsewhere = (
+        select(NarrationSegment.segment_key)
+        .join(Narration, Narration.id == NarrationSegment.narration_id)
+        .where(NarrationSegment.narration_id.not_in(narration_ids), Narration.status.in_(("queued", "running")))
+    )
+    session.execute(
+        update(Segment)
+        .where(Segment.status == "pending", Segment.key.in_(mine), Segment.key.not_in(needed_elsewhere))
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delete_article(session: Session, article: Article) -> list[str]:
     """Delete an article and its narrations; returns the storage keys no other narration uses."""
     keys = {k for n in article.narrations for k in stored_keys(n)}
+    _cancel_unneeded_segments(session, [n.id for n in article.narrations])
     article.current_narration_id = None
     session.flush()
     session.delete(article)
