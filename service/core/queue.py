@@ -66,7 +66,12 @@ def segment_queue(priority: str, position: int) -> str:
 
 def make_celery(settings: Settings) -> Celery:
     """A Celery app configured from settings (broker URL, limits, delivery guarantees)."""
-    app = Celery("narrator", broker=settings.broker_url)
+    broker = settings.broker_url
+    if settings.embedded_broker:
+        from service.core import embedded_broker
+
+        broker = embedded_broker.broker_url(broker)  # polls every 20 ms instead of every second
+    app = Celery("narrator", broker=broker)
     transport_options: dict[str, object]
     if settings.embedded_broker:
         # kombu's SQLAlchemy transport hands every transport option to
