@@ -75,10 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--queues",
         default=None,
-        help="comma-separated queues to consume (default: narrator.now,narrator.backfill)",
+        help="comma-separated queues to consume (default: narrator.urgent,narrator.now,narrator.backfill)",
     )
     worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--no-maintenance", action="store_true", help="do not run the outbox dispatcher/reconciler")
     worker.set_defaults(func=cmd_worker)
+
+    reconcile = sub.add_parser("reconcile", help="re-dispatch what stalled narrations miss (see docs/architecture.md)")
+    reconcile.add_argument("--dry-run", action="store_true", help="only print what it would re-dispatch")
+    reconcile.set_defaults(func=cmd_reconcile)
 
     normalize = sub.add_parser("normalize", help="print the spoken form of TEXT (or of each line of stdin)")
     normalize.add_argument("text", nargs="?", help="the text; omitted or - reads standard input line by line")
@@ -217,7 +222,26 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         "--without-gossip",
         "--without-mingle",
     ]
-    app.worker_main(argv=argv)
+    maintenance = None
+    if not args.no_maintenance:  # the outbox dispatcher and the reconciler (workers/maintenance.py)
+        maintenance = subprocess.Popen(
+            [sys.executable, "-m", "workers.maintenance"], env=os.environ.copy(), preexec_fn=_die_with_parent
+        )
+    try:
+        app.worker_main(argv=argv)
+    finally:
+        _stop_process(maintenance)
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    """One reconciler pass now; prints each stalled narration and what was (or would be) re-dispatched."""
+    from workers.maintenance import reconcile_once
+
+    actions = reconcile_once(settings, dry_run=args.dry_run)
+    for action in actions:
+        print(f"{action.narration_id}\t{action.action}\t{action.count}\tidle {action.idle_s:.0f} s")
+    print(f"narrator: {len(actions)} narration(s) {'would be ' if args.dry_run else ''}reconciled", file=sys.stderr)
     return 0
 
 

@@ -12,11 +12,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -61,7 +63,18 @@ class Article(Base):
     """A publisher's article: its source, the extracted text, and its current narration."""
 
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("feed", "external_id", name="uq_article_feed_external_id"),)
+    __table_args__ = (
+        UniqueConstraint("feed", "external_id", name="uq_article_feed_external_id"),
+        # NULLs are distinct in a unique constraint (SQLite and PostgreSQL alike), so
+        # articles without a feed get their own partial index: one external_id each.
+        Index(
+            "uq_article_external_id_no_feed",
+            "external_id",
+            unique=True,
+            sqlite_where=text("feed IS NULL"),
+            postgresql_where=text("feed IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     external_id: Mapped[str | None] = mapped_column(String(200))
@@ -122,8 +135,33 @@ class Narration(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When it last moved (planned, a segment done, assembly begun, re-dispatched): the reconciler's clock.
+    progressed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reconciles: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # times the reconciler re-dispatched it
 
     article: Mapped[Article] = relationship(back_populates="narrations", foreign_keys=[article_id])
+
+
+class Dispatch(Base):
+    """The outbox: a task to publish, committed in the same transaction as the work it starts.
+
+    A dispatcher (service/core/outbox.py) publishes pending rows when the broker
+    is reachable and marks them sent, so a broker outage never loses accepted work.
+    """
+
+    __tablename__ = "dispatches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task: Mapped[str] = mapped_column(String(100))  # a task name from service/core/queue.py
+    args: Mapped[list[Any]] = mapped_column(JSON)
+    queue: Mapped[str] = mapped_column(String(100))
+    narration_id: Mapped[str | None] = mapped_column(String(32), index=True)  # what it is for (no foreign key)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Feed(Base):
@@ -282,7 +320,7 @@ class Segment(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     voice: Mapped[str] = mapped_column(String(100))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # what to synthesize: kind, text, language, lexicon
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed | cancelled (unneeded)
     audio_key: Mapped[str | None] = mapped_column(String(200))  # FLAC in storage
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sample_rate: Mapped[int | None] = mapped_column(Integer)

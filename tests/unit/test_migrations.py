@@ -90,6 +90,12 @@ def _engine(url: str) -> Engine:
     return create_engine(url)
 
 
+def _index(index: Any) -> str:
+    """An index as text; a partial index's WHERE clause (an SQL expression) by its SQL."""
+    options = {key: str(value) for key, value in index.get("dialect_options", {}).items()}
+    return repr({**index, "dialect_options": options})
+
+
 def _schema(url: str) -> dict[str, Any]:
     """Every table's columns, keys, indexes and constraints, as the database reports them."""
     engine = _engine(url)
@@ -103,15 +109,17 @@ def _schema(url: str) -> dict[str, Any]:
             ],
             "primary key": inspector.get_pk_constraint(name),
             "foreign keys": sorted(map(repr, inspector.get_foreign_keys(name))),
-            "indexes": sorted(map(repr, inspector.get_indexes(name))),
+            "indexes": sorted(map(_index, inspector.get_indexes(name))),
             "unique": sorted(map(repr, inspector.get_unique_constraints(name))),
         }
-    if engine.dialect.name == "sqlite":  # and the DDL itself, byte for byte
+    if engine.dialect.name == "sqlite":  # and the DDL itself, token for token
         with engine.connect() as conn:
-            described["sqlite_master"] = conn.execute(
+            rows = conn.execute(
                 text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name != :v ORDER BY name"),
                 {"v": VERSION_TABLE},
             ).all()
+        # ALTER TABLE ADD COLUMN writes the new column on the line before: only the spacing differs.
+        described["sqlite_master"] = [(kind, name, sql and " ".join(sql.split())) for kind, name, sql in rows]
     engine.dispose()
     return described
 
