@@ -79,7 +79,7 @@ def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str)
 def test_worker_processes_share_the_cores(
     monkeypatch: pytest.MonkeyPatch, synth_threads: int, concurrency: int, expected: int
 ) -> None:
-    from workers.cli import threads_per_process
+    from workers.cli.commands.worker import threads_per_process
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert threads_per_process(Settings(synth_threads=synth_threads), concurrency) == expected

@@ -1,0 +1,90 @@
+"""How `narrator worker` stops on SIGQUIT (a cold shutdown) in a fraction of a second, and exits without hanging.
+
+A cold shutdown gives up the running tasks; as tasks are acknowledged late,
+closing the broker connection gives their messages back to the queue for the
+next worker. Celery's own cold shutdown does that too, but takes seconds on
+the embedded SQLite broker: billiard's pool threads and processes notice the
+stop at their next poll (0.8 to 1 s each), the main loop when its current
+poll of the broker ends (up to 2 s), and the interpreter's exit runs the pool
+finalizer again, which blocks for good when a killed pool process held the
+result queue's lock. `narrator serve` promises to stop within two seconds, so
+its worker (and any worker sent SIGQUIT) stops this way when the signal finds
+the main loop between two polls of the broker (no broker transaction open):
+
+1. the pool's processes are killed (their tasks are given up, as a cold shutdown does);
+2. the broker connection is closed: kombu gives the unacknowledged messages back;
+3. the process ends at once (`exit_now`).
+
+Anywhere else, Celery's own cold shutdown runs. After any shutdown that
+Celery completes, `narrator worker` also ends with `exit_now`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+from types import FrameType
+from typing import Any, NoReturn
+
+from workers.cli.registry import CommandError
+
+PR_SET_PDEATHSIG = 1
+EX_FAILURE = 1
+
+
+def stop_with_parent(parent: int) -> None:
+    """Get SIGQUIT (the cold shutdown) when process `parent` dies, even by SIGKILL (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGQUIT)
+    except OSError:  # not Linux: `narrator serve` stops its worker on every ordinary exit
+        return
+    if os.getppid() != parent:  # it died before the line above
+        raise CommandError(f"the parent process {parent} has gone")
+
+
+def install_prompt_cold_shutdown(sender: Any = None, **_: object) -> None:
+    """Wrap Celery's SIGQUIT handler (a `worker_ready` receiver: Celery has installed its handlers by then)."""
+    from celery import platforms
+    from kombu.transport.virtual.base import Transport
+
+    consumer = sender
+    celery_handler = platforms.signals["SIGQUIT"]
+    between_polls = Transport.drain_events.__code__
+
+    def on_sigquit(signum: int, frame: FrameType | None) -> None:
+        connection = getattr(consumer, "connection", None)
+        if frame is None or frame.f_code is not between_polls or connection is None:
+            if callable(celery_handler):
+                celery_handler(signum, frame)
+            return
+        for pid in _pool_processes(consumer):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            connection.close()  # the channels give their unacknowledged messages back
+        finally:
+            exit_now(EX_FAILURE)
+
+    platforms.signals["SIGQUIT"] = on_sigquit
+
+
+def _pool_processes(consumer: Any) -> list[int]:
+    """The pids of the prefork pool's processes (none for other pools)."""
+    try:
+        return [int(pid) for pid in consumer.pool.info.get("processes", [])]
+    except (AttributeError, TypeError, ValueError):
+        return []
+
+
+def exit_now(status: int) -> NoReturn:
+    """Flush the logs and standard streams, then end the process without the interpreter's exit."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
