@@ -2,11 +2,12 @@
 
 The worker runs in its own process group, so a Ctrl-C at the terminal reaches
 only `narrator serve`, which then stops the worker and its pool in bounded
-time: SIGQUIT first (Celery's cold shutdown: the running task is given up and,
-as tasks are acknowledged late, its message goes back to the queue for the
-next start), SIGKILL to the whole group at the deadline. On Linux the worker
-also gets SIGQUIT if `narrator serve` dies without a chance to stop it
-(`narrator worker --parent`).
+time: SIGTERM first, which this worker (`narrator worker --parent`) takes as
+a prompt cold shutdown (the running task is given up and, as tasks are
+acknowledged late, its message goes back to the queue for the next start;
+see worker_shutdown.py), SIGKILL to the whole group at the deadline. On Linux
+the worker also gets SIGTERM if `narrator serve` dies without a chance to
+stop it.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ class EmbeddedWorker:
             log.error("the worker exited with status %s; narrations wait until `narrator serve` is restarted", code)
 
     def begin_stop(self) -> None:
-        """Ask the worker for its cold shutdown (once: a second SIGQUIT would cut it short); returns at once."""
+        """Ask the worker for its prompt cold shutdown (once: a second signal would cut it short); returns at once."""
         if self._stopping.is_set():
             return
         self._stopping.set()
         if self.process.poll() is None:
-            self._signal_group(signal.SIGQUIT)
+            self._signal_group(signal.SIGTERM)
 
     def stop(self, deadline: float) -> None:
         """Stop the worker (if not already asked) and wait until `deadline` (time.monotonic()); then kill its group."""

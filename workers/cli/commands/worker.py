@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no banner and no line per task, only narrations, warnings and errors (`narrator serve`'s worker)",
     )
-    # `narrator serve` passes its pid: its worker must not outlive it.
+    # `narrator serve` passes its pid: its worker must not outlive it, and stops promptly on SIGTERM.
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
 
 
@@ -44,7 +44,7 @@ def threads_per_process(settings: Settings, concurrency: int) -> int:
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from service.core.queue import ALL_QUEUES
-    from workers.cli.worker_shutdown import exit_now, install_prompt_cold_shutdown, stop_with_parent
+    from workers.cli.worker_shutdown import exit_now, prompt_cold_shutdown_on, stop_with_parent
 
     if args.parent is not None:
         stop_with_parent(args.parent)
@@ -74,7 +74,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     if args.quiet:
         logging.getLogger("celery").setLevel(max(logging.WARNING, logging.getLevelName(args.loglevel)))
         argv.insert(0, "--quiet")  # Celery's global option: no banner
-    worker_ready.connect(install_prompt_cold_shutdown, weak=False)
+    # SIGQUIT, and SIGTERM from `narrator serve`, stop in a fraction of a second (worker_shutdown.py)
+    worker_ready.connect(prompt_cold_shutdown_on(("SIGQUIT", "SIGTERM") if args.parent else ("SIGQUIT",)), weak=False)
     app.worker_main(argv=argv)
     # Celery has stopped the pool and closed the broker connection: nothing is
     # left for the interpreter's exit but a pool finalizer that can block.
