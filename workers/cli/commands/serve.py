@@ -120,6 +120,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         demo_stop.set()
         if worker is not None:
             worker.stop(time.monotonic() + STOP_BUDGET_S)
+        gc.freeze()  # and what the requests made since
     return 0
 
 
