@@ -47,7 +47,7 @@ class EmbeddedWorker:
             return
         self._stopping.set()
         if self.process.poll() is None:
-            self._signal_group(signal.SIGTERM)
+            self._send(signal.SIGTERM)
 
     def stop(self, deadline: float) -> None:
         """Stop the worker (if not already asked) and wait until `deadline` (time.monotonic()); then kill its group."""
@@ -59,11 +59,12 @@ class EmbeddedWorker:
         except subprocess.TimeoutExpired:
             log.warning("the worker did not stop in time; killing it")
         # The pool's processes are in the worker's group: none survives its main process.
-        self._signal_group(signal.SIGKILL)
+        self._send(signal.SIGKILL)
         self.process.wait()
         self._stopped = True
 
-    def _signal_group(self, signum: int) -> None:
+    def _send(self, signum: int) -> None:
+        """SIGKILL to the worker's whole process group, any other signal to its main process."""
         try:
             if signum == signal.SIGKILL:
                 os.killpg(self.process.pid, signum)

@@ -110,7 +110,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     if embedded:
         worker = EmbeddedWorker(quiet=quiet)
     base = f"http://{_reachable(args.host)}:{port}"
-    print(f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}", file=sys.stderr)
+    print(
+        f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}; Ctrl-C stops",
+        file=sys.stderr,
+    )
     if args.demo:
         threading.Thread(target=run_demo, args=(base, demo_stop), name="demo", daemon=True).start()
     gc.freeze()  # the interpreter's last collection, over a heap this size, takes seconds: leave it out
