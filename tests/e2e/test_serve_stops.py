@@ -40,12 +40,12 @@ ARTICLE = {
 
 
 @contextmanager
-def serve(data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`narrator serve` in a session of its own (its process group is its pid); killed if a test fails."""
+def serve(data_dir: Path, log: Path, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`narrator serve ARGS` in a session of its own (its process group is its pid); killed if a test fails."""
     port = free_port()
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [NARRATOR, "serve", "--port", str(port)],
+            [NARRATOR, "serve", "--port", str(port), *args],
             env=service_env(data_dir),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -114,8 +114,9 @@ def _interrupt(proc: subprocess.Popen[bytes]) -> tuple[float, set[int]]:
 
 
 def test_ctrl_c_right_after_start_stops_everything_within_two_seconds(tmp_path: Path) -> None:
+    """`make run`'s command, interrupted while its worker starts and its demo posts the article."""
     log = tmp_path / "serve.log"
-    with serve(tmp_path / "data", log) as (proc, _base):
+    with serve(tmp_path / "data", log, "--demo") as (proc, _base):
         elapsed, family = _interrupt(proc)
     assert not _alive(family), f"left running: {_alive(family)}"
     assert elapsed < STOP_LIMIT_S, f"stopped in {elapsed:.2f} s"
