@@ -20,7 +20,9 @@ from service.core.settings import Settings
 from workers.cli.registry import Command, CommandError
 
 STOP_BUDGET_S = 1.8  # from the signal to the last process gone (two seconds promised, some margin)
-GRACEFUL_HTTP_S = 0.8  # open requests (an SSE stream, a download) get this long before they are cut
+GRACEFUL_HTTP_S = (
+    1  # open requests (an SSE stream, a download) get this long before they are cut (uvicorn takes whole seconds)
+)
 
 
 def _port(value: str) -> int:
