@@ -19,6 +19,7 @@ from service.core import outbox
 from service.core.db import session_scope
 from service.core.queue import CeleryQueue
 from service.core.settings import Settings, get_settings
+from workers.lifetime import die_with_parent
 
 log = logging.getLogger("narrator.maintenance")
 
@@ -61,7 +62,10 @@ def run(settings: Settings) -> None:
 
 
 def main() -> int:
+    """`python -m workers.maintenance [PARENT_PID]`: run until stopped (or until the parent worker dies)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if len(sys.argv) > 1 and not die_with_parent(int(sys.argv[1])):
+        return 0
     with contextlib.suppress(KeyboardInterrupt):
         run(get_settings())
     return 0
