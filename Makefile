@@ -10,7 +10,7 @@ comma  := ,
 RUN_EXTRAS  ?= postgres
 TEST_EXTRAS ?= test,postgres,coqui
 
-.PHONY: run test test-fast bench system-deps clean
+.PHONY: run test test-fast lint format bench system-deps clean
 
 # One marker file per set of extras: pyproject.toml changes reinstall.
 $(VENV)/.installed-%: pyproject.toml
@@ -30,6 +30,18 @@ test: system-deps
 test-fast:
 	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
 	$(BIN)/python -m pytest -m "not e2e and not slow and not browser"
+
+# The lines the code keeps (docs/architecture.md): format, lint, import rules, types.
+lint:
+	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
+	$(BIN)/ruff format --check service workers tests bench
+	$(BIN)/ruff check service workers tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+format:
+	$(BIN)/ruff format service workers tests bench
+	$(BIN)/ruff check --fix service workers tests bench
 
 bench:
 	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))

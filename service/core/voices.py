@@ -120,18 +120,12 @@ class ModelSource(BaseModel):
 
 
 class Pauses(BaseModel):
-    """Silence inserted between structural units, in milliseconds."""
+    """Silence inserted between structural units, in milliseconds (the rule: service/segments/pauses.py)."""
 
     model_config = ConfigDict(extra="forbid")
     sentence_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_ms: int = Field(default=700, ge=0, le=10000)
     heading_ms: int = Field(default=900, ge=0, le=10000)
-
-    def between(self, before: str, after: str) -> int:
-        """Milliseconds of silence between two blocks of these kinds: longer around headings."""
-        if before in ("title", "heading") or after in ("title", "heading"):
-            return self.heading_ms
-        return self.paragraph_ms
 
 
 class Voice(BaseModel):

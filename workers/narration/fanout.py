@@ -34,16 +34,10 @@ from service.core.voices import Voice, catalog_dirs, get_voice
 from service.document import lexicon
 from service.segments import plan as segments
 from workers.audio.parts import EncodedPart
-from workers.narration.pipeline import (
-    BlockAudio,
-    Mastering,
-    PartSource,
-    block_part,
-    join_blocks,
-    render_mp3,
-    synthesize_block,
-)
+from workers.narration.blocks import BlockAudio, synthesize_block
+from workers.narration.layout import join_blocks
 from workers.narration.publish import store_narration, tags_of
+from workers.narration.render import Mastering, PartSource, block_part, render_mp3
 from workers.narration.review import review_narration
 from workers.narration.segment_store import (
     load_block,
