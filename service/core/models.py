@@ -57,6 +57,34 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+DEFAULT_PROJECT = "default"  # the embedded default's one project, made by the migration
+
+
+class Project(Base):
+    """Who owns articles, feeds, lexicon entries, webhooks and keys; an API key sees only its project."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug: `narrator keys create --project P`
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is kept, with a short visible prefix to recognise it by."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(String(100), ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))  # "nk_" + the key's next 8 characters
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the whole key
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class Article(Base):
     """A publisher's article: its source, the extracted text, and its current narration."""
 

@@ -7,6 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from service.api.auth import ArticlesRead, ArticlesWrite
 from service.api.deps import (
     QueueDep,
     SessionDep,
@@ -53,6 +54,7 @@ def _answer(session: Session, outcome: Outcome) -> JSONResponse:
 @router.post("", status_code=202, response_model=ArticleOut, responses={200: {"model": ArticleOut}})
 def create_article(
     body: ArticleCreate,
+    principal: ArticlesWrite,
     request: Request,
     session: SessionDep,
     queue: QueueDep,
@@ -103,7 +105,7 @@ def create_article(
 
 
 @router.get("/{article_id}", response_model=ArticleOut)
-def get_article(article_id: str, session: SessionDep) -> ArticleOut:
+def get_article(article_id: str, session: SessionDep, principal: ArticlesRead) -> ArticleOut:
     """The article with its current and latest narration."""
     return article_out(session, article_id)
 
@@ -111,6 +113,7 @@ def get_article(article_id: str, session: SessionDep) -> ArticleOut:
 @router.put("/{article_id}", response_model=ArticleOut, responses={202: {"model": ArticleOut}})
 def update_article(
     article_id: str,
+    principal: ArticlesWrite,
     body: ArticleCreate,
     session: SessionDep,
     queue: QueueDep,
@@ -133,7 +136,7 @@ def update_article(
 
 
 @router.delete("/{article_id}", status_code=204)
-def delete_article(article_id: str, session: SessionDep, storage: StorageDep) -> Response:
+def delete_article(article_id: str, session: SessionDep, storage: StorageDep, principal: ArticlesWrite) -> Response:
     """Remove the article, its narrations and the files no other narration uses."""
     article = records.get_article(session, article_id)
     orphans = records.delete_article(session, article)
@@ -146,6 +149,7 @@ def delete_article(article_id: str, session: SessionDep, storage: StorageDep) ->
 @router.post("/{article_id}/narrations", status_code=202, response_model=NarrationOut)
 def create_narration(
     article_id: str,
+    principal: ArticlesWrite,
     response: Response,
     session: SessionDep,
     queue: QueueDep,
@@ -170,7 +174,7 @@ def create_narration(
 
 
 @router.get("/{article_id}/narrations", response_model=list[NarrationOut])
-def list_narrations(article_id: str, session: SessionDep) -> list[NarrationOut]:
+def list_narrations(article_id: str, session: SessionDep, principal: ArticlesRead) -> list[NarrationOut]:
     """Every narration version of the article, newest first, with status and files."""
     records.get_article(session, article_id)
     return [NarrationOut.of(n) for n in records.list_narrations(session, article_id)]

@@ -14,6 +14,7 @@ import soundfile as sf
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from service.api.auth import FeedsWrite
 from service.api.deps import SessionDep, StorageDep
 from service.core.errors import InvalidAsset, NotFound
 from service.core.models import Feed
@@ -62,6 +63,7 @@ async def put_asset(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    principal: FeedsWrite,
 ) -> AssetOut:
     """Upload the feed's intro or outro (WAV/FLAC body) or cover (PNG/JPEG body); replaces the previous one."""
     feed = session.get(Feed, slug)
@@ -78,7 +80,9 @@ async def put_asset(
 
 
 @router.delete("/{slug}/{asset}", status_code=204)
-def delete_asset(slug: str, asset: Literal["intro", "outro", "cover"], session: SessionDep) -> None:
+def delete_asset(
+    slug: str, asset: Literal["intro", "outro", "cover"], session: SessionDep, principal: FeedsWrite
+) -> None:
     """Stop using the feed's intro, outro or cover (the stored file stays for narrations that used it)."""
     feed = session.get(Feed, slug)
     if feed is None:

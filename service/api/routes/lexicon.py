@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from service.api.auth import ArticlesRead, LexiconWrite
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.articles.editing import renarrate
@@ -60,6 +61,7 @@ FeedQuery = Query(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", descriptio
 @router.get("/entries", response_model=list[EntryOut])
 def list_entries(
     session: SessionDep,
+    principal: ArticlesRead,
     feed: str | None = FeedQuery,
 ) -> list[EntryOut]:
     """The entries of the global lexicon, or of one feed's."""
@@ -91,6 +93,7 @@ def _change(
 def put_entry(
     term: str,
     body: EntryIn,
+    principal: LexiconWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,
@@ -105,6 +108,7 @@ def put_entry(
 @router.delete("/entries/{term}", response_model=ChangeOut)
 def delete_entry(
     term: str,
+    principal: LexiconWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep
 from service.articles import reviews
 
@@ -47,7 +48,7 @@ class ReviewOut(BaseModel):
 
 
 @router.get("/{narration_id}/review", response_model=ReviewOut)
-def get_review(narration_id: str, session: SessionDep) -> ReviewOut:
+def get_review(narration_id: str, session: SessionDep, principal: ArticlesRead) -> ReviewOut:
     """Agreement between the text and what moonshine heard, per paragraph (1 = all heard as written).
 
     404 `review_not_available` when the narration was not reviewed (NARRATOR_ASR_REVIEW

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.auth import ArticlesWrite
 from service.api.deps import (
     QueueDep,
     SessionDep,
@@ -73,6 +74,7 @@ def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
 @router.post("/speech", response_class=StreamingResponse)
 def speech(
     body: SpeechRequest,
+    principal: ArticlesWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,

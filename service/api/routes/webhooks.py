@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from service.api.auth import WebhooksWrite
 from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.webhooks import store
@@ -81,6 +82,7 @@ class DeliveryOut(BaseModel):
 @router.post("", status_code=201, response_model=WebhookCreated)
 def create_webhook(
     body: WebhookCreate,
+    principal: WebhooksWrite,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
@@ -97,19 +99,19 @@ def create_webhook(
 
 
 @router.get("", response_model=list[WebhookOut])
-def list_webhooks(session: SessionDep) -> list[WebhookOut]:
+def list_webhooks(session: SessionDep, principal: WebhooksWrite) -> list[WebhookOut]:
     """Every endpoint, oldest first."""
     return [WebhookOut.model_validate(e) for e in store.list_endpoints(session)]
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
-def get_webhook(webhook_id: str, session: SessionDep) -> WebhookOut:
+def get_webhook(webhook_id: str, session: SessionDep, principal: WebhooksWrite) -> WebhookOut:
     """One endpoint."""
     return WebhookOut.model_validate(store.get_endpoint(session, webhook_id))
 
 
 @router.delete("/{webhook_id}", status_code=204, response_class=Response)
-def delete_webhook(webhook_id: str, session: SessionDep) -> Response:
+def delete_webhook(webhook_id: str, session: SessionDep, principal: WebhooksWrite) -> Response:
     """Remove an endpoint and its delivery log; nothing more is sent to it."""
     store.delete_endpoint(session, webhook_id)
     session.commit()
@@ -119,6 +121,7 @@ def delete_webhook(webhook_id: str, session: SessionDep) -> Response:
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
     webhook_id: str,
+    principal: WebhooksWrite,
     session: SessionDep,
     limit: int = Query(default=50, ge=1, le=200),
 ) -> list[DeliveryOut]:
