@@ -109,6 +109,14 @@ class Article(Base):
         String(32),
         ForeignKey("narrations.id", use_alter=True, ondelete="SET NULL", name="fk_article_current_narration"),
     )
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_articles_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
     narrations: Mapped[list[Narration]] = relationship(
         back_populates="article",
@@ -179,6 +187,14 @@ class Feed(Base):
     cover_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_feeds_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
 
 class ListenEvent(Base):
@@ -220,6 +236,14 @@ class WebhookEndpoint(Base):
     feed: Mapped[str | None] = mapped_column(String(100), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_webhook_endpoints_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
         back_populates="endpoint", cascade="all, delete-orphan", passive_deletes=True
@@ -286,6 +310,14 @@ class LexiconEntry(Base):
     version: Mapped[int] = mapped_column(Integer)  # the scope's lexicon version when last changed
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_lexicon_entries_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
 
 class LexiconVersion(Base):

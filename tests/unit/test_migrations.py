@@ -90,6 +90,11 @@ def _engine(url: str) -> Engine:
     return create_engine(url)
 
 
+def _statement(table: str, sql: str) -> list[str]:
+    sql = sql.replace(f'CREATE TABLE "{table}"', f"CREATE TABLE {table}", 1)
+    return sorted(line.strip().rstrip(",") for line in sql.splitlines())
+
+
 def _schema(url: str) -> dict[str, Any]:
     """Every table's columns, keys, indexes and constraints, as the database reports them."""
     engine = _engine(url)
@@ -108,10 +113,17 @@ def _schema(url: str) -> dict[str, Any]:
         }
     if engine.dialect.name == "sqlite":  # and the DDL itself, byte for byte
         with engine.connect() as conn:
-            described["sqlite_master"] = conn.execute(
+            rows = conn.execute(
                 text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name != :v ORDER BY name"),
                 {"v": VERSION_TABLE},
             ).all()
+            # A table a revision rebuilt (batch mode: create, copy, rename) keeps its name quoted
+            # by the RENAME (`CREATE TABLE "feeds"`), and a rebuild from reflection may list its
+            # constraints in another order: the same statement for SQLite. Column order is
+            # compared above ("columns"), so each statement's lines are compared as a set.
+            described["sqlite_master"] = [
+                (kind, name, _statement(name, sql) if sql else sql) for kind, name, sql in rows
+            ]
     engine.dispose()
     return described
 

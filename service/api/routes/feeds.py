@@ -90,7 +90,9 @@ def create_feed(
 ) -> FeedOut:
     """Create a feed; 201 with its URL in Location, 409 if the slug is taken."""
     base = base_url(request, settings)
-    feed = feed_records.create_feed(session, body.slug, body.fields(), feed_url=feed_url(base, body.slug))
+    feed = feed_records.create_feed(
+        session, body.slug, body.fields(), feed_url=feed_url(base, body.slug), project=principal.project_id
+    )
     session.commit()
     response.headers["Location"] = f"/v1/feeds/{feed.slug}"
     return FeedOut.of(feed, base)
@@ -100,7 +102,7 @@ def create_feed(
 def list_feeds(request: Request, session: SessionDep, settings: SettingsDep, principal: ArticlesRead) -> list[FeedOut]:
     """Every feed."""
     base = base_url(request, settings)
-    return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session)]
+    return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session, principal.project_id)]
 
 
 @router.get("/v1/feeds/{slug}", response_model=FeedOut)
@@ -108,7 +110,7 @@ def get_feed(
     slug: str, request: Request, session: SessionDep, settings: SettingsDep, principal: ArticlesRead
 ) -> FeedOut:
     """One feed."""
-    return FeedOut.of(feed_records.get_feed(session, slug), base_url(request, settings))
+    return FeedOut.of(feed_records.get_feed(session, slug, principal.project_id), base_url(request, settings))
 
 
 @router.get("/feeds/{slug}.xml", response_class=Response)  # HEAD too (service/api/methods.py)

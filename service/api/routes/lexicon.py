@@ -14,6 +14,7 @@ from service.core.models import LexiconEntry
 from service.core.queue import NarrationQueue
 from service.core.settings import Settings
 from service.document import lexicon
+from service.listeners.feeds.records import check_feed_owner
 
 router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
 
@@ -35,7 +36,7 @@ class EntryOut(BaseModel):
     def of(cls, e: LexiconEntry) -> EntryOut:
         return cls(
             term=e.term,
-            feed=None if e.scope == lexicon.GLOBAL else e.scope,
+            feed=None if e.scope.startswith(lexicon.GLOBAL) else e.scope,  # "*" or "*<project>": global
             alias=e.alias,
             ipa=e.ipa,
             version=e.version,
@@ -65,7 +66,8 @@ def list_entries(
     feed: str | None = FeedQuery,
 ) -> list[EntryOut]:
     """The entries of the global lexicon, or of one feed's."""
-    return [EntryOut.of(e) for e in lexicon.list_entries(session, feed)]
+    check_feed_owner(session, feed, principal.project_id)
+    return [EntryOut.of(e) for e in lexicon.list_entries(session, feed, principal.project_id)]
 
 
 def _change(
@@ -75,10 +77,11 @@ def _change(
     entry: LexiconEntry,
     feed: str | None,
     renarrate_now: bool,
+    project: str,
 ) -> ChangeOut:
-    affected = lexicon.affected_articles(session, feed, entry.term)
+    affected = lexicon.affected_articles(session, feed, entry.term, project)
     out = [AffectedArticle(id=a.id, title=a.title) for a in affected]
-    version = lexicon.version_of(session, feed)
+    version = lexicon.version_of(session, feed, project)
     session.commit()
     if renarrate_now:
         for item, article in zip(out, affected, strict=True):
@@ -101,8 +104,9 @@ def put_entry(
     renarrate_affected: bool = Query(default=False, alias="renarrate", description="re-narrate the affected articles"),
 ) -> ChangeOut:
     """Create or replace a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
-    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa)
-    return _change(session, queue, settings, entry, feed, renarrate_affected)
+    check_feed_owner(session, feed, principal.project_id)
+    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa, project=principal.project_id)
+    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)
 
 
 @router.delete("/entries/{term}", response_model=ChangeOut)
@@ -116,5 +120,6 @@ def delete_entry(
     renarrate_affected: bool = Query(default=False, alias="renarrate"),
 ) -> ChangeOut:
     """Remove a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
-    entry = lexicon.delete_entry(session, feed, term)
-    return _change(session, queue, settings, entry, feed, renarrate_affected)
+    check_feed_owner(session, feed, principal.project_id)
+    entry = lexicon.delete_entry(session, feed, term, principal.project_id)
+    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)

@@ -91,7 +91,9 @@ def speech(
         blocks,
         voice.language,
         voice,
-        lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}),
+        lexicon.pronunciations(
+            session, None, defaults=None if settings.default_lexicon else {}, project=principal.project_id
+        ),
         speed=body.speed,
     )
     needed = segments.request_segments(session, specs)

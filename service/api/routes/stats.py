@@ -67,7 +67,7 @@ def post_event(
 @router.get("/{article_id}/stats", response_model=StatsOut)
 def get_stats(article_id: str, session: SessionDep, principal: StatsRead) -> StatsOut:
     """Plays and how many listens reached 25/50/75/100 %."""
-    records.get_article(session, article_id)
+    records.get_article(session, article_id, principal.project_id)
     stats = listens.stats_of(session, article_id)
     return StatsOut(
         article_id=article_id,

@@ -11,7 +11,7 @@ whoever merges second re-chains `down_revision` onto the other.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0003"
 down_revision = "0001"
@@ -19,6 +19,16 @@ branch_labels = None
 depends_on = None
 
 DEFAULT_PROJECT = "default"
+OWNED_TABLES = ("articles", "feeds", "lexicon_entries", "webhook_endpoints")
+
+
+def _offline_copy(table: str) -> sa.Table | None:
+    """`narrator migrate --sql` cannot reflect a SQLite table to rebuild it: it is the baseline's, as frozen there."""
+    if not context.is_offline_mode():
+        return None
+    from service.core.migrations import baseline_metadata
+
+    return baseline_metadata().tables[table]
 
 
 def upgrade() -> None:
@@ -47,9 +57,22 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash"),
     )
     op.create_index("ix_api_keys_project_id", "api_keys", ["project_id"])
+    # Every existing article, feed, lexicon entry and webhook belongs to the default project.
+    for table in OWNED_TABLES:
+        with op.batch_alter_table(table, copy_from=_offline_copy(table)) as batch:
+            batch.add_column(
+                sa.Column("project_id", sa.String(length=100), server_default=DEFAULT_PROJECT, nullable=False)
+            )
+            batch.create_foreign_key(f"fk_{table}_project_id", "projects", ["project_id"], ["id"])
+            batch.create_index(f"ix_{table}_project_id", ["project_id"])
 
 
 def downgrade() -> None:
+    for table in OWNED_TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_index(f"ix_{table}_project_id")
+            batch.drop_constraint(f"fk_{table}_project_id", type_="foreignkey")
+            batch.drop_column("project_id")
     op.drop_index("ix_api_keys_project_id", table_name="api_keys")
     op.drop_table("api_keys")
     op.drop_table("projects")
