@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not start a worker process")
     serve.add_argument("--demo", action="store_true", help="narrate the shipped demo article once the service is up")
+    serve.add_argument(
+        "--insecure", action="store_true", help="serve a non-loopback address although no API key exists (open API)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run a Celery worker (production: many, against Redis)")
@@ -352,6 +355,39 @@ def _die_with_parent() -> None:
         pass
 
 
+def _access_allowed(args: argparse.Namespace, settings: Settings) -> bool:
+    """With no API key every route is open: fine on loopback, refused elsewhere unless --insecure."""
+    import ipaddress
+
+    from service.access.keys import any_keys
+    from service.core.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        if any_keys(session):
+            logging.getLogger("narrator").info("API keys exist: routes other than the public ones need one")
+            return True
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        logging.getLogger("narrator").warning(
+            "no API key exists: the API is open on %s (loopback only); `narrator keys create` closes it", args.host
+        )
+        return True
+    if args.insecure:
+        logging.getLogger("narrator").warning(
+            "no API key exists and --insecure: the whole API is OPEN to anyone who can reach %s", args.host
+        )
+        return True
+    print(
+        f"narrator: refusing to serve {args.host} with no API key: anyone could delete articles. "
+        "Create one first (narrator keys create --name N --scopes admin) or pass --insecure.",
+        file=sys.stderr,
+    )
+    return False
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -367,6 +403,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             _stop_process(worker)
 
     app = create_app(settings)  # validates the catalog and creates the schema before anything starts
+    if not _access_allowed(args, settings):
+        return 2
     if not args.no_worker:
         worker = subprocess.Popen(
             [sys.executable, "-m", "workers.cli", "worker"], env=os.environ.copy(), preexec_fn=_die_with_parent

@@ -152,3 +152,28 @@ def test_narrator_keys(
         assert main(["keys", "create", "--name", "x", "--scopes", "everything"]) == 2
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("host", "insecure", "with_key", "starts"),
+    [
+        ("127.0.0.1", False, False, True),
+        ("0.0.0.0", False, False, False),
+        ("0.0.0.0", True, False, True),
+        ("0.0.0.0", False, True, True),
+    ],
+)
+def test_serve_refuses_an_open_non_loopback_bind(
+    settings: Settings, host: str, insecure: bool, with_key: bool, starts: bool
+) -> None:
+    import argparse
+
+    from workers.cli import _access_allowed
+
+    if with_key:
+        make_key(settings, ["admin"])
+    else:
+        from service.core.db import engine_for
+
+        engine_for(settings.database_url)
+    assert _access_allowed(argparse.Namespace(host=host, insecure=insecure), settings) is starts
