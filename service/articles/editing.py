@@ -19,7 +19,7 @@ from service.articles import records
 from service.articles.intake import ArticleInput, build_document, check_voice, source_of
 from service.core import outbox
 from service.core.errors import DuplicateArticle
-from service.core.models import Article, Narration
+from service.core.models import DEFAULT_PROJECT, Article, Narration
 from service.core.queue import NARRATE_TASK, PRIORITY_QUEUES, NarrationQueue
 from service.core.settings import Settings
 from service.document.model import Document
@@ -62,15 +62,16 @@ def submit_article(
     priority: str,
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
+    project: str = DEFAULT_PROJECT,
 ) -> Outcome:
-    """Create an article, or update the one the publisher already sent under `external_id`."""
+    """Create an article (in `project`), or update the one the publisher already sent under `external_id`."""
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = build_document(submitted, settings)
     kind, source = source_of(submitted)
     if external_id is not None:
-        known = records.find_by_external_id(session, feed, external_id)
+        known = records.find_by_external_id(session, feed, external_id, project)
         if known is not None:
             return _apply_edit(
                 session,
@@ -96,6 +97,7 @@ def submit_article(
             priority=priority,
             section_voices=sections,
             asr_review=asr_review,
+            project=project,
         )
         dispatch(session, narration)
         session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.core.errors import NotFound
-from service.core.models import Article, Narration, NarrationSegment, Segment, utcnow
+from service.core.models import DEFAULT_PROJECT, Article, Narration, NarrationSegment, Segment, utcnow
 from service.document.model import Block, Document
 
 TERMINAL_STATUSES = frozenset({"done", "failed"})
@@ -77,9 +77,11 @@ def create_article(
     priority: str = "now",
     section_voices: dict[str, str] | None = None,
     asr_review: bool = False,
+    project: str = DEFAULT_PROJECT,
 ) -> tuple[Article, Narration]:
     """Store a new article and its first (queued) narration."""
     article = Article(
+        project_id=project,
         external_id=external_id,
         feed=feed,
         title=document.title,
@@ -124,18 +126,18 @@ def add_narration(
     return narration
 
 
-def get_article(session: Session, article_id: str) -> Article:
-    """The article with this id, or `NotFound`."""
+def get_article(session: Session, article_id: str, project: str | None = None) -> Article:
+    """The article with this id (in `project`, when given: another project's is not found), or `NotFound`."""
     article = session.get(Article, article_id)
-    if article is None:
+    if article is None or (project is not None and article.project_id != project):
         raise NotFound(f"No article with id {article_id!r}")
     return article
 
 
-def get_narration(session: Session, narration_id: str) -> Narration:
-    """The narration with this id, or `NotFound`."""
+def get_narration(session: Session, narration_id: str, project: str | None = None) -> Narration:
+    """The narration with this id (of an article in `project`, when given), or `NotFound`."""
     narration = session.get(Narration, narration_id)
-    if narration is None:
+    if narration is None or (project is not None and narration.article.project_id != project):
         raise NotFound(f"No narration with id {narration_id!r}")
     return narration
 
@@ -204,10 +206,14 @@ def fail_narration(session: Session, narration_id: str, code: str, message: str)
     return narration
 
 
-def find_by_external_id(session: Session, feed: str | None, external_id: str) -> Article | None:
+def find_by_external_id(
+    session: Session, feed: str | None, external_id: str, project: str = DEFAULT_PROJECT
+) -> Article | None:
     """The article a publisher knows by `external_id` in `feed` (None = no feed)."""
     feed_clause = Article.feed.is_(None) if feed is None else Article.feed == feed
-    return session.scalar(select(Article).where(feed_clause, Article.external_id == external_id))
+    return session.scalar(
+        select(Article).where(feed_clause, Article.external_id == external_id, Article.project_id == project)
+    )
 
 
 def spoken_content_changed(

@@ -96,6 +96,18 @@ def _index(index: Any) -> str:
     return repr({**index, "dialect_options": options})
 
 
+def _statement(table: str, sql: str) -> list[str]:
+    """A CREATE statement as the sorted list of its comma-separated parts, spacing normalized.
+
+    A table a revision rebuilt (batch mode: create, copy, rename) keeps its name quoted by the
+    RENAME, a rebuild from reflection may list its constraints in another order, and ALTER TABLE
+    ADD COLUMN writes the new column on the line before: the same statement for SQLite. Column
+    order is compared separately ("columns").
+    """
+    sql = " ".join(sql.replace(f'CREATE TABLE "{table}"', f"CREATE TABLE {table}", 1).split())
+    return sorted(part.strip() for part in sql.split(","))
+
+
 def _schema(url: str) -> dict[str, Any]:
     """Every table's columns, keys, indexes and constraints, as the database reports them."""
     engine = _engine(url)
@@ -118,8 +130,7 @@ def _schema(url: str) -> dict[str, Any]:
                 text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name != :v ORDER BY name"),
                 {"v": VERSION_TABLE},
             ).all()
-        # ALTER TABLE ADD COLUMN writes the new column on the line before: only the spacing differs.
-        described["sqlite_master"] = [(kind, name, sql and " ".join(sql.split())) for kind, name, sql in rows]
+        described["sqlite_master"] = [(kind, name, _statement(name, sql) if sql else sql) for kind, name, sql in rows]
     engine.dispose()
     return described
 

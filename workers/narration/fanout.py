@@ -100,6 +100,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                     article.feed,
                     defaults=None if settings.default_lexicon else {},
                     ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
+                    project=article.project_id,  # the project's own global lexicon
                 ),
                 section_voices=segments.section_voice_map(
                     article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)

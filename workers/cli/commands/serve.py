@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-worker", action="store_true", help="do not start a worker process")
     parser.add_argument("--demo", action="store_true", help="narrate the shipped demo article once the service is up")
     parser.add_argument(
+        "--insecure", action="store_true", help="serve a non-loopback address although no API key exists (open API)"
+    )
+    parser.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -73,6 +76,37 @@ def _reachable(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _check_access(args: argparse.Namespace, settings: Settings) -> None:
+    """With no API key every route is open: fine on loopback, refused elsewhere unless --insecure."""
+    import ipaddress
+
+    from service.access.keys import any_keys
+    from service.core.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        if any_keys(session):
+            logging.getLogger("narrator").info("API keys exist: routes other than the public ones need one")
+            return
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        logging.getLogger("narrator").warning(
+            "no API key exists: the API is open on %s (loopback only); `narrator keys create` closes it", args.host
+        )
+        return
+    if args.insecure:
+        logging.getLogger("narrator").warning(
+            "no API key exists and --insecure: the whole API is OPEN to anyone who can reach %s", args.host
+        )
+        return
+    raise CommandError(
+        f"refusing to serve {args.host} with no API key: anyone could delete articles. "
+        "Create one first (narrator keys create --name N --scopes admin) or pass --insecure."
+    )
+
+
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -81,6 +115,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     from workers.cli.embedded_worker import EmbeddedWorker
 
     app = create_app(settings)  # validates the catalog and creates the schema before anything starts
+    _check_access(args, settings)
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
     embedded = not args.no_worker
