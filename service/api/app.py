@@ -26,7 +26,6 @@ from service.api.routes.webhooks import router as webhooks_router
 from service.core.db import engine_for
 from service.core.settings import Settings
 from service.core.settings import get_settings as process_settings
-from service.core.storage import LocalStorage, open_storage
 from service.core.voices import catalog_dirs, load_catalog
 
 
@@ -45,8 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (feeds, player, stats):
         app.include_router(module.router)
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
-    storage = open_storage(settings.storage_url)
-    if isinstance(storage, LocalStorage):
-        app.mount("/media", media.ImmutableMedia(storage.root), name="media")
+    app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

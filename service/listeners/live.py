@@ -141,7 +141,7 @@ def level(pcm: np.ndarray, rate: int) -> np.ndarray:
 
 
 def _read(storage: Storage, key: str) -> tuple[np.ndarray, int]:
-    data, rate = sf.read(io.BytesIO(storage.path(key).read_bytes()), dtype="float32")
+    data, rate = sf.read(io.BytesIO(storage.get_bytes(key)), dtype="float32")
     return data, int(rate)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from service.api.deps import SessionDep, SettingsDep, StorageDep
+from service.api.routes.media import media_redirect
 from service.api.schemas import VoiceOut
 from service.core.errors import NarratorError, NotFound, SynthesisFailed, UnknownVoice
 from service.core.queue import DEFAULT_QUEUE, make_celery
@@ -150,7 +151,7 @@ def _stored_sample(session: Session, voice: Voice, storage: Storage) -> Redirect
     key = done_sample_key(session, voice)
     if key and storage.exists(key):
         # The target changes when the voice file does, so the redirect is revalidated.
-        return RedirectResponse(f"/media/{key}", status_code=307, headers={"Cache-Control": "no-cache"})
+        return media_redirect(storage, key)
     return None
 
 
