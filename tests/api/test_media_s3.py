@@ -94,3 +94,12 @@ def test_a_media_base_url_is_where_listeners_and_feeds_go(tmp_path: Path, s3_ser
     enclosure = entry.enclosures[0]
     assert enclosure.href == f"https://cdn.example/audio/{narrated.audio_key}"
     assert int(enclosure.length) == narrated.audio_bytes == storage_for(settings).size(narrated.audio_key)
+
+
+def test_redirects_of_captions_and_marks_allow_other_origins(client: TestClient, settings: Settings) -> None:
+    """A player on a publisher's page fetches marks across origins: the redirect must allow it, then the bucket."""
+    key = storage_for(settings).put_bytes(b"[]", "json").key
+    response = client.get(f"/media/{key}", follow_redirects=False, headers={"origin": "https://paper.example"})
+    assert response.status_code == 307 and response.headers["access-control-allow-origin"] == "*"
+    bucket = httpx.get(response.headers["location"], headers={"origin": "https://paper.example"})
+    assert bucket.status_code == 200 and bucket.headers["access-control-allow-origin"] in ("*", "https://paper.example")

@@ -34,7 +34,7 @@ def media_redirect(storage: Storage, key: str) -> RedirectResponse:
     expires, so the redirect itself is never cached.
     """
     target = storage.url(key) or f"/media/{key}"
-    return RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-cache"})
+    return RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-cache", **_cors(key)})
 
 
 @router.api_route("/media/{name}", methods=["GET", "HEAD"], name="media", include_in_schema=False)
@@ -45,7 +45,8 @@ async def media(name: str, request: Request, storage: StorageDep) -> Response:
     if storage.remote:
         url = await run_in_threadpool(storage.url, name)
         if url:
-            return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-cache"})
+            # A cross-origin read (the player's marks) follows the redirect only if the redirect allows it too.
+            return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-cache", **_cors(name)})
     try:
         stat = await run_in_threadpool(storage.stat, name)
     except ObjectNotFound:
@@ -85,10 +86,12 @@ def _headers(stat: ObjectStat) -> dict[str, str]:
         "Accept-Ranges": "bytes",
         "Content-Type": stat.content_type,
     }
-    if stat.key.endswith((".vtt", ".json")):
-        # Captions, marks and chapters are read by scripts on other sites (players, podcast web apps).
-        headers["Access-Control-Allow-Origin"] = "*"
-    return headers
+    return headers | _cors(stat.key)
+
+
+def _cors(key: str) -> dict[str, str]:
+    """Captions, marks and chapters are read by scripts on other sites (players, podcast web apps)."""
+    return {"Access-Control-Allow-Origin": "*"} if key.endswith((".vtt", ".json")) else {}
 
 
 def _not_modified(request: Request, stat: ObjectStat) -> bool:
