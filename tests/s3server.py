@@ -101,6 +101,10 @@ def seaweedfs(workdir: Path, weed: str) -> Iterator[S3Server]:
     finally:
         _stop(proc)
         log.close()
+        # It leaves unix sockets named by its ports in /tmp, whatever TMPDIR says.
+        for port in (*ports.values(), *grpc.values()):
+            for sock in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                sock.unlink(missing_ok=True)
 
 
 def _stop(proc: subprocess.Popen, grace_s: float = 5) -> None:
