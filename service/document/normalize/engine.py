@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, money, numeric, telephone, times, words
+from . import dates, electronic, measure, money, numeric, roman, telephone, times, words
 from .common import Ctx, Hit, Rule
 from .letters import LOWER_INITIALISMS, keep_letter_a
 from .spoken import Builder, Spoken
@@ -81,7 +81,7 @@ _LETTER_RULES: list[Rule] = [
     words.ampersand_initials,
     words.dotted_initialism,
     words.initials,
-    words.roman,
+    roman.roman,
     words.word,
 ]
 _SYMBOL_RULES: dict[str, list[Rule]] = {
