@@ -39,6 +39,8 @@ _DIGIT_RULES: list[Rule] = [
     money.money_suffix,
     measure.height,
     measure.measure,
+    measure.per_unit,
+    measure.temperature,
     times.ratio,
     numeric.number_range,
     numeric.dimensions,
@@ -50,6 +52,7 @@ _NUMBER_AFTER_SIGN: list[Rule] = [
     money.money_suffix,
     numeric.fraction,
     measure.measure,
+    measure.temperature,
     numeric.plain_number,
 ]
 
