@@ -37,3 +37,11 @@ def test_phone_span_covers_the_whole_number():
     got = pairs(text)
     assert got[0] == ("call", "call") and got[-1] == ("now", "now")
     assert {src for _, src in got[1:-1]} == {"(555) 123-4567"}
+
+
+def test_four_dotted_numbers_are_an_address_even_over_255():
+    assert normalize("from 512.40.7.300 on").text == "from five one two dot four zero dot seven dot three zero zero on"
+
+
+def test_four_dotted_numbers_after_version_are_a_version():
+    assert normalize("version 4.1.0.12").text == "version four point one point zero point twelve"

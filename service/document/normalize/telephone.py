@@ -83,14 +83,20 @@ def telephone(ctx: Ctx, pos: int) -> Hit | None:
 _IP = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9]|\.[0-9])")
 
 
+# Words after which four dotted numbers are a version, not an address.
+_VERSION_WORDS = {"version", "v", "ver", "release", "build", "firmware", "update", "patch", "kernel", "edition"}
+
+
 def ip_address(ctx: Ctx, pos: int) -> Hit | None:
-    """IPv4 addresses digit by digit: "123.123.0.40" -> "one two three dot ... four zero"."""
+    """Four dotted groups of up to three digits, digit by digit: "123.123.0.40" -> "one two three
+    dot ... four zero". Never a decimal; an address even when a group is over 255 (a made-up or
+    mistyped one is still said the same way); a version after "version", "build"..."""
     m = _IP.match(ctx.text, pos)
     if not m:
         return None
-    octets = m.group().split(".")
-    if any(int(o) > 255 for o in octets):
+    if ctx.prev_word(pos) in _VERSION_WORDS:
         return None
+    octets = m.group().split(".")
     return Hit(m.end(), [(" dot ".join(_group(o) for o in octets), pos, m.end())])
 
 
