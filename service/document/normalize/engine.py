@@ -23,6 +23,7 @@ from .vocab import MONTH_INDEX
 # digit run is ever left unread.
 _DIGIT_RULES: list[Rule] = [
     electronic.electronic,
+    dates.period,
     telephone.ip_address,
     telephone.telephone,
     telephone.local_number,
@@ -77,6 +78,7 @@ def _decimal_start(ctx: Ctx, pos: int) -> Hit | None:
 # generic initialism/word handler last.
 _LETTER_RULES: list[Rule] = [
     electronic.electronic,
+    dates.period,
     dates.month_first,
     words.abbreviation,
     money.money_prefix,
