@@ -165,3 +165,25 @@ def test_ampersand():
 
 def test_retirement_plan_name():
     assert normalize("401(k)").text == "four oh one k"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("the Atlas VI launch", "the Atlas six launch"),
+        ("Street Fighter II sold", "Street Fighter two sold"),
+        ("the Saturn IX probe", "the Saturn nine probe"),
+    ],
+)
+def test_roman_after_a_product_name_is_a_cardinal(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_roman_after_a_full_name_is_a_generational_suffix():
+    assert normalize("Donald Smith III won").text == "Donald Smith the third won"
+    assert normalize("Mary Ann Evans II").text == "Mary Ann Evans the second"
+
+
+def test_roman_letters_that_are_initials_stay_letters():
+    assert normalize("in Washington DC today").text == "in Washington D.C today"
+    assert normalize("Malcolm X spoke").text == "Malcolm X spoke"

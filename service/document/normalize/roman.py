@@ -1,9 +1,21 @@
-"""Roman numerals: regnal ("Charles III" -> "Charles the third"), cardinal after
-"Chapter", "World War", "Super Bowl"; a lone "I" stays the pronoun."""
+"""Roman numerals, read by what they follow.
+
+- After a monarch's or pope's name: "the" and an ordinal ("Charles III" -> "Charles the
+  third"). After a person's full name, a generational suffix: "Robert Smith III" ->
+  "Robert Smith the third". After a lone given name, an ordinal ("Sam II" -> "Sam second").
+- After "Chapter", "Phase", "Type", "World War", "Super Bowl"...: a cardinal ("Chapter
+  IV" -> "Chapter four").
+- After any other capitalised word, a name of a product, vehicle or sequel: a cardinal
+  ("Delta IV Heavy" -> "Delta four Heavy", "Final Fantasy VII" -> "seven"); only numerals
+  of I, V and X of two letters or more, so "Washington DC" or "the CD" stay letters.
+- A lone "I" (the pronoun), "V" or "X" is left alone unless a monarch's name precedes.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from . import numbers as nw
 from .common import FUNCTION_WORDS, Ctx, Hit, one, titlecase_word
@@ -137,6 +149,13 @@ REGNAL = {
 REGNAL_ARTICLE = "the "
 
 
+@cache
+def _given_names() -> frozenset[str]:
+    path = Path(__file__).with_name("given_names.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
 def roman_value(s: str) -> int | None:
     """Value of a well-formed roman numeral, or None."""
     if not s or not _ROMAN_VALID.fullmatch(s):
@@ -170,10 +189,26 @@ def roman(ctx: Ctx, pos: int) -> Hit | None:
         return one(nw.cardinal(value) + tail, pos, m.end())
     if not titlecase_word(prev_raw) or prev_raw in FUNCTION_WORDS:
         return None
-    if len(r) == 1 and prev not in REGNAL:
+    if prev in REGNAL:
+        if value > 39:
+            return None
+        # Monarchs and popes take "the" ("Charles the third").
+        return one(f"{REGNAL_ARTICLE}{nw.ordinal(value)}{tail}", pos, m.end())
+    if len(r) == 1 or set(r) - set("IVX"):
         return None
-    if set(r) - set("IVX") or value > 39:
-        return None
-    # Monarchs and popes take "the" ("Charles the third"); other names do not ("Sam second").
-    article = REGNAL_ARTICLE if prev in REGNAL else ""
-    return one(f"{article}{nw.ordinal(value)}{tail}", pos, m.end())
+    names = _given_names()
+    if before in names or before in REGNAL or _name_before(ctx, pos, prev_raw):
+        return one(f"the {nw.ordinal(value)}{tail}", pos, m.end())  # "Robert Smith the third"
+    if prev in names:
+        return one(f"{nw.ordinal(value)}{tail}", pos, m.end())  # "Sam second"
+    return one(f"{nw.cardinal(value)}{tail}", pos, m.end())  # "Delta four", "Rocky two"
+
+
+def _name_before(ctx: Ctx, pos: int, prev_raw: str) -> bool:
+    """Whether two capitalised words before the surname start with a given name ("Martin Luther King")."""
+    at = pos - len(prev_raw) - 1
+    middle = ctx.prev_token(at)
+    if not titlecase_word(middle):
+        return False
+    first = ctx.prev_token(at - len(middle) - 1)
+    return titlecase_word(first) and first.lower() in _given_names()
