@@ -101,7 +101,7 @@ def test_unit_written_onto_its_number_before_a_noun_is_singular():
         ("highs of 72F today", "highs of seventy two degrees Fahrenheit today"),
         ("it reached 41C.", "it reached forty one degrees Celsius."),
         ("lows near -8C", "lows near minus eight degrees Celsius"),
-        ("between 18-22C", "between eighteen to twenty two degrees Celsius"),
+        ("around 18-22C", "around eighteen to twenty two degrees Celsius"),
     ],
 )
 def test_temperature_written_onto_its_number(written, spoken):

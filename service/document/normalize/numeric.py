@@ -243,9 +243,52 @@ def number_range(ctx: Ctx, pos: int) -> Hit | None:
     first = nw.number(a) if "." in a else nw.integer(a)
     second = nw.number(b) if "." in b else nw.integer(b)
     nxt = ctx.next_word(m.end())
-    if sep in "\u2013\u2014" or ctx.is_count_noun(nxt):
+    prev = ctx.prev_word(pos)
+    if prev == "between" and sep:
+        return Hit(m.end(), [(first, a_start, a_end), ("and", a_end, b_start), (second, b_start, b_end)])
+    if (
+        sep in "\u2013\u2014"
+        or ctx.is_count_noun(nxt)
+        or prev in _RANGE_AFTER
+        or ctx.is_count_noun(prev)
+        or _is_score(ctx, pos, nxt, a, b)
+    ):
         return Hit(m.end(), [(first, a_start, a_end), ("to", a_end, b_start), (second, b_start, b_end)])
     return one(f"{first}-{second}", pos, m.end())
+
+
+# Words before a range of bare numbers that make it "X to Y" ("aged 18-24", "pp. 45-67").
+_RANGE_AFTER = {"aged", "age", "page", "pp", "size", "grade", "grades", "chapter", "verse", "verses"}
+# A score or a vote count is said "four to one": the verb or noun of winning or voting
+# comes a few words before ("beat the Lions 31-17", "voted 51-49") or the noun just after
+# ("a 6-3 ruling").
+_SCORE_BEFORE = {
+    "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeated", "defeats", "edged",
+    "routed", "crushed", "trailed", "trails", "led", "leads", "leading", "trailing", "score", "scored",
+    "voted", "vote", "votes", "passed", "approved", "rejected", "confirmed", "overturned", "upheld",
+    "final", "finished", "winning", "victory", "record",
+}  # fmt: skip
+_SCORE_AFTER = {
+    "win", "victory", "loss", "defeat", "vote", "votes", "ruling", "decision", "verdict", "lead",
+    "margin", "majority", "record", "rout", "triumph", "draw", "tie", "scoreline", "result", "count",
+}  # fmt: skip
+_CLAUSE_END = re.compile(r"[.;:!?]\s*$")
+
+
+def _is_score(ctx: Ctx, pos: int, nxt: str, a: str, b: str) -> bool:
+    if not (a.isdigit() and b.isdigit() and len(a) <= 3 and len(b) <= 3):
+        return False
+    if nxt.lower() in _SCORE_AFTER:
+        return True
+    at = pos
+    for _ in range(5):
+        token = ctx.prev_token(at)
+        if not token or _CLAUSE_END.search(token):
+            return False
+        if token.strip(".,;:!?\"'()").lower() in _SCORE_BEFORE:
+            return True
+        at = ctx.text.rindex(token, 0, at)
+    return False
 
 
 _VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])")
