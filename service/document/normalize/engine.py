@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, money, numeric, roman, telephone, times, words
+from . import dates, electronic, measure, mixedcase, money, news, numeric, roman, telephone, times, words
 from .common import Ctx, Hit, Rule
 from .letters import LOWER_INITIALISMS, keep_letter_a
 from .spoken import Builder, Spoken
@@ -79,6 +79,9 @@ def _decimal_start(ctx: Ctx, pos: int) -> Hit | None:
 _LETTER_RULES: list[Rule] = [
     electronic.electronic,
     dates.period,
+    news.dateline,
+    news.ticker,
+    news.party_tag,
     dates.month_first,
     words.abbreviation,
     money.money_prefix,
@@ -87,6 +90,7 @@ _LETTER_RULES: list[Rule] = [
     words.dotted_initialism,
     words.initials,
     roman.roman,
+    mixedcase.mixed_case,
     words.word,
 ]
 _SYMBOL_RULES: dict[str, list[Rule]] = {
@@ -94,7 +98,7 @@ _SYMBOL_RULES: dict[str, list[Rule]] = {
     "-": [_signed],
     "\u2212": [_signed],
     ".": [_decimal_start],
-    "(": [telephone.telephone],
+    "(": [news.wire_tag, telephone.telephone],
     "'": [dates.decade],
     "\u2019": [dates.decade],
     "\u2018": [dates.decade],
@@ -102,7 +106,7 @@ _SYMBOL_RULES: dict[str, list[Rule]] = {
     "@": [electronic.handle],
     "&": [words.ampersand],
     "~": [words.tilde],
-    "/": [electronic.slash],
+    "/": [news.wire_tag, electronic.slash],
 }
 for _sym in "$£€¥₹₩₽₺₪₦₱฿₫₴₿":
     _SYMBOL_RULES[_sym] = [money.money_prefix]
@@ -122,7 +126,7 @@ _RULE_WORDS = frozenset(
     + list(words.NO_DOT_SUFFIXES)
     + list(words.STREETS)
     + list(LOWER_INITIALISMS)
-    + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
+    + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto", "Nasdaq", "Euronext", "Cboe"]
 )
 _SKIP_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 

@@ -170,6 +170,7 @@ INITIALISMS = {
     "SUV",
     "USB",
     "PDF",
+    "NYSE",
 }
 # Everyday words that show up in capitals for emphasis; left alone (lowercased
 # in all-caps lines so the phonemizer does not spell them).

@@ -654,3 +654,31 @@ TLDS = WORD_TLDS | {
 }
 # File extensions that are spelled even when longer than three letters.
 SPELLED_EXTENSIONS = {"html", "htm", "php", "pdf", "jpg", "png", "gif", "csv", "xml", "mp3", "mp4", "svg"}
+
+
+# --- places and markets --------------------------------------------------------
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri",
+    "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio",
+    "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "DC": "the District of Columbia", "PR": "Puerto Rico",
+}  # fmt: skip
+PARTIES = {"R": "Republican", "D": "Democrat", "I": "Independent"}
+# Stock exchanges that precede a ticker in press releases: "(NASDAQ: GPRO)".
+EXCHANGES = {
+    "NASDAQ", "Nasdaq", "NYSE", "NYSE American", "NYSE Arca", "AMEX", "TSX", "TSXV", "TSX-V", "CSE",
+    "LSE", "AIM", "ASX", "HKEX", "SEHK", "SGX", "TSE", "TYO", "NSE", "BSE", "OTC", "OTCQX", "OTCQB",
+    "Euronext", "XETRA", "FWB", "SIX", "JSE", "KRX", "NZX", "TASE", "Cboe", "CBOE", "NASDAQ GS",
+    "Nasdaq GS", "NasdaqGS", "NasdaqGM", "NasdaqCM",
+}  # fmt: skip
+# Names of wire services in a dateline's tag: "/PRNewswire/", "(BUSINESS WIRE)", "(Reuters)".
+WIRE_WORDS = re.compile(
+    r"(?i:wire|newswire|presswire|reuters|\bAP\b|\bAFP\b|\bCNW\b|prweb|newsfile|xinhua|bloomberg|\bUPI\b|\bPA\b)"
+)
