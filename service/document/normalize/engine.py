@@ -82,6 +82,7 @@ _LETTER_RULES: list[Rule] = [
     news.dateline,
     news.ticker,
     news.party_tag,
+    telephone.phone_label,
     dates.month_first,
     words.abbreviation,
     money.money_prefix,
@@ -126,7 +127,7 @@ _RULE_WORDS = frozenset(
     + list(words.NO_DOT_SUFFIXES)
     + list(words.STREETS)
     + list(LOWER_INITIALISMS)
-    + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto", "Nasdaq", "Euronext", "Cboe"]
+    + ["Tel", "Ph", "vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto", "Nasdaq", "Euronext", "Cboe"]
 )
 _SKIP_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
