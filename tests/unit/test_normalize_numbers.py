@@ -182,3 +182,9 @@ def test_score_span():
         ("to", "-"),
         ("one", "1"),
     ]
+
+
+def test_mixed_fraction_takes_an_before_a_vowel():
+    assert normalize("2⅛ miles").text == "two and an eighth miles"
+    assert normalize("5 1/11").text == "five and an eleventh"
+    assert normalize("1/8").text == "one eighth"
