@@ -187,3 +187,7 @@ def test_roman_after_a_full_name_is_a_generational_suffix():
 def test_roman_letters_that_are_initials_stay_letters():
     assert normalize("in Washington DC today").text == "in Washington D.C today"
     assert normalize("Malcolm X spoke").text == "Malcolm X spoke"
+
+
+def test_roman_before_century_is_an_ordinal():
+    assert normalize("in the XVII century").text == "in the seventeenth century"

@@ -8,6 +8,7 @@
 - After any other capitalised word, a name of a product, vehicle or sequel: a cardinal
   ("Delta IV Heavy" -> "Delta four Heavy", "Final Fantasy VII" -> "seven"); only numerals
   of I, V and X of two letters or more, so "Washington DC" or "the CD" stay letters.
+- Before "century": an ordinal ("the XIX century" -> "the nineteenth century").
 - A lone "I" (the pronoun), "V" or "X" is left alone unless a monarch's name precedes.
 """
 
@@ -185,6 +186,8 @@ def roman(ctx: Ctx, pos: int) -> Hit | None:
     prev = prev_raw.rstrip(".").lower()
     before = ctx.prev_word(pos - len(prev_raw) - 1) if prev_raw else ""
     tail = m.group("tail") or ""
+    if value <= 39 and len(r) > 1 and ctx.next_word(m.end()).lower() in ("century", "centuries", "dynasty"):
+        return one(nw.ordinal(value) + tail, pos, m.end())  # "the XIX century" -> "the nineteenth century"
     if prev in CARDINAL_CONTEXT or (prev == "war" and before == "world") or (prev == "bowl" and before == "super"):
         return one(nw.cardinal(value) + tail, pos, m.end())
     if not titlecase_word(prev_raw) or prev_raw in FUNCTION_WORDS:
