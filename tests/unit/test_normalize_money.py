@@ -82,3 +82,9 @@ def test_money_span_covers_symbol_amount_and_scale():
 
 def test_hyphenated_amount_is_an_adjective():
     assert normalize("a $10-million deal").text == "a ten million dollar deal"
+
+
+def test_pence_written_onto_the_number():
+    assert normalize("a 20p coin").text == "a twenty pence coin"
+    assert normalize("rose 1p").text == "rose one penny"
+    assert normalize("in 720p").text == "in seven hundred twenty p"

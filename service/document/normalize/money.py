@@ -113,10 +113,18 @@ def money_prefix(ctx: Ctx, pos: int) -> Hit | None:
     return Hit(m.end(), [(spoken, pos, m.end())])
 
 
+_PENCE = re.compile(r"(?P<n>[0-9]{1,3})p(?![A-Za-z0-9]|\.[0-9])")
+_VIDEO_LINES = {"144", "240", "360", "480", "576", "720"}  # "720p" is a video resolution
+
+
 def money_suffix(ctx: Ctx, pos: int) -> Hit | None:
-    """Currency written after the amount: "100€", "40 EUR", "50¢"."""
+    """Currency written after the amount: "100€", "40 EUR", "50¢", "50p" (pence)."""
     m = _SUFFIX.match(ctx.text, pos)
     if not m:
+        p = _PENCE.match(ctx.text, pos)
+        if p and p.group("n") not in _VIDEO_LINES and not (pos and ctx.text[pos - 1] in "$£€¥.,"):
+            n = int(p.group("n"))
+            return Hit(p.end(), [(f"{nw.cardinal(n)} {'penny' if n == 1 else 'pence'}", pos, p.end())])
         return None
     sym = m.group("cur")
     raw, scale = m.group("an"), _scale(m.group("ascale"))
