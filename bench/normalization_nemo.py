@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=SETS, default="dev")
     args = parser.parse_args(argv)
 
-    from nemo_text_processing.text_normalization.normalize import Normalizer  # noqa: PLC0415
+    from nemo_text_processing.text_normalization.normalize import Normalizer
 
     started = time.perf_counter()
     nemo = Normalizer(input_case="cased", lang="en", cache_dir=args.cache_dir)
