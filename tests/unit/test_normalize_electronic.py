@@ -103,3 +103,7 @@ def test_consonant_chunk_before_the_at_sign_is_spelled():
 def test_domain_labels_are_not_split():
     # A host name is a brand, said as one word.
     assert normalize("visit bluewater.com").text == "visit bluewater dot com"
+
+
+def test_common_words_in_addresses_are_words():
+    assert normalize("mary.jones@example.com").text == "mary dot jones at example dot com"

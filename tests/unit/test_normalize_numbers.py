@@ -188,3 +188,8 @@ def test_mixed_fraction_takes_an_before_a_vowel():
     assert normalize("2⅛ miles").text == "two and an eighth miles"
     assert normalize("5 1/11").text == "five and an eleventh"
     assert normalize("1/8").text == "one eighth"
+
+
+def test_ended_in_a_year_is_a_year():
+    assert normalize("the war ended in 1945").text == "the war ended in nineteen forty five"
+    assert normalize("the account ending in 4321").text == "the account ending in four three two one"

@@ -15,7 +15,7 @@ import re
 from . import numbers as nw
 from .common import Ctx, Hit, one
 from .letters import pronounceable, spell
-from .segment import consonants_only, split_words
+from .segment import consonants_only, is_word, split_words
 from .vocab import SPELLED_EXTENSIONS, TLDS, WORD_TLDS
 
 # Addresses longer than this are not read out; the cap also keeps scanning linear.
@@ -73,8 +73,8 @@ def _letters(run: str, tld: bool = False) -> str:
         return spell(run)
     if len(run) == 1:
         return run
-    if len(run) >= 5 or pronounceable(run):
-        return run
+    if len(run) >= 5 or pronounceable(run) or (not consonants_only(run) and is_word(run)):
+        return run  # words are read as words ("john", "abc")
     return spell(run)
 
 

@@ -32,13 +32,27 @@ def scale_name(s: str) -> str:
     return _SCALE_NAMES.get(s, s.lower())
 
 
+_DIGIT_NOUNS = {"card", "cards", "account", "accounts", "number", "numbers", "phone", "digits", "code", "serial", "id"}
+
+
 def _is_ending_in(ctx: Ctx, pos: int) -> bool:
-    # "card ending in 8876" is read digit by digit.
+    # "card ending in 8876" is read digit by digit; "the war ended in 1918" is a year.
     prev = ctx.prev_word(pos)
     if prev not in ("in", "with"):
         return False
-    before = ctx.prev_word(pos - len(ctx.prev_token(pos)) - 1)
-    return before in ("ending", "ends", "ended")
+    at = pos - len(ctx.prev_token(pos)) - 1
+    before = ctx.prev_word(at)
+    if before not in ("ending", "ends", "ended"):
+        return False
+    at -= len(ctx.prev_token(at)) + 1
+    for _ in range(3):
+        token = ctx.prev_token(at)
+        if not token:
+            break
+        if token.strip(".,;:!?\"'()").lower() in _DIGIT_NOUNS:
+            return True
+        at -= len(token) + 1
+    return False
 
 
 def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
