@@ -115,3 +115,8 @@ def test_number_and_letter_labels_are_not_temperatures():
 
 def test_temperature_span():
     assert pairs("at 30C")[1:] == [("thirty", "30C"), ("degrees", "30C"), ("Celsius", "30C")]
+
+
+def test_measure_after_a_before_a_noun_is_singular():
+    assert normalize("a 42 km course").text == "a forty two kilometer course"
+    assert normalize("walked 42 km today").text == "walked forty two kilometers today"

@@ -88,3 +88,9 @@ def test_pence_written_onto_the_number():
     assert normalize("a 20p coin").text == "a twenty pence coin"
     assert normalize("rose 1p").text == "rose one penny"
     assert normalize("in 720p").text == "in seven hundred twenty p"
+
+
+def test_amount_describing_a_noun_after_a_is_singular():
+    assert normalize("a $20 ticket").text == "a twenty dollar ticket"
+    assert normalize("a $3 billion plan").text == "a three billion dollar plan"
+    assert normalize("paid $20 for it").text == "paid twenty dollars for it"

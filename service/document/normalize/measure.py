@@ -32,12 +32,17 @@ _MEASURE = re.compile(
 )
 
 
-def _modifies_noun(ctx: Ctx, end: int) -> bool:
+def modifies_noun(ctx: Ctx, end: int) -> bool:
     """Whether the measure ending at `end` is followed by the noun it describes."""
     if ctx.text[end : end + 1] not in (" ", "\u00a0"):
         return False
     nxt = ctx.next_word(end)
     return nxt.isalpha() and nxt.islower() and nxt not in NOT_A_NOUN
+
+
+def after_article(ctx: Ctx, pos: int) -> bool:
+    """Whether "a" or "an" comes just before `pos` ("a 10 km race", "a $5 bill")."""
+    return ctx.prev_token(pos).lower() in ("a", "an")
 
 
 def unit_words(unit: str, plural: bool, power: str | None) -> str:
@@ -68,7 +73,9 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         if ctx.is_count_noun(nxt) and nxt not in ("hurdles", "heats", "finals"):
             scale, unit = "million", ""  # "1.5m people" is a count, not a length
     last = n3 or n2 or n1
-    adjective = usep == "-" or (not usep and unit[:1].isalpha() and not scale and _modifies_noun(ctx, m.end()))
+    adjective = usep == "-" or (
+        unit[:1].isalpha() and not scale and (not usep or after_article(ctx, pos)) and modifies_noun(ctx, m.end())
+    )
     plural = not adjective and (bool(scale) or not nw.is_singular(last))
     name = unit_words(unit, plural, m.group("pow")) if unit else ""
     per = m.group("per")

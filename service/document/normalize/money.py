@@ -12,6 +12,7 @@ import re
 
 from . import numbers as nw
 from .common import NUM, SP, Ctx, Hit
+from .measure import after_article, modifies_noun
 from .vocab import (
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
@@ -81,7 +82,7 @@ def speak_amount(raw: str, scale: str | None, cur: Currency, adjective: bool = F
         frac += "0"  # "$20.5" is twenty dollars fifty
     units = int(nw.clean_int(whole) or "0")
     cents = int(frac or "0")
-    major = f"{nw.integer(whole) or 'zero'} {singular if units == 1 else plural}"
+    major = f"{nw.integer(whole) or 'zero'} {singular if units == 1 or (adjective and not cents) else plural}"
     if not cents:
         return major
     minor = f"{nw.cardinal(cents)} {minor1 if cents == 1 else minor2}"
@@ -106,7 +107,9 @@ def money_prefix(ctx: Ctx, pos: int) -> Hit | None:
             first = speak_amount(a_raw, a_scale, cur)
         spoken = f"{first} to {speak_amount(b_raw, b_scale, cur2, m.group('bhy') == '-')}"
     else:
-        spoken = speak_amount(a_raw, a_scale, cur, m.group("ahy") == "-")
+        # "a $5 bill", "a $1.2 billion deal": the amount describes the noun after it.
+        attributive = not m.group("per") and after_article(ctx, pos) and modifies_noun(ctx, m.end())
+        spoken = speak_amount(a_raw, a_scale, cur, m.group("ahy") == "-" or attributive)
     per = m.group("per")
     if per:
         spoken += " per " + PER_UNITS[per]
