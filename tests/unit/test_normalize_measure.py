@@ -120,3 +120,8 @@ def test_temperature_span():
 def test_measure_after_a_before_a_noun_is_singular():
     assert normalize("a 42 km course").text == "a forty two kilometer course"
     assert normalize("walked 42 km today").text == "walked forty two kilometers today"
+
+
+def test_feet_and_inches():
+    assert normalize("stands 6 ft 3 in tall").text == "stands six feet three inches tall"
+    assert normalize("is 6 ft in height").text == "is six feet in height"

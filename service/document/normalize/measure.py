@@ -88,7 +88,17 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         words += " by " + nw.number(n3)
     if scale:
         words += " " + scale_name(scale)
-    return Hit(m.end(), [(f"{words} {name}".rstrip(), pos, m.end())])
+    end = m.end()
+    inches = _INCHES.match(ctx.text, end) if unit in ("ft", "FT") and not per else None
+    if inches:
+        # "5 ft 11 in" -> "five feet eleven inches"
+        n = inches.group("n")
+        name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
+        end = inches.end()
+    return Hit(end, [(f"{words} {name}".rstrip(), pos, end)])
+
+
+_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in\.?|inches|\"|\u2033)(?![A-Za-z0-9])")
 
 
 _HEIGHT = re.compile(r"(?P<ft>[0-9])['\u2032\u2019](?P<inch>[0-9]{1,2})(?:\"|\u2033|''|\u201d)?(?![0-9A-Za-z])")
