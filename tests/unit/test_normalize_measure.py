@@ -125,3 +125,7 @@ def test_measure_after_a_before_a_noun_is_singular():
 def test_feet_and_inches():
     assert normalize("stands 6 ft 3 in tall").text == "stands six feet three inches tall"
     assert normalize("is 6 ft in height").text == "is six feet in height"
+
+
+def test_feet_and_inches_keep_the_full_stop():
+    assert normalize("He is 5 ft 9 in.").text == "He is five feet nine inches."

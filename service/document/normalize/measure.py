@@ -98,7 +98,7 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
     return Hit(end, [(f"{words} {name}".rstrip(), pos, end)])
 
 
-_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in\.?|inches|\"|\u2033)(?![A-Za-z0-9])")
+_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in|inches|\"|\u2033)(?![A-Za-z0-9])")
 
 
 _HEIGHT = re.compile(r"(?P<ft>[0-9])['\u2032\u2019](?P<inch>[0-9]{1,2})(?:\"|\u2033|''|\u201d)?(?![0-9A-Za-z])")
