@@ -193,3 +193,12 @@ def test_mixed_fraction_takes_an_before_a_vowel():
 def test_ended_in_a_year_is_a_year():
     assert normalize("the war ended in 1945").text == "the war ended in nineteen forty five"
     assert normalize("the account ending in 4321").text == "the account ending in four three two one"
+
+
+def test_year_after_mid_hyphen():
+    assert normalize("by mid-2031 costs rose").text == "by mid-twenty thirty one costs rose"
+
+
+def test_four_digit_identifier_after_a_capitalised_label_is_read_in_pairs():
+    assert normalize("under Resolution 2417 the").text == "under Resolution twenty four seventeen the"
+    assert normalize("the 2417 workers").text == "the two thousand four hundred seventeen workers"

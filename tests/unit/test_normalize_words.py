@@ -191,3 +191,12 @@ def test_roman_letters_that_are_initials_stay_letters():
 
 def test_roman_before_century_is_an_ordinal():
     assert normalize("in the XVII century").text == "in the seventeenth century"
+
+
+def test_saint_street_between_a_house_number_and_a_name():
+    assert normalize("at 40 St. Anne's Rd").text.startswith("at forty Saint Anne's")
+
+
+def test_apartment_and_room_before_a_number():
+    assert normalize("Apt. 12").text == "apartment twelve"
+    assert normalize("Rm. 5").text == "room five"

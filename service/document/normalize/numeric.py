@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import NUM, SP, YEAR_CONTEXT, Ctx, Hit, Rule, one
+from .common import FUNCTION_WORDS, NUM, SP, YEAR_CONTEXT, Ctx, Hit, Rule, one, titlecase_word
 from .vocab import UNITS, alternation
 
 _SCALE = r"(?i:thousand|million|billion|trillion|quadrillion)|bn|bln|mn|mln|tn|trn|trln"
@@ -71,11 +71,13 @@ def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
         if ctx.is_count_noun(nxt):
             return nw.cardinal(value)
         return nw.digits(raw)
-    prev = ctx.prev_word(start)
+    prev = ctx.prev_word(start).rstrip("-\u2013")  # "mid-2025" is a year
     if len(raw) == 3 and prev in _PAIR_READERS:
         return nw.year(value)  # "Boeing 737" -> "seven thirty seven"
-    if len(raw) == 4 and 2100 <= value <= 2999 and prev in YEAR_CONTEXT:
+    if len(raw) == 4 and 2100 <= value <= 2999 and prev in YEAR_CONTEXT and not ctx.is_count_noun(nxt):
         return nw.year(value)
+    if len(raw) == 4 and value >= 2100 and _after_label(ctx, start) and not ctx.is_count_noun(nxt):
+        return nw.year(value)  # an identifier in pairs: "Resolution 2334" -> "twenty three thirty four"
     if len(raw) == 4 and 1000 <= value <= 2099:
         if prev in YEAR_CONTEXT or prev in _MONTH_WORDS:
             return nw.year(value)
@@ -83,6 +85,15 @@ def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
             return nw.cardinal(value)
         return nw.year(value)
     return nw.cardinal(value)
+
+
+def _after_label(ctx: Ctx, pos: int) -> bool:
+    """Whether a capitalised noun names the number ("Resolution 2334"), not a sentence start."""
+    prev = ctx.prev_token(pos)
+    if not titlecase_word(prev) or prev in FUNCTION_WORDS or prev.lower() in _MONTH_WORDS:
+        return False
+    before = ctx.text[: max(0, pos - len(prev) - 1)].rstrip(" \t")
+    return bool(before) and before[-1] not in '.!?\n\r"“'
 
 
 _PAIR_READERS = {"boeing", "airbus", "embraer", "bombardier", "route", "flight", "highway", "interstate"}

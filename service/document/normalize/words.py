@@ -119,6 +119,10 @@ BEFORE_NUMBER = {
     "pp": "pages",
     "Art": "article",
     "Sect": "section",
+    "Apt": "apartment",
+    "Rm": "room",
+    "Ste": "suite",
+    "Bldg": "building",
 }
 STATES = {
     "Ala": "Alabama",
@@ -204,7 +208,7 @@ def abbreviation(ctx: Ctx, pos: int) -> Hit | None:
     key, dotted, end = m.group("w"), bool(m.group("dot")), m.end()
     if key in ("St", "Dr") and (dotted or text[end : end + 1] == " "):
         # Saint/Doctor before a name, Street/Drive after one (or after a house number).
-        if _prev_is_name_or_number(ctx, pos):
+        if _prev_is_name_or_number(ctx, pos) and not (ctx.prev_token(pos)[:1].isdigit() and _next_is_name(ctx, end)):
             return _with_stop(ctx, STREETS[key], pos, end, dotted, strong=True)
         if _next_is_name(ctx, end):
             return one("Saint" if key == "St" else "Doctor", pos, end)
