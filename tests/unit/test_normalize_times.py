@@ -80,3 +80,7 @@ def test_seconds_of_a_time_of_day():
 
 def test_dotted_time_span_covers_the_am_pm():
     assert pairs("at 6.20pm") == [("at", "at"), ("six", "6.20pm"), ("twenty", "6.20pm"), ("P.M", "6.20pm")]
+
+
+def test_zone_with_an_offset():
+    assert normalize("at 8 p.m. GMT+2 on").text == "at eight P.M G.M.T plus two on"

@@ -200,3 +200,7 @@ def test_saint_street_between_a_house_number_and_a_name():
 def test_apartment_and_room_before_a_number():
     assert normalize("Apt. 12").text == "apartment twelve"
     assert normalize("Rm. 5").text == "room five"
+
+
+def test_title_before_and_another_title():
+    assert normalize("Dr. and Mrs. Lee").text == "Doctor and Misses Lee"

@@ -40,6 +40,7 @@ _DOT_CLOCK = re.compile(
 )
 _ZONE_AFTER_AMPM = re.compile(rf"\.?{SP}?{_ZONE_ANY}")
 _ZONE_AFTER_CLOCK = re.compile(rf"{SP}?{_ZONE_UPPER}")
+_ZONE_OFFSET = re.compile(r"(?P<sign>[+\-\u2212])(?P<h>[0-9]{1,2})(?::?(?P<m>[0-5][0-9]))?(?![0-9A-Za-z])")
 _RANGE_SEP = re.compile(rf"{SP}?[-\u2013]{SP}?|{SP}to{SP}")
 
 
@@ -139,6 +140,14 @@ def clock_time(ctx: Ctx, pos: int) -> Hit | None:
     if zone:
         words += " " + spell(zone.group("tz").replace(".", ""))
         end = zone.end()
+        offset = _ZONE_OFFSET.match(text, end)
+        if offset:
+            # "GMT+1" -> "G.M.T plus one", "UTC-05:30" -> "U.T.C minus five thirty"
+            sign = "plus" if offset.group("sign") == "+" else "minus"
+            words += f" {sign} {nw.cardinal(int(offset.group('h')))}"
+            if offset.group("m") and int(offset.group("m")):
+                words += " " + nw.cardinal(int(offset.group("m")))
+            end = offset.end()
     pieces.append((words, start, end))
     if t.ampm and text[end - 1] == "." and ctx.sentence_end(end, strong=True):
         nxt = ctx.next_word(end).lower()

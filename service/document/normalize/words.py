@@ -71,6 +71,7 @@ SUFFIXES = {
     "Govt": "Government",
     "Intl": "International",
     "Mfg": "Manufacturing",
+    "Esq": "Esquire",
     "plc": "P.L.C",
     "Plc": "P.L.C",
 }
@@ -210,13 +211,13 @@ def abbreviation(ctx: Ctx, pos: int) -> Hit | None:
         # Saint/Doctor before a name, Street/Drive after one (or after a house number).
         if _prev_is_name_or_number(ctx, pos) and not (ctx.prev_token(pos)[:1].isdigit() and _next_is_name(ctx, end)):
             return _with_stop(ctx, STREETS[key], pos, end, dotted, strong=True)
-        if _next_is_name(ctx, end):
+        if _next_is_name(ctx, end) or (key == "Dr" and dotted and ctx.next_word(end) in ("and", "&")):
             return one("Saint" if key == "St" else "Doctor", pos, end)
         if key == "St":
             return _with_stop(ctx, "Street", pos, end, dotted, strong=True)
         return None
     title = TITLES.get(key) or (TITLES.get(key.capitalize()) if key.isupper() else None)  # "DR." in headlines
-    if title and (dotted or key in NO_DOT_TITLES) and _next_is_name(ctx, end):
+    if title and (dotted or key in NO_DOT_TITLES) and (_next_is_name(ctx, end) or ctx.next_word(end) in ("and", "&")):
         return one(title, pos, end)
     if key in SUFFIXES and (dotted or key in NO_DOT_SUFFIXES):
         prev = ctx.prev_token(pos)
