@@ -89,3 +89,12 @@ def test_party_tag_needs_a_state():
 )
 def test_initialisms_with_one_lowercase_letter(written, spoken):
     assert normalize(written).text == spoken
+
+
+def test_dateline_with_a_country_or_a_wire_tag_and_a_dash():
+    assert normalize("GLASGOW, Scotland — Rain fell").text == "Glasgow, Scotland — Rain fell"
+    assert normalize("DENVER (AP) — Snow fell").text == "Denver. Snow fell"
+
+
+def test_capitals_at_a_line_start_without_a_dateline_shape_stay():
+    assert normalize("FBI, the agency, said - no").text == "F.B.I, the agency, said - no"

@@ -16,8 +16,10 @@ from .letters import ACRONYMS, caps_word, spell
 from .vocab import EXCHANGES, MONTH_INDEX, PARTIES, US_STATES, WIRE_WORDS, alternation
 from .words import STATES
 
-# A dateline opens a line: a place in capitals, a comma, then a state or a date.
-_PLACE = re.compile(rf"(?P<place>[A-Z][A-Z.'\-]*(?:{SP}[A-Z][A-Z.'\-]*){{0,3}}),{SP}+(?P<next>[A-Z][A-Za-z.]+)")
+# A dateline opens a line: a place in capitals, then a comma and a state or a date, or
+# (on the same line, soon after) the dash that ends a dateline: "MANCHESTER, England --".
+_PLACE = re.compile(rf"(?P<place>[A-Z][A-Z.'\-]*(?:{SP}[A-Z][A-Z.'\-]*){{0,3}})(?=,|{SP}\(|{SP}(?:--|—|–))")
+_DATELINE_DASH = re.compile(r"[^\n]{0,80}?(?:\s(?:--|—|–|-)\s|\)(?:--|—|–)|/\s*(?:--|—|–))")
 _STATE_WORDS = {s.rstrip(".") for s in STATES} | set(US_STATES.values()) | set(US_STATES)
 
 
@@ -41,11 +43,15 @@ def dateline(ctx: Ctx, pos: int) -> Hit | None:
     m = _PLACE.match(text, pos)
     if not m:
         return None
-    nxt = m.group("next").rstrip(".").lower()
-    if nxt not in MONTH_INDEX and m.group("next").rstrip(".") not in _STATE_WORDS:
-        return None
     place = m.group("place")
-    if not any(c.isalpha() and c.isupper() for c in place) or len(place.replace(".", "")) < 3:
+    if len(place.replace(".", "")) < 3 or not (place[-1].isalpha() or place.endswith(".")):
+        return None
+    after = text[m.end() : m.end() + 40]
+    nxt = re.match(rf",{SP}+([A-Z][A-Za-z.]+)", after)
+    said = nxt is not None and (
+        nxt.group(1).rstrip(".").lower() in MONTH_INDEX or nxt.group(1).rstrip(".") in _STATE_WORDS
+    )
+    if not said and not _DATELINE_DASH.match(text, m.end()):
         return None
     pieces = []
     for w in re.finditer(r"\S+", place):
