@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .common import SP, Ctx, Hit
-from .letters import ACRONYMS, caps_word, spell
+from .letters import ACRONYMS, INITIALISMS, caps_word, pronounceable, spell
 from .vocab import EXCHANGES, MONTH_INDEX, PARTIES, US_STATES, WIRE_WORDS, alternation
 from .words import STATES
 
@@ -30,8 +30,14 @@ def _place_word(word: str) -> str:
         return "Fort"
     if word in ("MT.", "MT"):
         return "Mount"
-    if word in ACRONYMS or "." in word.rstrip("."):
-        return caps_word(word) or word  # "U.S." stays letters
+    core = word.strip(".")
+    if (
+        word in ACRONYMS
+        or "." in word.rstrip(".")
+        or core in INITIALISMS
+        or (len(core) <= 4 and not pronounceable(core))
+    ):
+        return caps_word(word) or word  # "U.S.", "FBI" stay letters
     return "-".join(p.capitalize() for p in word.split("-"))
 
 
