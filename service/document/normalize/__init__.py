@@ -9,8 +9,9 @@
 `normalize` rewrites numbers, money, dates, times, measures, ranges and scores,
 telephone numbers, URLs and e-mail addresses, abbreviations, initialisms, roman
 numerals and press-release datelines, and keeps everything else (including
-sentence punctuation and newlines) as written. The returned `Spoken` maps every spoken word back to the source characters it came
-from, for word highlighting and captions.
+sentence punctuation and newlines) as written. The returned `Spoken` maps every
+spoken word back to the source characters it came from, for word highlighting and
+captions.
 
 Modules: `engine` (the scanner), `spoken` (result type), `numbers` (number words),
 one module per category (`money`, `measure`, `dates` (with quarters), `times`,
