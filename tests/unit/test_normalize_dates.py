@@ -129,3 +129,8 @@ def test_quarter_span():
         ("fourth", "4Q22"),
         ("quarter", "4Q22"),
     ]
+
+
+def test_q_after_a_brand_is_a_model_unless_a_results_word_follows():
+    assert normalize("the new Audi Q4 costs").text == "the new Audi Q four costs"
+    assert normalize("Nike Q2 revenue").text == "Nike second quarter revenue"

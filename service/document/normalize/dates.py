@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import SP, Ctx, Hit
+from .common import FUNCTION_WORDS, SP, Ctx, Hit, titlecase_word
 from .letters import spell
 from .vocab import MONTH_INDEX, MONTHS, alternation
 
@@ -203,6 +203,10 @@ def short_date(ctx: Ctx, pos: int) -> Hit | None:
 _PERIOD = re.compile(r"(?:(?P<kind>[QH])(?P<n>[1-4])|(?P<n2>[1-4])(?P<kind2>[QH]))")
 # A year after the period: "2Q22", "Q3'24", "Q1 2024", "H2 FY25" is left to the words rule.
 _PERIOD_YEAR = re.compile(rf"(?:{SP}?['\u2019]|{SP}(?=[0-9]{{4}}))?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9A-Za-z])")
+_PERIOD_NOUNS = {
+    "earnings", "results", "revenue", "revenues", "sales", "profit", "profits", "loss", "losses", "report",
+    "guidance", "growth", "gdp", "figures", "numbers", "call", "update", "deliveries", "shipments", "margin",
+}  # fmt: skip
 _PERIOD_PREPOSITIONS = {"in", "for", "during", "since", "through", "by", "from", "until", "of", "over", "into", "to"}
 
 
@@ -223,6 +227,14 @@ def period(ctx: Ctx, pos: int) -> Hit | None:
         return None
     if kind == "H" and n > 2:
         return None
+    prev = ctx.prev_token(pos)
+    if (
+        m.group("kind")
+        and titlecase_word(prev)
+        and prev not in FUNCTION_WORDS
+        and ctx.next_word(m.end()).lower() not in _PERIOD_NOUNS
+    ):
+        return None  # a model name: "Audi Q3" (but "Apple Q3 earnings")
     after = ctx.prev_word(pos) in _PERIOD_PREPOSITIONS
     if kind == "H" and not (y or after):
         return None  # "H1" alone is more often a name (H1N1, the H1 tag)
