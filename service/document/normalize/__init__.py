@@ -15,7 +15,7 @@ captions.
 
 Modules: `engine` (the scanner), `spoken` (result type), `numbers` (number words),
 one module per category (`money`, `measure`, `dates` (with quarters), `times`,
-`numeric`, `telephone`, `electronic`, `words`, `roman`, `mixedcase`, `news`
+`numeric`, `ranges`, `telephone`, `electronic`, `words`, `roman`, `mixedcase`, `news`
 (datelines, wire tags, tickers, party-state tags)), `letters` (initialisms),
 `segment` (run-together words in addresses), `vocab` and the word lists (tables).
 """

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, mixedcase, money, news, numeric, roman, telephone, times, words
+from . import dates, electronic, measure, mixedcase, money, news, numeric, ranges, roman, telephone, times, words
 from .common import Ctx, Hit, Rule
 from .letters import LOWER_INITIALISMS, keep_letter_a
 from .spoken import Builder, Spoken
@@ -43,7 +43,7 @@ _DIGIT_RULES: list[Rule] = [
     measure.per_unit,
     measure.temperature,
     times.ratio,
-    numeric.number_range,
+    ranges.number_range,
     numeric.dimensions,
     numeric.arithmetic,
     numeric.plain_number,
