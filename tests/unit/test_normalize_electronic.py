@@ -107,3 +107,7 @@ def test_domain_labels_are_not_split():
 
 def test_common_words_in_addresses_are_words():
     assert normalize("mary.jones@example.com").text == "mary dot jones at example dot com"
+
+
+def test_handle_with_symbols_is_read_like_an_address():
+    assert normalize("@jane_doe99").text == "at jane underscore doe nine nine"

@@ -171,7 +171,9 @@ def handle(ctx: Ctx, pos: int) -> Hit | None:
     m = _HANDLE.match(ctx.text, pos)
     if not m:
         return None
-    return Hit(m.end(), [("at", pos, pos + 1), (m.group("h"), pos + 1, m.end())])
+    name = m.group("h")
+    spoken = read_address(name) if "_" in name or any(c.isdigit() for c in name) else name
+    return Hit(m.end(), [("at", pos, pos + 1), (spoken, pos + 1, m.end())])
 
 
 def hash_sign(ctx: Ctx, pos: int) -> Hit | None:

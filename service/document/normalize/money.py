@@ -25,7 +25,8 @@ from .vocab import (
 
 _SYMBOLS = alternation(CURRENCY_SYMBOLS)
 _CODES = alternation(CURRENCY_CODES)
-_SCALE = r"(?i:thousand|million|billion|trillion)|bn|bln|mn|mln|mil|tn|trn|trln|[kKmMbBtT]"
+# "crore" (ten million) and "lakh" (a hundred thousand) are the Indian scale words.
+_SCALE = r"(?i:thousand|million|billion|trillion|crores?|lakhs?)|bn|bln|mn|mln|mil|tn|trn|trln|[kKmMbBtT]"
 _PER = alternation(PER_UNITS)
 
 
@@ -50,8 +51,10 @@ def _scale(s: str | None) -> str | None:
     if not s:
         return None
     low = s.lower()
-    if low in ("thousand", "million", "billion", "trillion"):
+    if low in ("thousand", "million", "billion", "trillion", "crore", "lakh"):
         return low
+    if low in ("crores", "lakhs"):
+        return low[:-1]
     if s in SCALE_ABBR:
         return SCALE_ABBR[s]
     return MONEY_SCALE_LETTERS.get(s)
@@ -101,8 +104,9 @@ def money_prefix(ctx: Ctx, pos: int) -> Hit | None:
     if m.group("bn") is not None:
         b_raw, b_scale = m.group("bn"), _scale(m.group("bscale"))
         cur2 = _currency(m.group("cur2")) if m.group("cur2") else cur
-        if not m.group("cur2") and not a_scale and "." not in a_raw:
-            first = nw.number(a_raw)  # "$5-10 million": five to ten million dollars
+        if not m.group("cur2") and not a_scale and (b_scale or "." not in a_raw):
+            # "$5-10 million": five to ten million dollars; "$3.5-4 billion": three point five to four billion
+            first = nw.number(a_raw)
         else:
             first = speak_amount(a_raw, a_scale, cur)
         spoken = f"{first} to {speak_amount(b_raw, b_scale, cur2, m.group('bhy') == '-')}"
