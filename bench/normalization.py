@@ -8,7 +8,9 @@ Every set is a directory of `<category>.txt` files with lines `written~spoken`.
   same line always lands in the same part (a duplicate line cannot leak across),
   and adding cases never moves existing ones. Rules are tuned on dev only.
 - **own**: `bench/corpus/normalization/`, cases written for this project from
-  news phrasing (category-balanced); never used for tuning, only measured.
+  news phrasing (category-balanced) before the rules they measure; never used for
+  tuning, only measured. `bench/corpus/normalization-late/` is a smaller set written
+  after the rules, as a check on the own corpus itself (`--own` that directory).
 
 A case is right when `normalize(written).text` equals `spoken` after the suite's
 comparison rule: case-insensitive, ignoring punctuation, hyphens and the word
