@@ -202,3 +202,7 @@ def test_year_after_mid_hyphen():
 def test_four_digit_identifier_after_a_capitalised_label_is_read_in_pairs():
     assert normalize("under Resolution 2417 the").text == "under Resolution twenty four seventeen the"
     assert normalize("the 2417 workers").text == "the two thousand four hundred seventeen workers"
+
+
+def test_court_split_is_a_vote():
+    assert normalize("the court split 6-3 on").text == "the court split six to three on"

@@ -204,3 +204,9 @@ def test_apartment_and_room_before_a_number():
 
 def test_title_before_and_another_title():
     assert normalize("Dr. and Mrs. Lee").text == "Doctor and Misses Lee"
+
+
+def test_lone_v_after_a_name_of_a_thing_before_a_noun_is_five():
+    assert normalize("the Titan V launcher").text == "the Titan five launcher"
+    assert normalize("Henry V").text == "Henry the fifth"
+    assert normalize("Model X sales").text == "Model X sales"

@@ -62,7 +62,7 @@ _SCORE_BEFORE = {
     "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeated", "defeats", "edged",
     "routed", "crushed", "trailed", "trails", "led", "leads", "leading", "trailing", "score", "scored",
     "voted", "vote", "votes", "passed", "approved", "rejected", "confirmed", "overturned", "upheld",
-    "final", "finished", "winning", "victory", "record",
+    "final", "finished", "winning", "victory", "record", "split", "ruled", "sided", "tally",
 }  # fmt: skip
 _SCORE_AFTER = {
     "win", "victory", "loss", "defeat", "vote", "votes", "ruling", "decision", "verdict", "lead",

@@ -197,8 +197,8 @@ def roman(ctx: Ctx, pos: int) -> Hit | None:
             return None
         # Monarchs and popes take "the" ("Charles the third").
         return one(f"{REGNAL_ARTICLE}{nw.ordinal(value)}{tail}", pos, m.end())
-    if len(r) == 1 or set(r) - set("IVX"):
-        return None
+    if set(r) - set("IVX") or (len(r) == 1 and not (r == "V" and ctx.next_word(m.end()).islower())):
+        return None  # a lone "I" or "X" is a word or a letter ("Malcolm X"); "Saturn V rocket" is five
     names = _given_names()
     if before in names or before in REGNAL or _name_before(ctx, pos, prev_raw):
         return one(f"the {nw.ordinal(value)}{tail}", pos, m.end())  # "Robert Smith the third"
