@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from . import dates, electronic, measure, mixedcase, money, news, numeric, ranges, roman, telephone, times, words
 from .common import Ctx, Hit, Rule
-from .letters import LOWER_INITIALISMS, keep_letter_a
+from .letter_tables import LOWER_INITIALISMS
+from .letters import keep_letter_a
 from .spoken import Builder, Spoken
 from .vocab import MONTH_INDEX
 

@@ -11,7 +11,8 @@ import re
 
 from . import numbers as nw
 from .common import Ctx, Hit, one
-from .letters import ACRONYMS, spell
+from .letter_tables import ACRONYMS
+from .letters import spell
 
 _CAPS_THEN_ONE = re.compile(r"(?P<caps>[A-Z]{2,})(?P<low>[a-rt-z])(?P<num>[0-9]{1,3})?(?![A-Za-z0-9])")
 _ONE_THEN_CAPS = re.compile(r"(?P<low>[a-z])(?P<caps>[A-Z]{2,})(?P<tail>s)?(?![A-Za-z0-9])")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from .common import SP, Ctx, Hit
-from .letters import ACRONYMS, INITIALISMS, caps_word, pronounceable, spell
+from .letter_tables import ACRONYMS, INITIALISMS
+from .letters import caps_word, pronounceable, spell
 from .vocab import EXCHANGES, MONTH_INDEX, PARTIES, US_STATES, WIRE_WORDS, alternation
 from .words import STATES
 

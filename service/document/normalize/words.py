@@ -12,7 +12,8 @@ import re
 
 from . import numbers as nw
 from .common import FUNCTION_WORDS, SP, Ctx, Hit, one, titlecase_word
-from .letters import LOWER_INITIALISMS, camel_parts, caps_word, spell
+from .letter_tables import LOWER_INITIALISMS
+from .letters import camel_parts, caps_word, spell
 from .vocab import MONTH_INDEX, MONTHS
 
 TITLES = {
