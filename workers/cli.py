@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from service.core.errors import NarratorError
+from service.core.logs import configure_logging
 from service.core.settings import Settings, get_settings
 
 DEMO_ARTICLE = Path(__file__).resolve().parents[1] / "service" / "demo" / "article.md"
@@ -23,12 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `narrator` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = get_settings()
     except Exception as exc:  # noqa: BLE001 - invalid settings are a user error, not a crash
         print(f"narrator: invalid settings: {exc}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_format)
     try:
         return int(args.func(args, settings) or 0)
     except NarratorError as exc:
@@ -191,6 +192,10 @@ def threads_per_process(settings: Settings, concurrency: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.worker_metrics_port:  # first: the worker's metrics must be created in multiprocess mode
+        from workers.exporter import start_worker_exporter
+
+        start_worker_exporter(settings.worker_metrics_port)
     from service.core.queue import ALL_QUEUES
     from workers.celery_app import app
     from workers.synthesis import use_threads
@@ -198,6 +203,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     concurrency = args.concurrency or settings.worker_concurrency
     use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
     argv = [
+        *(["--quiet"] if settings.log_format == "json" else []),  # no banner amid the JSON lines
         "worker",
         f"--loglevel={args.loglevel}",
         f"--concurrency={concurrency}",
@@ -289,10 +295,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             [sys.executable, "-m", "workers.cli", "worker"], env=os.environ.copy(), preexec_fn=_die_with_parent
         )
     base = f"http://{args.host}:{args.port}"
-    print(f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}", file=sys.stderr)
+    logging.getLogger("narrator").info("API on %s (docs %s/docs); data in %s", base, base, settings.data_dir.resolve())
     if args.demo:
         threading.Thread(target=_post_demo, args=(base,), daemon=True).start()
-    server = ServerWithWorker(uvicorn.Config(app, host=args.host, port=args.port, log_level="info"))
+    # uvicorn logs through narrator's logging (NARRATOR_LOG_FORMAT); the API logs each request itself.
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", log_config=None, access_log=False)
+    server = ServerWithWorker(config)
     try:
         server.run()
     finally:

@@ -7,11 +7,18 @@ workers' code or any model library. The worker process registers the tasks
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from celery import Celery
+from celery.signals import before_task_publish
+from kombu.exceptions import ChannelError
 
+from service.core import logs
 from service.core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 NARRATE_TASK = "narrator.narrate"
 SEGMENT_TASK = "narrator.synthesize_segment"
@@ -24,6 +31,10 @@ WEBHOOK_DELIVERY_TASK = "narrator.deliver_webhook"
 PRIORITY_QUEUES = {"now": "narrator.now", "backfill": "narrator.backfill"}
 DEFAULT_QUEUE = PRIORITY_QUEUES["now"]
 ALL_QUEUES = ",".join(PRIORITY_QUEUES.values())
+
+# A message header with the log context of the sender (request id, article, narration): a
+# worker's log lines about a narration carry the id of the request that asked for it.
+CONTEXT_HEADER = "narrator_context"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -57,12 +68,42 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
+def _carry_log_context(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
+    context = logs.carried_context()
+    if context and headers is not None:
+        headers.setdefault(CONTEXT_HEADER, context)
+
+
+before_task_publish.connect(_carry_log_context)  # every task this process sends, from the API or a worker
+
+
+def queue_depths(app: Celery, queues: Iterable[str] = PRIORITY_QUEUES.values()) -> dict[str, int]:
+    """Messages waiting in each queue, as the broker counts them.
+
+    kombu asks the transport: Redis sums LLEN over the queue's keys (one per
+    priority step); the SQLAlchemy transport counts the queue's visible rows in
+    `kombu_message`. Messages a worker has taken but not yet acknowledged are
+    not waiting. A queue no one declared yet holds nothing.
+    """
+    depths: dict[str, int] = {}
+    with app.connection_for_read() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        channel = conn.default_channel
+        for name in queues:
+            try:
+                depths[name] = int(channel.queue_declare(queue=name, passive=True).message_count)
+            except ChannelError:  # Redis: no key, so no message
+                depths[name] = 0
+    return depths
+
+
 class NarrationQueue(Protocol):
     """What the API needs from the queue (tests substitute a recording fake)."""
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None: ...
     def enqueue_segment(self, key: str, priority: str = "now") -> None: ...
     def check(self) -> None: ...
+    def depths(self) -> dict[str, int]: ...
 
 
 class CeleryQueue:
@@ -72,7 +113,9 @@ class CeleryQueue:
         self.app = make_celery(settings)
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
-        self.app.send_task(NARRATE_TASK, args=[narration_id], queue=PRIORITY_QUEUES[priority])
+        with logs.bound(narration_id=narration_id):
+            self.app.send_task(NARRATE_TASK, args=[narration_id], queue=PRIORITY_QUEUES[priority])
+            log.info("narration %s queued on %s", narration_id, PRIORITY_QUEUES[priority])
 
     def enqueue_segment(self, key: str, priority: str = "now") -> None:
         self.app.send_task(SEGMENT_TASK, args=[key], queue=PRIORITY_QUEUES[priority])
@@ -81,3 +124,7 @@ class CeleryQueue:
         """Raise if the broker cannot be reached (readiness probe)."""
         with self.app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+
+    def depths(self) -> dict[str, int]:
+        """Messages waiting in each priority queue (the `narrator_queue_depth` gauge)."""
+        return queue_depths(self.app)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service.articles import records
+from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.errors import NarratorError
 from service.core.models import Feed
@@ -71,7 +73,10 @@ class Dispatch(Protocol):
 
 def _fail(settings: Settings, narration_id: str, code: str, message: str) -> None:
     with session_scope(settings.database_url) as session:
-        records.fail_narration(session, narration_id, code, message)
+        counted = records.get_narration(session, narration_id).status in records.TERMINAL_STATUSES
+        voice = records.fail_narration(session, narration_id, code, message).voice
+    if not counted:  # several failing segments fail one narration once
+        metrics.count_finished(voice, "failed", code)
     emit_narration_event(settings, narration_id)  # webhooks; never raises
 
 
@@ -103,6 +108,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             if narration is None:
                 return records.get_narration(session, narration_id).status
             article = records.get_article(session, narration.article_id)
+            logs.bind(article_id=article.id)
             document = records.document_of(article)
             voice = get_voice(catalog_dirs(settings), narration.voice)
             specs = segments.specs_for(
@@ -121,6 +127,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             )
             plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
             priority = narration.priority
+            hits = narration.segments_cached  # positions the cache serves (a repeated missing block: missing)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:
@@ -128,6 +135,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
         _fail(settings, narration_id, *_failure(exc, settings))
         return "failed"
     log.info("narration %s: %d segments, %d cached", narration_id, len(plan.keys), plan.cached)
+    metrics.count_cache(hits, len(plan.keys) - hits)
     if not plan.missing:
         return assemble_narration(narration_id, settings)
     for key in plan.missing:
@@ -143,6 +151,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             return "missing"
         status, spec = segment.status, segments.SegmentSpec.from_json(segment.spec)
     if status != "done":
+        started = time.perf_counter()  # synthesis and storing its audio; not mastering and encoding its part
         try:
             voice = at_speed(get_voice(catalog_dirs(settings), spec.voice), spec.speed)
             engine = load_engine(voice)
@@ -157,6 +166,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             )
             storage = open_storage(settings.storage_url)
             audio_key = store_block(storage, block)
+            metrics.observe_synthesis(spec.voice, time.perf_counter() - started, len(block.pcm) / block.sample_rate)
             # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
             try:
                 _make_part(settings, storage, key, audio_key, block, Mastering())
@@ -258,12 +268,14 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         if any(s.status != "done" for s in planned):
             return narration.status  # not ready: the last segment's worker dispatches again
         article = records.get_article(session, narration.article_id)
+        logs.bind(article_id=article.id)
         feed = session.get(Feed, article.feed) if article.feed else None
         assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
         document, voice_id = records.document_of(article), narration.voice
         cached, asr_review = narration.segments_cached, narration.asr_review
         for segment in planned:
             session.expunge(segment)
+    started = time.perf_counter()
     try:
         storage = open_storage(settings.storage_url)
         intro, outro, cover = (storage.path(assets[n]) if assets[n] else None for n in ("intro", "outro", "cover"))
@@ -286,6 +298,8 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         with session_scope(settings.database_url) as session:
             finished = records.finish_narration(session, narration_id, audio)
             finished.segments_synthesized = len(planned) - cached
+        metrics.ASSEMBLY_SECONDS.observe(time.perf_counter() - started)
+        metrics.count_finished(voice_id, "done")
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:
