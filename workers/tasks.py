@@ -95,7 +95,13 @@ def _warm_default_voice(**_kwargs: object) -> None:
 
 
 # What a task's first argument is, for its log lines.
-_ARGUMENT_CONTEXT = {NARRATE_TASK: "narration_id", ASSEMBLE_TASK: "narration_id", SEGMENT_TASK: "segment"}
+_ARGUMENT_CONTEXT = {
+    NARRATE_TASK: "narration_id",
+    ASSEMBLE_TASK: "narration_id",
+    SEGMENT_TASK: "segment",
+    WEBHOOK_DELIVERY_TASK: "delivery_id",
+    VOICE_SAMPLE_TASK: "voice",
+}
 
 
 @task_prerun.connect
