@@ -75,7 +75,7 @@ def _fail(settings: Settings, narration_id: str, code: str, message: str) -> Non
     with session_scope(settings.database_url) as session:
         counted = records.get_narration(session, narration_id).status in records.TERMINAL_STATUSES
         voice = records.fail_narration(session, narration_id, code, message).voice
-    if not counted:  # several failing segments fail one narration once
+    if not counted:  # a narration another failed segment already failed is not counted again
         metrics.count_finished(voice, "failed", code)
     emit_narration_event(settings, narration_id)  # webhooks; never raises
 
