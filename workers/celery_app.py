@@ -17,6 +17,7 @@ from typing import Any
 
 import celery.apps.worker
 from celery.signals import setup_logging
+from celery.utils.log import get_multiprocessing_logger
 
 from service.core.logs import configure_logging
 from service.core.queue import make_celery
@@ -31,6 +32,11 @@ def _narrator_logging(loglevel: int | str | None = None, **_kwargs: object) -> N
         configure_logging(get_settings().log_format)
     if loglevel:
         root.setLevel(loglevel)
+    # The pool's own logger ("Process 'ForkPoolWorker-1' exited with ...") goes through ours too,
+    # at the level Celery would give it, instead of Python's last-resort handler.
+    pool_logger = get_multiprocessing_logger()
+    pool_logger.propagate = True
+    pool_logger.setLevel(logging.ERROR)
     if get_settings().log_format == "json":
         celery.apps.worker.safe_say = _say_as_json
 

@@ -10,16 +10,17 @@ grow the metrics without bound.
 
 from __future__ import annotations
 
+import logging
 import time
 
-import structlog
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.core import logs
 from service.core.metrics import HttpMetrics
 
-access_log = structlog.stdlib.get_logger("narrator.access")
+# Standard logging (fields as `extra`): silent until a process configures logging (service/core/logs.py).
+access_log = logging.getLogger("narrator.access")
 
 # Probes and scrapes come every few seconds: their lines are debug, not info.
 QUIET_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
@@ -72,13 +73,18 @@ class RequestObservability:
         self.metrics.observe(scope["method"], route, status, seconds)
         params = scope.get("path_params") or {}
         fields = {key: params[key] for key in _LOGGED_PATH_PARAMS if key in params}
-        line = access_log.debug if scope["path"] in QUIET_PATHS else access_log.info
-        line(
-            f"{scope['method']} {scope['path']} {status}",
-            method=scope["method"],
-            path=scope["path"],
-            route=route,
-            status=status,
-            duration_ms=round(seconds * 1000, 1),
-            **fields,
+        access_log.log(
+            logging.DEBUG if scope["path"] in QUIET_PATHS else logging.INFO,
+            "%s %s %d",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 1),
+                **fields,
+            },
         )

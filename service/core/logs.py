@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any, Literal, TextIO
 
@@ -39,6 +39,17 @@ _SHARED_PROCESSORS: list[Any] = [
 ]
 
 
+def _drop(*keys: str) -> Any:
+    """A processor that removes `keys` from each line."""
+
+    def drop(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        for key in keys:
+            event.pop(key, None)
+        return event
+
+    return drop
+
+
 def configure_logging(
     log_format: LogFormat = "console", level: int | str = logging.INFO, stream: TextIO | None = None
 ) -> None:
@@ -56,9 +67,11 @@ def configure_logging(
             structlog.processors.JSONRenderer(default=str),
         ]
     else:
-        renderer = [structlog.dev.ConsoleRenderer(colors=(stream or sys.stderr).isatty())]
+        # Readable: without Celery's structured copy of what its message says (`data`).
+        renderer = [_drop("data"), structlog.dev.ConsoleRenderer(colors=(stream or sys.stderr).isatty())]
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*_SHARED_PROCESSORS, structlog.stdlib.ExtraAdder()],
+        # uvicorn adds an ANSI-coloured copy of its message as `color_message`.
+        foreign_pre_chain=[*_SHARED_PROCESSORS, structlog.stdlib.ExtraAdder(), _drop("color_message")],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderer],
     )
     handler = logging.StreamHandler(stream or sys.stderr)

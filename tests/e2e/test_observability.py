@@ -74,6 +74,10 @@ def observed(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
     ]
     with running(cmds, env, port, tmp_path / "logs"):
         yield Observed(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics", tmp_path / "logs")
+    # Stopped (warm shutdown, pool processes ended): still nothing but JSON lines.
+    stopped = json_lines(tmp_path / "logs" / "proc0.log")
+    assert any(line["event"] == "worker: Warm shutdown (MainProcess)" for line in stopped)
+    json_lines(tmp_path / "logs" / "proc1.log")
 
 
 @pytest.fixture(scope="module")
