@@ -1,9 +1,11 @@
-"""Why the recognizer runs isolated: moonshine_cpp's memory after each clip it hears in one process.
+"""The recognizer's memory and speed, clip after clip, in one process.
 
 Narrates the example article with `narrator narrate`, cuts it into clips as
-workers/asr.py does, and transcribes them in this process, printing the
-address space and resident memory after each clip (the growth per clip is the
-leak `IsolatedRecognizer` contains). Stops at --clips or 12 GB.
+workers/narration/asr.py does, and transcribes them in this process, printing
+the address space and resident memory after each clip (growth per clip would
+be a leak: moonshine_cpp's native library kept 1.3-2.2 GB more per 20 s clip,
+which is why `IsolatedRecognizer` retired its child so often) and the CPU
+seconds each clip took per 10 s of audio. Stops at --clips or 12 GB.
 
     .venv/bin/python bench/asr_memory.py [--clips N]
 """
@@ -15,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -47,18 +50,27 @@ def main() -> int:
         subprocess.run([narrator, "narrate", str(ARTICLE), "-o", str(audio)], check=True, capture_output=True)
         pcm, rate = sf.read(str(audio), dtype="float32")
         paths = clip_files(pcm, rate, tmp)[: args.clips]
+        started = time.process_time()
+        _model()
+        print(f"model loaded in {time.process_time() - started:.1f} CPU s")
         previous = memory_gb()[1]
+        heard_s = cpu_s = 0.0
         for number, path in enumerate(paths, 1):
             seconds = sf.info(path).duration
+            started = time.process_time()
             _model().transcribe_wav(path)
+            spent = time.process_time() - started
+            heard_s, cpu_s = heard_s + seconds, cpu_s + spent
             size, resident = memory_gb()
             print(
                 f"clip {number} ({seconds:.1f} s): address space {size:.1f} GB, resident {resident:.1f} GB "
-                f"(+{resident - previous:.2f} GB)"
+                f"(+{resident - previous:.2f} GB), {spent:.1f} CPU s ({10 * spent / seconds:.2f} s per 10 s)"
             )
             previous = resident
             if size > 12:
                 break
+        if heard_s:
+            print(f"{heard_s:.0f} s of audio in {cpu_s:.1f} CPU s: {10 * cpu_s / heard_s:.2f} s per 10 s of audio")
     return 0
 
 

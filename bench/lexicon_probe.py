@@ -7,7 +7,7 @@
 
 Probe: every term of bench/lexicon_candidates.toml is said by the real voice
 in the `CARRIERS` sentences, exactly as a narration says it (normalized text,
-then the engine), and transcribed with moonshine_cpp (workers.narration.asr). A term is
+then the engine), and transcribed with Moonshine (workers.narration.asr). A term is
 heard right when the transcript contains it (or one of its `accept`
 spellings) ignoring case, accents, punctuation and spaces. Piper adds random
 noise, so every sentence is a fresh sample, and one sample proves little.
@@ -138,7 +138,7 @@ class Probe:
         piper_voice = getattr(self.engine, "_voice", None)  # the PiperVoice: which phonemes it has
         self.known_phonemes = set(piper_voice.config.phoneme_id_map) if piper_voice is not None else set()
         self.clips = 0
-        # A child process (it ends with this one): the recognizer leaks memory per clip.
+        # A child process (it ends with this one): the recognizer's memory stays out of this one.
         self.recognizer = IsolatedRecognizer()
 
     def phonemes(self, text: str) -> str:
@@ -272,7 +272,7 @@ def default_toml(results: list[Result], probe: Probe) -> str:
         "# Default pronunciations: the lowest layer of the lexicon (global and feed",
         "# entries override these). Written by bench/lexicon_probe.py --write: each term",
         f"# was said by the {VOICE} voice in short sentences and transcribed with",
-        "# moonshine_cpp. A term has an entry only when, as written, it was heard right",
+        "# Moonshine base. A term has an entry only when, as written, it was heard right",
         f"# in fewer than {MIN_OK_WRITTEN} of {n} sentences, and with the entry in at least {MIN_OK_FIX} of {total}",
         f"# and at least {MIN_MARGIN} times more often than as written in the same {total}, then in at least",
         f"# {MIN_OK_GATE} of {len(GATE)} further sentences and more often than as written there.",
@@ -294,7 +294,8 @@ def default_toml(results: list[Result], probe: Probe) -> str:
             f"term = {_quote(c.term)}",
             f"{kind} = {_quote(value)}",
             f"# as written the voice says /{probe.phonemes(c.term)}/, heard as: {heard}",
-            f"measured = {_quote(f'written {_hits(written)}/{len(written)}, with {kind} {_hits(trials)}/{len(trials)}')}",
+            "measured = "
+            + _quote(f"written {_hits(written)}/{len(written)}, with {kind} {_hits(trials)}/{len(trials)}"),
             "",
         ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Test helper: transcribe narrated audio with moonshine_cpp and score it against the article.
+"""Test helper: transcribe narrated audio with Moonshine and score it against the article.
 
 The recognizer itself lives in `workers.narration.asr` (the ASR self-check uses it at run
 time); this module keeps the names the tests import.

@@ -90,8 +90,8 @@ class RunningService:
 
 
 @contextmanager
-def running(cmds: list[list[str]], env: dict[str, str], api_port: int, logs: Path) -> Iterator[None]:
-    """Start processes (the last one serves the API on `api_port`) and stop them all afterwards."""
+def running(cmds: list[list[str]], env: dict[str, str], api_port: int, logs: Path) -> Iterator[list[subprocess.Popen]]:
+    """Start processes (the last one serves the API on `api_port`), yield them, and stop them all afterwards."""
     procs: list[subprocess.Popen] = []
     logs.mkdir(parents=True, exist_ok=True)
     try:
@@ -104,7 +104,7 @@ def running(cmds: list[list[str]], env: dict[str, str], api_port: int, logs: Pat
             "narrator API",
             procs[-1],
         )
-        yield
+        yield procs
     finally:
         for proc in reversed(procs):
             _stop(proc)

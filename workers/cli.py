@@ -85,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("text", nargs="?", help="the text; omitted or - reads standard input line by line")
     normalize.set_defaults(func=cmd_normalize)
 
+    migrate = sub.add_parser(
+        "migrate", help="bring the database to the newest schema (before starting the API and workers)"
+    )
+    migrate_mode = migrate.add_mutually_exclusive_group()
+    migrate_mode.add_argument("--sql", action="store_true", help="print the SQL it would run; change nothing")
+    migrate_mode.add_argument(
+        "--check", action="store_true", help="exit 1 unless the database is at the newest revision, without drift"
+    )
+    migrate.set_defaults(func=cmd_migrate)
+
     voices = sub.add_parser("voices", help="list the voice catalog (and whether each voice's engine is installed)")
     voices.add_argument("--json", action="store_true", help="print the catalog as JSON")
     voices.set_defaults(func=cmd_voices)
@@ -196,10 +206,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         from workers.exporter import start_worker_exporter
 
         start_worker_exporter(settings.worker_metrics_port)
+    from service.core.db import engine_for
     from service.core.queue import ALL_QUEUES
     from workers.celery_app import app
     from workers.synthesis import use_threads
 
+    engine_for(settings.database_url)  # the schema is current (SQLite: migrated) before the first job is taken
     concurrency = args.concurrency or settings.worker_concurrency
     use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
     argv = [
@@ -212,6 +224,32 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         "--without-mingle",
     ]
     app.worker_main(argv=argv)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate NARRATOR_DATABASE_URL to the newest revision (or print its SQL, or check it)."""
+    from sqlalchemy import make_url
+
+    from service.core import migrations
+
+    url = settings.database_url
+    where = make_url(url).render_as_string(hide_password=True)
+    if args.sql:
+        print(migrations.upgrade_sql(url), end="")
+        return 0
+    if args.check:
+        current, differences = migrations.status(url)
+        print(f"{where}: at {current or 'no revision'}, newest {migrations.head()}")
+        for difference in differences:
+            print(f"  drift: {migrations.describe(difference)}")
+        return 0 if current == migrations.head() and not differences else 1
+    result = migrations.upgrade(url)
+    if result.before == result.after:
+        print(f"{where}: at {result.after}, the newest revision", file=sys.stderr)
+        return 0
+    adopted = f" (made before migrations: stamped at {migrations.BASELINE} first)" if result.adopted else ""
+    print(f"{where}: {result.before or 'empty'} -> {result.after}{adopted}", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,8 @@ from service.core.errors import (
 from service.core.hygiene import clean_text
 from service.core.settings import Settings
 from service.core.voices import catalog_dirs, get_voice
-from service.document import extract, fetch, ssml
+from service.document import errors as document_errors
+from service.document import fetch, html, markdown, plain, ssml
 from service.document.model import Document
 
 SOURCE_KINDS = ("text", "markdown", "html", "url", "ssml")
@@ -52,16 +53,16 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
     try:
         if kind == "url":
             page = fetch_page(source, settings)
-            document = extract.extract_html(clean_text(page.html), url=page.url)
+            document = html.extract_html(clean_text(page.html), url=page.url)
         elif kind == "html":
-            document = extract.extract_html(source)
+            document = html.extract_html(source)
         elif kind == "ssml":
             document = ssml.document_from_ssml(source, title=article.title)
         elif kind == "markdown":
-            document = extract.document_from_markdown(source, title=article.title)
+            document = markdown.document_from_markdown(source, title=article.title)
         else:
-            document = extract.document_from_text(source, title=article.title)
-    except extract.NotAnArticle as exc:
+            document = plain.document_from_text(source, title=article.title)
+    except document_errors.NotAnArticle as exc:
         raise NotAnArticle(str(exc)) from exc
     except ssml.SsmlError as exc:
         raise MalformedSsml(exc.reason, line=exc.line, column=exc.column) from exc
@@ -97,7 +98,7 @@ def fetch_page(url: str, settings: Settings) -> fetch.FetchedPage:
             max_bytes=settings.fetch_max_bytes,
             timeout_s=settings.fetch_timeout_s,
         )
-    except fetch.UrlForbidden as exc:
+    except document_errors.UrlForbidden as exc:
         raise UrlForbidden(str(exc)) from exc
-    except fetch.FetchFailed as exc:
+    except document_errors.FetchFailed as exc:
         raise FetchFailed(str(exc)) from exc

@@ -41,16 +41,26 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables (idempotent; safe to call from every process at start)."""
+    """Create the models' tables directly: for throwaway test databases only.
+
+    Processes never do this: `engine_for` goes through the migrations.
+    tests/unit/test_migrations.py proves both make the same schema.
+    """
     Base.metadata.create_all(engine)
 
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    """One engine (and pool) per URL per process, with the schema in place."""
-    engine = make_engine(url)
-    create_schema(engine)
-    return engine
+    """One engine (and pool) per URL per process, with the schema in place.
+
+    SQLite (the embedded default) is migrated to the newest revision here; any
+    other database must have been migrated (`narrator migrate`), else this
+    raises a SchemaError naming the command (service/core/migrations).
+    """
+    from service.core.migrations import ensure_schema
+
+    ensure_schema(url)
+    return make_engine(url)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -34,7 +34,8 @@ disable_created_metrics()  # type: ignore[no-untyped-call]
 
 SYNTHESIS_SECONDS = Histogram(
     "narrator_segment_synthesis_seconds",
-    "Wall time to synthesize one segment (a spoken block), by voice.",
+    "Wall time to synthesize one segment (a spoken block) and store its audio, by voice "
+    "(loading the voice first if this worker process has not loaded it).",
     ["voice"],
     buckets=(0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120),
 )

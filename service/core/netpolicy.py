@@ -1,6 +1,6 @@
 """Which network destinations the service may connect to on a client's behalf (SSRF policy).
 
-Article URLs (service/text/fetch.py) and webhook URLs (service/webhooks/targets.py)
+Article URLs (service/document/fetch.py) and webhook URLs (service/webhooks/targets.py)
 are both chosen by API clients and requested by the service, so both go through
 the same rule: a host's every resolved address must be public unicast, unless the
 settings allow private addresses altogether or list the host name, the address or

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port limits one to a port.",
+        description="Comma-separated hosts, IPs or CIDRs allowed despite being private; host:port: that port only.",
     )
     fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         ge=0,
         description="CPU threads one synthesis may use in a worker process (0: the engine's default, every core). "
         "Set it to cores / worker processes on a host that runs several, so they do not fight over cores.",
+    )
+    engine_cache_size: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Voices a worker process keeps loaded; loading one more unloads the least recently used.",
     )
 
     # Observability: logs and the workers' Prometheus exporter (docs/architecture.md, "Observability").
@@ -80,8 +86,8 @@ class Settings(BaseSettings):
     )
     asr_review: bool = Field(
         default=False,
-        description="Transcribe each narrated paragraph with moonshine_cpp and store an agreement score "
-        "(GET /v1/narrations/{id}/review); costs about real time on two cores.",
+        description="Transcribe each narrated paragraph with Moonshine and store an agreement score "
+        "(GET /v1/narrations/{id}/review); costs about 1.5 CPU seconds per 10 s of audio.",
     )
     output_sample_rate: int = 44100
 

@@ -27,6 +27,7 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -36,7 +37,7 @@ from service.core.errors import NarratorError, UnknownVoice
 if TYPE_CHECKING:
     from service.core.settings import Settings
 
-EngineName = Literal["piper", "coqui"]
+EngineName = Literal["piper", "coqui"]  # and, in tests only, the TEST_ENGINES below
 Device = Literal["cpu", "cuda"]
 
 # The synthesis knobs each engine understands; anything else in [params] is a
@@ -57,6 +58,24 @@ ENGINE_PARAMS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# Engines that exist for tests only (workers/synthesis/silent.py): a catalog may
+# name one only in a process that enabled it, which production never does.
+TEST_ENGINES: dict[str, frozenset[str]] = {
+    "silent": frozenset({"length_scale", "sample_rate"}),
+}
+_enabled_test_engines: set[str] = set()
+
+
+def enable_test_engine(name: str, enabled: bool = True) -> None:
+    """Let (or stop letting) voices of this process name the test engine `name`."""
+    if name not in TEST_ENGINES:
+        raise ValueError(f"{name!r} is not a test engine")
+    if enabled:
+        _enabled_test_engines.add(name)
+    else:
+        _enabled_test_engines.discard(name)
+
 
 REFERENCE_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg"})
 
@@ -120,18 +139,12 @@ class ModelSource(BaseModel):
 
 
 class Pauses(BaseModel):
-    """Silence inserted between structural units, in milliseconds."""
+    """Silence inserted between structural units, in milliseconds (the rule: service/segments/pauses.py)."""
 
     model_config = ConfigDict(extra="forbid")
     sentence_ms: int = Field(default=250, ge=0, le=5000)
     paragraph_ms: int = Field(default=700, ge=0, le=10000)
     heading_ms: int = Field(default=900, ge=0, le=10000)
-
-    def between(self, before: str, after: str) -> int:
-        """Milliseconds of silence between two blocks of these kinds: longer around headings."""
-        if before in ("title", "heading") or after in ("title", "heading"):
-            return self.heading_ms
-        return self.paragraph_ms
 
 
 class Voice(BaseModel):
@@ -160,6 +173,14 @@ class Voice(BaseModel):
     _fingerprint: str | None = PrivateAttr(default=None)
     _reference_digest: str | None = PrivateAttr(default=None)
 
+    @field_validator("engine", mode="wrap")
+    @classmethod
+    def _test_engine(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A test engine where a test enabled it; elsewhere the field takes 'piper' or 'coqui' only."""
+        if isinstance(value, str) and value in _enabled_test_engines:
+            return value
+        return handler(value)
+
     @field_validator("reference")
     @classmethod
     def _resolve_reference(cls, value: Path | None, info: ValidationInfo) -> Path | None:
@@ -171,13 +192,14 @@ class Voice(BaseModel):
 
     @model_validator(mode="after")
     def _fits_engine(self) -> Voice:
-        unknown = sorted(set(self.params) - ENGINE_PARAMS[self.engine])
+        known_params = TEST_ENGINES[self.engine] if self.engine in TEST_ENGINES else ENGINE_PARAMS[self.engine]
+        unknown = sorted(set(self.params) - known_params)
         if unknown:
-            known = ", ".join(sorted(ENGINE_PARAMS[self.engine]))
+            known = ", ".join(sorted(known_params))
             raise ValueError(f"params {', '.join(unknown)} are not {self.engine} parameters (known: {known})")
         if self.engine == "piper":
             self._check_piper()
-        elif self.model.package:
+        elif self.engine == "coqui" and self.model.package:
             raise ValueError("coqui voices take model.path (a .pth file or a model directory) or model.name")
         return self
 

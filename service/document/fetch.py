@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import re
 import ssl
-import threading
 import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -29,28 +28,11 @@ from urllib.parse import urljoin
 
 import httpx
 
-from service.core.netpolicy import (
-    AddressPolicy,
-    IPAddress,
-    is_public_ip,
-    parse_addresses,
-    parse_ip,
-    system_lookup,
-)
+from service.core.netpolicy import AddressPolicy, IPAddress, parse_ip
+from service.document.errors import FetchFailed
+from service.document.resolve import Target, parse_url, remaining, resolve_target
 
-__all__ = ["FetchFailed", "FetchedPage", "UrlForbidden", "fetch_article_html", "is_public_ip"]
-
-
-class UrlForbidden(ValueError):
-    """The URL may not be fetched: not http(s), credentials in it, or a non-public address."""
-
-    code: str = "url_forbidden"
-
-
-class FetchFailed(RuntimeError):
-    """The page could not be fetched: DNS, connection, timeout, HTTP error, size or content type."""
-
-    code: str = "fetch_failed"
+__all__ = ["FetchedPage", "fetch_article_html"]
 
 
 @dataclass(frozen=True)
@@ -71,105 +53,11 @@ _TLS_VERIFY: ssl.SSLContext | bool = True
 
 
 # --------------------------------------------------------------------------- #
-# URL and DNS
-# --------------------------------------------------------------------------- #
-
-
-@dataclass(frozen=True)
-class _Target:
-    """One hop: the URL as requested and the checked addresses to connect to."""
-
-    url: httpx.URL
-    host: str  # ASCII host (IDNA), no brackets
-    addresses: tuple[IPAddress, ...]
-
-
-def _parse_url(url: str) -> httpx.URL:
-    """Parse and vet the shape of a URL: http(s), a host, no credentials."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise UrlForbidden(f"not a valid URL: {url!r}") from exc
-    if not parsed.scheme:
-        raise UrlForbidden(f"only http and https URLs can be fetched; {url!r} has no scheme")
-    if parsed.scheme not in ("http", "https"):
-        raise UrlForbidden(f"only http and https URLs can be fetched, not {parsed.scheme}: URLs")
-    if not parsed.host:
-        raise UrlForbidden("the URL has no host")
-    if parsed.userinfo:
-        # Credentials would be sent to whoever the URL names; articles never need them.
-        raise UrlForbidden("URLs with a user name or password are not accepted")
-    return parsed
-
-
-# The resolver `_lookup_with_timeout` asks (tests replace it).
-_lookup = system_lookup
-
-
-def _lookup_with_timeout(host: str, port: int, timeout_s: float) -> list[str]:
-    """`_lookup` bounded in time: getaddrinfo has no timeout of its own.
-
-    The lookup runs in a daemon thread; on timeout it is abandoned (it ends
-    when the resolver gives up) rather than holding the caller.
-    """
-    result: list[str] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.extend(_lookup(host, port))
-        except BaseException as exc:  # handed to the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
-    worker.start()
-    worker.join(max(timeout_s, 0.0))
-    if worker.is_alive():
-        raise FetchFailed(f"timed out resolving {host}")
-    if failure:
-        if isinstance(failure[0], (OSError, UnicodeError)):
-            raise FetchFailed(f"could not resolve host {host}: {failure[0]}") from failure[0]
-        raise failure[0]
-    return result
-
-
-def _resolve_target(url: httpx.URL, policy: AddressPolicy, deadline: float) -> _Target:
-    """Resolve a URL's host once and check every address it resolves to."""
-    host = url.raw_host.decode("ascii").strip("[]").lower()
-    literal = parse_ip(host)
-    if literal is not None:
-        addresses: list[IPAddress] = [literal]
-    else:
-        found = _lookup_with_timeout(host, url.port or _default_port(url), _remaining(deadline, host))
-        addresses = parse_addresses(found)
-        if not addresses:
-            raise FetchFailed(f"could not resolve host {host}")
-    refused = policy.first_refused(host, addresses, url.port or _default_port(url))
-    if refused is not None:
-        where = f"{host} is" if literal is not None else f"{host} resolves to"
-        raise UrlForbidden(f"{where} a non-public address ({refused}); fetching it is not allowed")
-    return _Target(url=url, host=host, addresses=tuple(addresses))
-
-
-def _default_port(url: httpx.URL) -> int:
-    """The scheme's default port."""
-    return 443 if url.scheme == "https" else 80
-
-
-def _remaining(deadline: float, host: str) -> float:
-    """Seconds left before the deadline; FetchFailed when none are."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise FetchFailed(f"timed out fetching from {host}")
-    return left
-
-
-# --------------------------------------------------------------------------- #
 # HTTP
 # --------------------------------------------------------------------------- #
 
 
-def _pinned_request(client: httpx.Client, target: _Target, ip: IPAddress, deadline: float) -> httpx.Request:
+def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress, deadline: float) -> httpx.Request:
     """A GET to `ip` that the server sees as a request for the original URL (Host, SNI)."""
     pinned_url = target.url.copy_with(host=str(ip))
     extensions: dict[str, object] = {}
@@ -180,12 +68,12 @@ def _pinned_request(client: httpx.Client, target: _Target, ip: IPAddress, deadli
         pinned_url,
         headers={"Host": target.url.netloc.decode("ascii")},
         extensions=extensions,
-        timeout=httpx.Timeout(_remaining(deadline, target.host)),
+        timeout=httpx.Timeout(remaining(deadline, target.host)),
     )
 
 
 @contextmanager
-def _open(target: _Target, deadline: float) -> Iterator[httpx.Response]:
+def _open(target: Target, deadline: float) -> Iterator[httpx.Response]:
     """An open (streaming) response from the first of the target's addresses that connects."""
     with httpx.Client(
         trust_env=False,  # no proxies from the environment: they would re-resolve the host
@@ -250,7 +138,7 @@ def _read_limited(response: httpx.Response, max_bytes: int, deadline: float, hos
             if len(body) > max_bytes:
                 raise FetchFailed(f"the page is larger than the limit of {max_bytes} bytes")
             # Per-read timeouts alone let a server drip bytes forever.
-            _remaining(deadline, host)
+            remaining(deadline, host)
     except httpx.TimeoutException as exc:
         raise FetchFailed(f"timed out reading from {host}") from exc
     except httpx.HTTPError as exc:
@@ -311,9 +199,9 @@ def fetch_article_html(
     """
     deadline = time.monotonic() + timeout_s
     policy = AddressPolicy.build(allow_hosts, allow_private)
-    current = _parse_url(url)
+    current = parse_url(url)
     for _hop in range(max_redirects + 1):
-        target = _resolve_target(current, policy, deadline)
+        target = resolve_target(current, policy, deadline)
         with _open(target, deadline) as response:
             if response.status_code in _REDIRECT_STATUSES:
                 current = _redirect_target(current, response)
@@ -329,4 +217,4 @@ def _redirect_target(current: httpx.URL, response: httpx.Response) -> httpx.URL:
     location = response.headers.get("location")
     if not location:
         raise FetchFailed(f"redirect (HTTP {response.status_code}) without a Location header")
-    return _parse_url(urljoin(str(current), location.strip()))
+    return parse_url(urljoin(str(current), location.strip()))

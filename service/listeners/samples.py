@@ -12,14 +12,13 @@ simply never asked for again. The table is tiny (one row per voice version).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from service.core.db import engine_for
-from service.core.models import Base, UtcDateTime, utcnow
+from service.core.models import VoiceSample, utcnow
 from service.core.voices import Voice
 from service.document.model import Block, Document
 
@@ -30,25 +29,9 @@ VOICE_SAMPLE_TASK = "narrator.voice_sample"
 RETRY_AFTER = timedelta(minutes=2)
 
 
-class VoiceSample(Base):
-    """The narrated sample of one version of one voice, or the request for it."""
-
-    __tablename__ = "voice_samples"
-
-    voice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed
-    audio_key: Mapped[str | None] = mapped_column(String(200))
-    error_code: Mapped[str | None] = mapped_column(String(50))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-@lru_cache(maxsize=8)
 def ensure_sample_table(database_url: str) -> None:
-    """Create the table if missing (once per process; safe whatever was imported first)."""
-    VoiceSample.__table__.create(bind=engine_for(database_url), checkfirst=True)  # type: ignore[attr-defined]
+    """The table is in place once the schema is: the migrations make it (service/core/migrations)."""
+    engine_for(database_url)
 
 
 def sample_document(voice: Voice) -> Document:

@@ -27,7 +27,7 @@ from service.core.models import (
     utcnow,
 )
 from service.core.voices import Voice
-from service.document.model import Block
+from service.document.model import Block, BlockKind
 
 # Bump when the way a block becomes audio changes (normalizer, joins, engine
 # adapter), so old cache entries are no longer reused.
@@ -38,7 +38,7 @@ SEGMENT_FORMAT = 1
 class SegmentSpec:
     """What to synthesize for one spoken block (everything the worker needs, nothing else)."""
 
-    kind: str
+    kind: BlockKind
     text: str
     language: str
     voice: str
@@ -166,7 +166,7 @@ def progress(session: Session, narration_id: str) -> tuple[int, int]:
         .where(NarrationSegment.narration_id == narration_id)
         .group_by(Segment.status)
     ).all()
-    counts = {status: n for status, n in rows}
+    counts = dict(rows)
     return counts.get("done", 0), sum(counts.values())
 
 
@@ -190,7 +190,7 @@ def block_lexicon(text: str, pronunciations: dict[str, str]) -> dict[str, str]:
 
 
 def specs_for(
-    blocks: Sequence[Block | tuple[str, str]],
+    blocks: Sequence[Block | tuple[BlockKind, str]],
     language: str,
     voice: Voice,
     pronunciations: dict[str, str],

@@ -40,7 +40,7 @@ def classify(status_code: int | None) -> Outcome:
 def backoff_ceiling(failed_attempts: int, base_s: float, max_s: float) -> float:
     """The longest wait after `failed_attempts` failures: base * 2^(n-1), capped at max."""
     exponent = min(max(failed_attempts - 1, 0), 60)  # 2**60 s is far past any cap
-    return min(max_s, base_s * 2**exponent)
+    return min(max_s, base_s * 2.0**exponent)
 
 
 def backoff_delay(

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import httpx
 
 from service.core.errors import WebhookUrlForbidden, WebhookUrlInvalid, WebhookUrlUnresolvable
+from service.core.netpolicy import system_lookup
 from service.webhooks.retry import Outcome, classify, parse_retry_after
 from service.webhooks.signing import signature_headers
-from service.webhooks.targets import Lookup, TargetPolicy, host_of, parse_webhook_url, resolve_target, system_lookup
+from service.webhooks.targets import Lookup, TargetPolicy, host_of, parse_webhook_url, resolve_target
 
 USER_AGENT = "narrator-webhooks/0.1"
 

@@ -43,7 +43,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings)
     if not any(getattr(r, "path", "") == "/v1/narrations/{narration_id}/review" for r in app.routes):
         app.include_router(review.router)
-    app.dependency_overrides[get_queue] = lambda: RecordingQueue()
+    app.dependency_overrides[get_queue] = RecordingQueue
     with TestClient(app) as test_client:
         yield test_client
 

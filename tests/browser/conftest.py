@@ -47,7 +47,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Narrated]:
     root = tmp_path_factory.mktemp("service")
     settings = Settings(data_dir=root / "data")
     app = create_app(settings)
-    app.dependency_overrides[get_queue] = lambda: NullQueue()
+    app.dependency_overrides[get_queue] = NullQueue
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

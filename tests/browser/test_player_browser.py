@@ -130,7 +130,8 @@ def test_the_highlight_scrolls_the_page_to_the_sentence(page: Any, service: Narr
     last = service.sentences[-1]
     assert page.evaluate("window.scrollY") == 0
     page.evaluate(
-        f"() => document.querySelector('narrator-player').shadowRoot.querySelector('audio').currentTime = {last['time_ms'] / 1000 + 0.05}"
+        "() => document.querySelector('narrator-player').shadowRoot.querySelector('audio').currentTime = "
+        f"{last['time_ms'] / 1000 + 0.05}"
     )
     wait_highlight(page, "first boats")
     # Smooth scrolling takes a moment: wait until the sentence sits inside the viewport.

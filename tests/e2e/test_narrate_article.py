@@ -87,7 +87,7 @@ def test_the_narration_says_the_words_of_the_article(
             rates.append(word_error_rate(reference, transcribe_file_guarded(heard)))
     mean = sum(rates) / len(rates)
     print(
-        f"\nword error rate of the narrated article (moonshine_cpp): {', '.join(f'{r:.3f}' for r in rates)}; "
+        f"\nword error rate of the narrated article (Moonshine base): {', '.join(f'{r:.3f}' for r in rates)}; "
         f"mean {mean:.3f}"
     )
     assert mean < WER_GOAL

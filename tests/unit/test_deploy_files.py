@@ -42,6 +42,15 @@ def test_dockerfile_installs_the_postgres_driver_and_ships_the_voices() -> None:
     assert "COPY voices voices" in dockerfile
 
 
+def test_compose_migrates_the_database_before_api_and_workers_start() -> None:
+    services = _compose()["services"]
+    assert services["migrate"]["command"] == ["narrator", "migrate"]
+    assert services["migrate"]["image"] == services["api"]["image"]
+    assert "migrate" not in services["migrate"]["depends_on"]
+    for name in ("api", "worker"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
 # --- observability: logs, metrics, the monitoring profile -----------------------------------------
 
 MONITORING = ("prometheus", "grafana")

@@ -1,4 +1,4 @@
-"""Tests for service.document.extract: HTML pages, plain text and Markdown into Documents."""
+"""Extraction: HTML pages (service.document.html) and plain text (service.document.plain) into Documents."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from service.document.extract import (
-    NotAnArticle,
-    document_from_markdown,
-    document_from_text,
-    extract_html,
-)
+from service.document.errors import NotAnArticle
+from service.document.html import extract_html
 from service.document.model import Block, Document
+from service.document.plain import document_from_text
 
 EXAMPLES = Path("/work/shared/examples")
 
@@ -48,7 +45,7 @@ BEES_PAGE = """<!doctype html>
   <section class="related"><h3>Related</h3><ul><li><a href="/wasps">Wasps are misunderstood</a></li></ul></section>
   <footer>Copyright 2026 The Garden Post</footer>
 </body>
-</html>"""
+</html>"""  # noqa: E501
 
 BEES_BLOCKS = (
     Block(
@@ -95,7 +92,7 @@ BLOG_PAGE = """<html><head><meta property="og:title" content="Searching files qu
   </div>
   <div class="author-box"><p>Jo writes about shells and terminals. Follow Jo for more tips every week.</p></div>
   <div id="comments" class="comments-area"><h3>3 comments</h3><p>Thanks, this helped me a lot!</p></div>
-</body></html>"""
+</body></html>"""  # noqa: E501
 
 BLOG_BLOCKS = (
     Block(
@@ -126,7 +123,7 @@ TRAINS_PAGE = """<html lang="en"><head><meta property="og:title" content="Night 
   <p>Critics warn that track access charges remain high, and that many routes will struggle to break even.</p>
 </div></div>
 <div class="comments"><h3>Comments</h3><p>Great news! I love trains.</p></div>
-</body></html>"""
+</body></html>"""  # noqa: E501
 
 TRAINS_BLOCKS = (
     Block(
@@ -297,97 +294,3 @@ def test_text_keeps_short_lines_a_web_page_would_drop_as_widgets() -> None:
 def test_empty_text_is_not_an_article() -> None:
     with pytest.raises(NotAnArticle):
         document_from_text(" \n\n \t ", title="Only a title")
-
-
-# ---- Markdown ------------------------------------------------------------------- #
-
-MARKDOWN = """---
-layout: post
----
-# A *great* post
-
-Intro with a [link](https://example.com/a_(b)) and ![a picture](x.png), `code_span`,
-snake_case_name, **bold**, __strong__, _it_ and ~~gone~~ words.
-
-## Section two ##
-
-> A quote line
-> continues here.
->
-> Second quote paragraph.
-
-- item one
-- item **two**
-  continued
-* star item
-1. first
-2) second
-- [x] task done
-
-```python
-print("never spoken")
-```
-
-    indented code is not spoken
-
-| a | b |
-|---|---|
-| 1 | 2 |
-
-Setext heading
---------------
-
-***
-
-Escaped \\*stars\\* &amp; a footnote[^1].
-
-[ref]: https://example.com
-"""
-
-MARKDOWN_BLOCKS = (
-    Block("paragraph", "Intro with a link and , code_span, snake_case_name, bold, strong, it and gone words."),
-    Block("heading", "Section two"),
-    Block("quote", "A quote line continues here."),
-    Block("quote", "Second quote paragraph."),
-    Block("list_item", "item one"),
-    Block("list_item", "item two continued"),
-    Block("list_item", "star item"),
-    Block("list_item", "first"),
-    Block("list_item", "second"),
-    Block("list_item", "task done"),
-    Block("heading", "Setext heading"),
-    Block("paragraph", "Escaped *stars* & a footnote."),
-)
-
-
-def test_markdown_first_level_one_heading_is_the_title() -> None:
-    assert document_from_markdown(MARKDOWN).title == "A great post"
-
-
-def test_markdown_blocks_keep_structure_and_drop_markup_and_code() -> None:
-    assert document_from_markdown(MARKDOWN).blocks == MARKDOWN_BLOCKS
-
-
-def test_markdown_explicit_title_keeps_level_one_headings_as_headings() -> None:
-    doc = document_from_markdown("# Part one\n\nText.\n\n# Part two\n\nMore.", title="The whole story")
-    assert doc.blocks == (
-        Block("heading", "Part one"),
-        Block("paragraph", "Text."),
-        Block("heading", "Part two"),
-        Block("paragraph", "More."),
-    )
-
-
-def test_markdown_explicit_title_is_not_repeated() -> None:
-    doc = document_from_markdown("# Same title\n\nBody.", title="Same title")
-    assert doc.blocks == (Block("paragraph", "Body."),)
-
-
-def test_markdown_only_later_level_one_headings_stay_headings() -> None:
-    doc = document_from_markdown("# Title\n\nText.\n\n# Appendix\n\nMore.")
-    assert (doc.title, doc.blocks[1]) == ("Title", Block("heading", "Appendix"))
-
-
-def test_markdown_with_only_a_title_is_not_an_article() -> None:
-    with pytest.raises(NotAnArticle):
-        document_from_markdown("# Just a title\n\n```\ncode\n```\n")

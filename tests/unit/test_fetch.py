@@ -1,7 +1,7 @@
-"""Tests for service.document.fetch: SSRF-safe article fetching against a real server on 127.0.0.1.
+"""Tests for service.document.fetch (and resolve): SSRF-safe article fetching against a real server on 127.0.0.1.
 
 Nothing here reaches beyond 127.0.0.1: names other than the local server's
-are resolved by a stubbed `_lookup`, and refused addresses are refused
+are resolved by a stubbed `resolve._lookup`, and refused addresses are refused
 before any connection is attempted.
 """
 
@@ -20,14 +20,10 @@ from typing import cast
 
 import pytest
 
-from service.document import fetch
-from service.document.fetch import (
-    FetchedPage,
-    FetchFailed,
-    UrlForbidden,
-    fetch_article_html,
-    is_public_ip,
-)
+from service.core.netpolicy import is_public_ip
+from service.document import fetch, resolve
+from service.document.errors import FetchFailed, UrlForbidden
+from service.document.fetch import FetchedPage, fetch_article_html
 
 ARTICLE = "<!doctype html><html><head><title>Hello</title></head><body><p>Story text.</p></body></html>"
 BIG_BODY_BYTES = 50_000
@@ -129,7 +125,7 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return table[host]
 
-    monkeypatch.setattr(fetch, "_lookup", lookup)
+    monkeypatch.setattr(resolve, "_lookup", lookup)
     return table
 
 

@@ -112,14 +112,15 @@ def test_a_missing_file_means_no_defaults(tmp_path: Path) -> None:
 )
 def test_a_bad_default_file_is_refused_naming_the_file(tmp_path: Path, body: str) -> None:
     path = _write(tmp_path, body)
-    with pytest.raises(lexicon.InvalidLexiconEntry, match="default.toml"):
+    with pytest.raises(lexicon.InvalidLexiconEntry, match=r"default\.toml"):
         lexicon.load_default_entries(path)
 
 
 def test_engines_without_phoneme_input_get_only_respelling_defaults(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        '[[entry]]\nterm = "Kyiv"\nipa = "kˈiːv"\nmeasured = "m"\n[[entry]]\nterm = "Nike"\nalias = "Nikey"\nmeasured = "m"\n',
+        '[[entry]]\nterm = "Kyiv"\nipa = "kˈiːv"\nmeasured = "m"\n'
+        '[[entry]]\nterm = "Nike"\nalias = "Nikey"\nmeasured = "m"\n',
     )
     assert lexicon.default_pronunciations(path, ipa=False) == {"Nike": "Nikey"}
     session = _session(tmp_path)

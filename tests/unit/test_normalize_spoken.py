@@ -104,7 +104,8 @@ def test_result_is_a_frozen_spoken():
 @pytest.mark.parametrize("seed", range(5))
 def test_never_raises_on_random_input_and_keeps_invariants(seed):
     rng = random.Random(seed)
-    alphabet = list("0123456789$£€¥%.,:;-–/()'\"+°½@#&~ \n\tabcxyzAMPSTIVXkgmbn") + [
+    alphabet = [
+        *"0123456789$£€¥%.,:;-–/()'\"+°½@#&~ \n\tabcxyzAMPSTIVXkgmbn",
         "Jan",
         "May",
         " a.m.",

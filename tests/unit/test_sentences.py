@@ -21,7 +21,7 @@ def test_long_sentences_are_cut_at_clause_breaks_within_the_limit() -> None:
     pieces = split_sentences(sentence, max_chars=100)
     assert all(len(p) <= 100 for p in pieces)
     assert " ".join(pieces).replace("  ", " ") == sentence
-    assert all(p.endswith(",") or p.endswith(".") for p in pieces)
+    assert all(p.endswith((",", ".")) for p in pieces)
 
 
 def test_a_long_run_without_spaces_is_cut_hard() -> None:

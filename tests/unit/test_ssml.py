@@ -11,7 +11,7 @@ import pytest
 from service.articles import records
 from service.core.settings import Settings
 from service.core.voices import catalog_dirs, get_voice
-from service.document.extract import NotAnArticle
+from service.document.errors import NotAnArticle
 from service.document.model import Block, Document
 from service.document.normalize import normalize
 from service.document.ssml import MAX_BREAK_MS, SsmlError, document_from_ssml

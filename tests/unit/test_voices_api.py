@@ -178,7 +178,12 @@ app.dependency_overrides[get_sample_queue] = lambda: Queue()
 with TestClient(app) as client:
     assert client.get("/v1/voices").status_code == 200
     assert client.get("/v1/voices/en_US-joe-medium/sample.mp3?wait=0").status_code == 202
-print(" ".join(sorted({"torch", "TTS", "piper", "onnxruntime", "workers"} & set(sys.modules))))
+engines = {"torch", "TTS", "piper", "onnxruntime", "moonshine_cpp"}
+# The API may use workers/audio (the live stream's encoder), nothing else of the workers.
+print(" ".join(sorted(
+    m for m in sys.modules
+    if m.split(".")[0] in engines or (m.startswith("workers.") and not m.startswith("workers.audio"))
+)))
 """
 
 
@@ -189,6 +194,7 @@ def test_the_api_never_imports_an_engine(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""

@@ -10,6 +10,7 @@ set to give every token 3 frames, so lengths are known; what it says is noise.
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from service.document.model import (
 from service.listeners.samples import find_sample
 from workers.narration.pipeline import narrate_document
 from workers.synthesis import load_engine
+from workers.synthesis.base import SynthesisOptions
 from workers.synthesis.coqui import CoquiEngine
 
 
@@ -259,3 +261,40 @@ def test_the_worker_makes_a_coqui_voice_sample(model_root: Path, tmp_path: Path)
     assert abs(mp3_length(stored) - speech) < 0.15
     # Asked again, the stored sample is kept.
     assert make_voice_sample("sampled", settings) == "done"
+
+
+def test_a_speed_applies_to_its_call_only(model_root: Path) -> None:
+    _, voice = coqui_voice(model_root, "paced")
+    engine = load_engine(voice)
+    assert isinstance(engine, CoquiEngine)
+    tokens = 2 * len("hello world.") + 1
+    fast = engine.synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    assert len(fast.pcm) == tokens * 2 * HOP  # ceil(2.4 / 2) frames per token
+    assert sum(t.samples for t in fast.phonemes) == len(fast.pcm)
+    assert len(engine.synthesize("Hello world.").pcm) == expected_samples("Hello world.")  # put back
+    assert engine._model.length_scale == 1.0
+
+
+def test_a_speed_scales_the_voice_files_length_scale(model_root: Path) -> None:
+    _, voice = coqui_voice(model_root, "slow-paced", params="length_scale = 2.0")
+    audio = load_engine(voice).synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    assert len(audio.pcm) == (2 * len("hello world.") + 1) * FRAMES_PER_TOKEN * HOP  # 2.0 / 2: as trained
+
+
+def test_xtts_gets_the_speed_as_its_argument_times_the_voice_files() -> None:
+    """XTTS (too big to build here) through the generic path, with a stand-in for `TTS.tts`."""
+    calls: list[dict[str, object]] = []
+
+    class FakeTTS:
+        def tts(self, text: str, **kwargs: object) -> list[float]:
+            calls.append(kwargs)
+            return [0.1] * 100
+
+    engine = object.__new__(CoquiEngine)
+    engine._tts, engine.is_vits, engine.is_xtts, engine.sample_rate = FakeTTS(), False, True, 24000  # type: ignore[assignment]
+    engine._lock = threading.Lock()
+    engine._kwargs = {"language": "en", "speed": 1.1}
+    engine.synthesize("Hello world.", SynthesisOptions(speed=2.0))
+    engine.synthesize("Hello world.")
+    assert [c["speed"] for c in calls] == [pytest.approx(2.2), 1.1]
+    assert engine._kwargs["speed"] == 1.1

@@ -19,6 +19,7 @@ from service.core.voices import clear_catalog_cache, get_voice
 from service.document.model import Block, Document
 from workers.narration.pipeline import narrate_document
 from workers.synthesis import load_engine, use_threads
+from workers.synthesis.base import SynthesisOptions
 from workers.synthesis.piper import PiperEngine
 
 
@@ -157,7 +158,13 @@ def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_w
         "NARRATOR_DEFAULT_VOICE": "house-joe",
     }
     done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_COQUI], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", WITHOUT_COQUI],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -171,7 +178,9 @@ def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_w
 
 def test_importing_the_coqui_adapter_does_not_import_torch() -> None:
     script = "import sys, workers.synthesis.coqui; print('torch' in sys.modules, 'TTS' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
 
@@ -193,3 +202,17 @@ def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> N
     assert options.intra_op_num_threads == 1
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert len(engine.synthesize("One thread is enough.").pcm) > 0
+
+
+def test_one_loaded_piper_voice_speaks_at_any_speed(tmp_path: Path) -> None:
+    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+    engine = load_engine(voice)
+    assert isinstance(engine, PiperEngine)
+    for speed in (0.25, 0.5, 1.3, 2.0, 4.0):
+        assert engine.config_for(SynthesisOptions(speed=speed)).length_scale == pytest.approx(1.0 / speed)
+    assert engine.config_for(SynthesisOptions()).length_scale == 1.0  # the voice's own, untouched
+    text = "Speaking faster makes the same sentence shorter."
+    normal = len(engine.synthesize(text).pcm)
+    fast = len(engine.synthesize(text, SynthesisOptions(speed=2.0)).pcm)
+    assert 0.45 < fast / normal < 0.75  # not 0.5: each phoneme's frames are rounded up
+    assert load_engine(voice) is engine

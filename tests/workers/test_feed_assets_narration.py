@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import soundfile as sf
 from mutagen.id3 import ID3
 
@@ -13,6 +14,13 @@ from service.document.model import Block, Document
 from service.listeners.feeds.records import FeedFields, create_feed
 from tests.api.test_feed_assets import PNG, wav
 from tests.workers.inline import narrate_inline
+
+
+@pytest.fixture
+def settings(silent_settings: Settings) -> Settings:
+    """The silent test voice: these tests are about a feed's jingles and cover, not about the voice."""
+    return silent_settings
+
 
 DOC = Document(title="Traffic", blocks=(Block("paragraph", "The bridge is open again."),))
 

@@ -1,6 +1,8 @@
-"""The narration task body (`run_narration`) with the real voice: idempotent, failures recorded."""
+"""The narration task body (`run_narration`) with the silent test voice: idempotent, failures recorded."""
 
 from __future__ import annotations
+
+import pytest
 
 from service.articles import records
 from service.core.db import session_scope
@@ -9,12 +11,21 @@ from service.core.storage import open_storage
 from service.document.model import Block, Document
 from tests.workers.inline import narrate_inline as run_narration
 
+
+@pytest.fixture
+def settings(silent_settings: Settings) -> Settings:
+    """The silent test voice: these tests are about the task's outcome, not about the voice."""
+    return silent_settings
+
+
 DOC = Document(title="A short test", blocks=(Block("paragraph", "The worker reads this sentence aloud."),))
 
 
-def _queued(settings: Settings, voice: str = "en_US-joe-medium") -> tuple[str, str]:
+def _queued(settings: Settings, voice: str | None = None) -> tuple[str, str]:
     with session_scope(settings.database_url) as session:
-        article, narration = records.create_article(session, document=DOC, source_kind="text", source="x", voice=voice)
+        article, narration = records.create_article(
+            session, document=DOC, source_kind="text", source="x", voice=voice or settings.default_voice
+        )
         return article.id, narration.id
 
 

@@ -17,7 +17,8 @@ from service.core.voices import Voice, get_voice
 from service.document.model import Block, Document
 from workers.audio.loudness import integrated_loudness, true_peak_dbtp
 from workers.audio.mp3 import decode_mp3
-from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.narration.pipeline import narrate_document
+from workers.narration.render import RenderedNarration
 from workers.narration.tags import AudioTags
 from workers.synthesis import load_engine
 

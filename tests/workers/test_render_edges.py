@@ -10,7 +10,8 @@ import soundfile as sf
 from service.core.settings import Settings
 from service.core.voices import get_voice
 from service.document.model import Block, Document
-from workers.narration.pipeline import BlockAudio, SentenceClip, render_mp3
+from workers.narration.blocks import BlockAudio, SentenceClip
+from workers.narration.render import render_mp3
 
 RATE = 22050
 
@@ -19,7 +20,7 @@ def _block(text: str, seconds: float) -> BlockAudio:
     n = int(seconds * RATE)
     t = np.arange(n) / RATE
     pcm = (0.2 * np.sin(2 * np.pi * 180 * t) * np.hanning(n)).astype(np.float32) if n else np.zeros(0, np.float32)
-    clips = (SentenceClip(0, text, 0, n, 0, len(text), ()),) if n else ()
+    clips = (SentenceClip(text, 0, n, 0, len(text), ()),) if n else ()
     return BlockAudio("paragraph", text, pcm, RATE, clips)
 
 

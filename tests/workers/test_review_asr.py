@@ -16,10 +16,13 @@ from service.core.voices import get_voice
 from service.document.lexicon import default_pronunciations
 from service.document.normalize import normalize
 from workers.narration.asr import IsolatedRecognizer
+from workers.narration.moonshine import model_dir
 from workers.narration.review import ParagraphReview, review_paragraphs
 from workers.synthesis import load_engine
 
-pytest.importorskip("moonshine_cpp")
+pytestmark = pytest.mark.skipif(
+    model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"
+)
 
 TERM = "Nike"
 TEXT = "Shares of Nike fell on Monday."

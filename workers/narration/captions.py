@@ -32,16 +32,17 @@ def _pack(tokens: list[str], width: int) -> list[list[str]]:
     lines: list[list[str]] = []
     current: list[str] = []
     for token in tokens:
-        while len(token) > width:  # a URL or similar: cut it, a caption line must fit
+        rest = token
+        while len(rest) > width:  # a URL or similar: cut it, a caption line must fit
             if current:
                 lines.append(current)
                 current = []
-            lines.append([token[:width]])
-            token = token[width:]
-        if current and len(" ".join(current + [token])) > width:
+            lines.append([rest[:width]])
+            rest = rest[width:]
+        if current and len(" ".join([*current, rest])) > width:
             lines.append(current)
             current = []
-        current.append(token)
+        current.append(rest)
     if current:
         lines.append(current)
     return lines
@@ -95,7 +96,7 @@ def sentence_cues(timeline: Timeline, sentence: TimedSentence) -> list[Cue]:
         return []
     chunks = _chunks(tokens)
     starts = [sentence.start_s] + [_time_at(sentence, chunk[0][1]) for chunk in chunks[1:]]
-    ends = starts[1:] + [sentence.end_s]
+    ends = [*starts[1:], sentence.end_s]
     return [
         Cue(start, max(end, start), balanced_lines([t for t, _ in chunk]))
         for chunk, start, end in zip(chunks, starts, ends, strict=True)

@@ -32,20 +32,14 @@ from service.core.errors import NarratorError
 from service.core.models import Feed
 from service.core.settings import Settings
 from service.core.storage import Storage, open_storage
-from service.core.voices import Voice, catalog_dirs, get_voice
+from service.core.voices import catalog_dirs, get_voice
 from service.document import lexicon
 from service.segments import plan as segments
 from workers.audio.parts import EncodedPart
-from workers.narration.pipeline import (
-    BlockAudio,
-    Mastering,
-    PartSource,
-    block_part,
-    join_blocks,
-    render_mp3,
-    synthesize_block,
-)
+from workers.narration.blocks import BlockAudio, synthesize_block
+from workers.narration.layout import join_blocks
 from workers.narration.publish import store_narration, tags_of
+from workers.narration.render import Mastering, PartSource, block_part, render_mp3
 from workers.narration.review import review_narration
 from workers.narration.segment_store import (
     load_block,
@@ -55,6 +49,7 @@ from workers.narration.segment_store import (
     store_part,
 )
 from workers.synthesis import load_engine
+from workers.synthesis.base import SynthesisOptions, with_options
 from workers.synthesis.phonemes import word_phonemizer
 from workers.webhooks import emit_narration_event
 
@@ -87,17 +82,6 @@ def _failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
     if isinstance(exc, NarratorError):
         return exc.code, exc.message
     return "synthesis_failed", f"{type(exc).__name__}: {exc}"
-
-
-def at_speed(voice: Voice, speed: float) -> Voice:
-    """The voice speaking `speed` times faster (Piper and VITS: a shorter length scale)."""
-    if speed == 1.0:
-        return voice
-    params = dict(voice.params)
-    params["length_scale"] = params.get("length_scale", 1.0) / speed
-    faster = voice.model_copy(update={"params": params})
-    faster._fingerprint = None  # its own engine: the fingerprint now comes from the changed parameters
-    return faster
 
 
 def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -> str:
@@ -153,13 +137,14 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
     if status != "done":
         started = time.perf_counter()  # synthesis and storing its audio; not mastering and encoding its part
         try:
-            voice = at_speed(get_voice(catalog_dirs(settings), spec.voice), spec.speed)
-            engine = load_engine(voice)
+            voice = get_voice(catalog_dirs(settings), spec.voice)
+            # One loaded engine per voice; the speed goes with each call, not into the engine.
+            engine = with_options(load_engine(voice), SynthesisOptions(speed=spec.speed))
             block = synthesize_block(
                 spec.text,
                 spec.kind,
                 voice,
-                engine,  # type: ignore[arg-type]
+                engine,
                 language=spec.language,
                 lexicon=spec.lexicon,
                 phonemize=word_phonemizer(voice),

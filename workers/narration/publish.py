@@ -7,7 +7,7 @@ from pathlib import Path
 from service.articles import records
 from service.core.models import Article, Feed
 from service.core.storage import Storage
-from workers.narration.pipeline import RenderedNarration
+from workers.narration.render import RenderedNarration
 from workers.narration.tags import AudioTags
 
 

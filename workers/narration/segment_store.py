@@ -14,7 +14,8 @@ import soundfile as sf
 from service.core.models import Segment, SegmentPart
 from service.core.storage import Storage
 from workers.audio.parts import EncodedPart
-from workers.narration.pipeline import BlockAudio, Mastering
+from workers.narration.blocks import BlockAudio
+from workers.narration.render import Mastering
 
 
 def store_block(storage: Storage, block: BlockAudio) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 from service.core.errors import EngineUnavailable, VoiceUnavailable
 from service.core.voices import Voice
 from workers.synthesis import synthesis_threads
-from workers.synthesis.base import PhonemeTiming, SentenceAudio
+from workers.synthesis.base import DEFAULT_OPTIONS, PhonemeTiming, SentenceAudio, SynthesisOptions
 
 if TYPE_CHECKING:
     from TTS.api import TTS
@@ -164,7 +164,8 @@ class CoquiEngine:
         self._config: Any = synthesizer.tts_config
         self.sample_rate: int = int(synthesizer.output_sample_rate)
         self.is_vits = self._config.model == "vits" and synthesizer.vocoder_model is None
-        self.max_chars = XTTS_MAX_CHARS if "xtts" in str(self._config.model) else DEFAULT_MAX_CHARS
+        self.is_xtts = "xtts" in str(self._config.model)
+        self.max_chars = XTTS_MAX_CHARS if self.is_xtts else DEFAULT_MAX_CHARS
         self._lock = threading.Lock()  # one inference at a time per loaded model
         self._kwargs = self._speaker_and_language()
         self._kwargs.update(self._params())
@@ -221,28 +222,43 @@ class CoquiEngine:
             self._model.length_scale = self._model.length_scale / max(kwargs.pop("speed"), 0.05)
         return kwargs
 
-    def synthesize(self, text: str) -> SentenceAudio:
+    def synthesize(self, text: str, options: SynthesisOptions = DEFAULT_OPTIONS) -> SentenceAudio:
         import torch  # already loaded with the model
 
         with self._lock, torch.inference_mode():
             if self.is_vits:
-                return self._synthesize_vits(text)
-            return self._synthesize_generic(text)
+                return self._synthesize_vits(text, options.speed)
+            return self._synthesize_generic(text, options.speed)
 
-    def _synthesize_generic(self, text: str) -> SentenceAudio:
-        """Any coqui model through `TTS.tts` (no timings)."""
+    def _synthesize_generic(self, text: str, speed: float = 1.0) -> SentenceAudio:
+        """Any coqui model through `TTS.tts` (no timings); XTTS takes the speed as an argument."""
         from TTS.utils import synthesizer as coqui_synthesizer
 
-        wav = np.asarray(self._tts.tts(text, split_sentences=False, **self._kwargs), dtype=np.float32)
+        kwargs = self._kwargs
+        if speed != 1.0:
+            if self.is_xtts:
+                kwargs = {**kwargs, "speed": kwargs.get("speed", 1.0) * speed}
+            else:
+                log.warning("voice %s: this coqui model has no speaking rate; speed %s ignored", self.voice.id, speed)
+        wav = np.asarray(self._tts.tts(text, split_sentences=False, **kwargs), dtype=np.float32)
         # coqui appends its own pause after every sentence; the pipeline sets pauses itself.
         pad = int(getattr(coqui_synthesizer, "PAD_SILENCE_SAMPLES", 0))
         if pad and len(wav) > pad and not np.any(wav[-pad:]):
             wav = wav[:-pad]
         return SentenceAudio(pcm=wav, sample_rate=self.sample_rate)
 
-    def _synthesize_vits(self, text: str) -> SentenceAudio:
-        """A VITS model called as `Synthesizer.tts` calls it, keeping its token durations."""
-        outputs = self._model.synthesize(text, **self._kwargs)
+    def _synthesize_vits(self, text: str, speed: float = 1.0) -> SentenceAudio:
+        """A VITS model called as `Synthesizer.tts` calls it, keeping its token durations.
+
+        VITS reads its length scale from the model, not from an argument: a
+        speed sets it for this call (under the engine's lock) and puts it back.
+        """
+        length_scale = self._model.length_scale
+        self._model.length_scale = length_scale / speed
+        try:
+            outputs = self._model.synthesize(text, **self._kwargs)
+        finally:
+            self._model.length_scale = length_scale
         wav = np.asarray(outputs["wav"], dtype=np.float32).reshape(-1)
         durations = outputs["outputs"].get("durations")
         timings: tuple[PhonemeTiming, ...] = ()

@@ -6,6 +6,7 @@ import importlib
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from piper.config import PiperConfig
 from service.core.errors import VoiceUnavailable
 from service.core.voices import Voice
 from workers.synthesis import synthesis_spins, synthesis_threads
-from workers.synthesis.base import PhonemeTiming, SentenceAudio
+from workers.synthesis.base import DEFAULT_OPTIONS, PhonemeTiming, SentenceAudio, SynthesisOptions
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool 
 
 
 class PiperEngine:
-    """One loaded Piper voice; synthesizes a sentence at a time."""
+    """One loaded Piper voice; synthesizes a sentence at a time, at the speed each call asks for."""
 
     max_chars = 400
 
@@ -101,20 +102,29 @@ class PiperEngine:
         )
         self.sample_rate: int = self._voice.config.sample_rate
         params = voice.params
+        # The voice file's length scale, else the model's: what speed 1.0 sounds like.
+        self._length_scale = float(params.get("length_scale", self._voice.config.length_scale))
         # Per-sentence peak normalization would make every sentence equally
         # loud regardless of its content; level is set once per narration.
         self._config = SynthesisConfig(
             speaker_id=speaker_id(voice, self._voice.config.speaker_id_map, self._voice.config.num_speakers),
-            length_scale=params.get("length_scale"),
+            length_scale=self._length_scale,
             noise_scale=params.get("noise_scale"),
             noise_w_scale=params.get("noise_w_scale"),
             normalize_audio=False,
         )
 
-    def synthesize(self, text: str) -> SentenceAudio:
+    def config_for(self, options: SynthesisOptions) -> SynthesisConfig:
+        """Piper's per-call settings for `options`: the voice's, with the length scale divided by the speed."""
+        if options.speed == 1.0:
+            return self._config
+        return replace(self._config, length_scale=self._length_scale / options.speed)
+
+    def synthesize(self, text: str, options: SynthesisOptions = DEFAULT_OPTIONS) -> SentenceAudio:
         pieces: list[np.ndarray] = []
         timings: list[PhonemeTiming] = []
-        for chunk in self._voice.synthesize(text, syn_config=self._config, include_alignments=self._alignments):
+        chunks = self._voice.synthesize(text, syn_config=self.config_for(options), include_alignments=self._alignments)
+        for chunk in chunks:
             pieces.append(chunk.audio_float_array.astype(np.float32, copy=False))
             for alignment in chunk.phoneme_alignments or ():
                 timings.append(PhonemeTiming(alignment.phoneme, int(alignment.num_samples)))

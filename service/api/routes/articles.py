@@ -13,10 +13,11 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from service.api.schemas import ArticleCreate, ArticleOut, NarrationOut, RenarrateIn
+from service.api.schemas import ArticleCreate, ArticleOut, RenarrateIn
 from service.articles import idempotency, records
 from service.articles.editing import Outcome, edit_article, renarrate, submit_article
 from service.articles.intake import ArticleInput
+from service.articles.views import NarrationOut
 from service.core.errors import NotFound
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])

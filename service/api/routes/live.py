@@ -13,13 +13,20 @@ from service.core.errors import NotFound
 from service.core.models import NarrationSegment, Segment
 from service.core.settings import Settings
 from service.core.voices import catalog_dirs, get_voice
-from service.listeners.live import Mp3Encoder, Piece, stream_pieces
+from service.document.model import Block
+from service.listeners.live import Piece, stream_pieces
+from service.segments.pauses import pauses_after
+from workers.audio.stream import Mp3Stream
 
 router = APIRouter(prefix="/v1/articles", tags=["listeners"])
 
 
 def live_plan(settings: Settings, narration_id: str) -> list[Piece] | None:
-    """The narration's segments in order with the pause after each; None until the worker has planned it."""
+    """The narration's segments in order with the pause after each; None until the worker has planned it.
+
+    The pauses are the final file's (service/segments/pauses.py), SSML breaks
+    included: they come from the article's blocks, which the plan was made of.
+    """
     with session_scope(settings.database_url) as session:
         narration = records.get_narration(session, narration_id)
         rows = session.execute(
@@ -30,12 +37,12 @@ def live_plan(settings: Settings, narration_id: str) -> list[Piece] | None:
         ).all()
         if not rows:
             return [] if narration.status in records.TERMINAL_STATUSES else None
-        pauses = get_voice(catalog_dirs(settings), narration.voice).pauses
-        kinds = [spec["kind"] for _, spec in rows]
-        return [
-            Piece(key, pauses.between(kinds[i], kinds[i + 1]) if i + 1 < len(kinds) else 0)
-            for i, (key, _) in enumerate(rows)
-        ]
+        voice = get_voice(catalog_dirs(settings), narration.voice)
+        planned = tuple(Block(spec["kind"], spec["text"]) for _, spec in rows)
+        blocks = records.document_of(records.get_article(session, narration.article_id)).spoken_blocks()
+        if [(b.kind, b.text) for b in blocks] != [(b.kind, b.text) for b in planned]:
+            blocks = planned  # the article was edited since this plan: its breaks are not this plan's
+        return [Piece(key, pause) for (key, _), pause in zip(rows, pauses_after(voice.pauses, blocks), strict=True)]
 
 
 @router.get("/{article_id}/live.mp3", response_model=None)
@@ -50,9 +57,8 @@ def live_audio(
     latest = records.latest_narration(session, article.id)
     current = records.current_narration(session, article)
     if latest is not None and latest.status in ("queued", "running"):
-        stream = stream_pieces(
-            settings, storage, lambda: live_plan(settings, latest.id), Mp3Encoder(settings.mp3_bitrate_kbps)
-        )
+        encoder = Mp3Stream(settings.mp3_bitrate_kbps, settings.output_sample_rate)  # the final file's format
+        stream = stream_pieces(settings, storage, lambda: live_plan(settings, latest.id), encoder)
         return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
     if current is not None and current.audio_key:
         return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})

@@ -11,9 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
 from service.api.deps import SessionDep, SettingsDep
-from service.api.schemas import NarrationOut
 from service.articles import records
 from service.articles.records import TERMINAL_STATUSES
+from service.articles.views import NarrationOut
 from service.core.db import session_scope
 from service.core.settings import Settings
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.deps import (
     QueueDep,
@@ -19,21 +19,15 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from service.api.schemas import RequestBody
 from service.core.errors import EmptyText, InvalidInput, QueueUnavailable
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
-from service.document.extract import document_from_text
-from service.listeners.live import (
-    Encoder,
-    Mp3Encoder,
-    PcmEncoder,
-    Piece,
-    WavEncoder,
-    stream_pieces,
-)
+from service.document.plain import document_from_text
+from service.listeners.live import Piece, stream_pieces
 from service.segments import plan as segments
+from service.segments.pauses import pauses_after
+from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
@@ -47,7 +41,7 @@ class UnsupportedFormat(InvalidInput):
     code, title = "unsupported_response_format", "This response format is not supported"
 
 
-class SpeechRequest(RequestBody):
+class SpeechRequest(BaseModel):
     """The OpenAI `audio/speech` request body."""
 
     model_config = ConfigDict(extra="ignore")  # e.g. `instructions`, `stream_format`: accepted, not used
@@ -65,13 +59,13 @@ def _voice(name: str, settings: Settings) -> Voice:
     return get_voice(dirs, name)
 
 
-def _encoder(response_format: str, settings: Settings) -> Encoder:
+def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
     if response_format == "mp3":
-        return Mp3Encoder(settings.mp3_bitrate_kbps)
+        return Mp3Stream(settings.mp3_bitrate_kbps, settings.output_sample_rate)
     if response_format == "wav":
-        return WavEncoder()
+        return WavStream()
     if response_format == "pcm":
-        return PcmEncoder(24000)
+        return PcmStream(24000)
     raise UnsupportedFormat(f"response_format {response_format!r} is not supported; use mp3, wav or pcm")
 
 
@@ -107,10 +101,7 @@ def speech(
             segments.fail_segment(session, key, QueueUnavailable.code, str(exc))
         session.commit()
         raise QueueUnavailable("The synthesis could not be queued; retry later") from exc
-    kinds = [kind for kind, _ in blocks]
-    plan = [
-        Piece(key, voice.pauses.between(kinds[i], kinds[i + 1]) if i + 1 < len(kinds) else 0)
-        for i, (key, _) in enumerate(specs)
-    ]
+    pauses = pauses_after(voice.pauses, document.spoken_blocks())
+    plan = [Piece(key, pause) for (key, _), pause in zip(specs, pauses, strict=True)]
     stream = stream_pieces(settings, storage, lambda: plan, encoder, timeout_s=settings.task_time_limit_s)
     return StreamingResponse(stream, media_type=encoder.media_type, headers={"Cache-Control": "no-store"})

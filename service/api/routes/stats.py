@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -54,7 +54,7 @@ async def beacon_body(request: Request) -> ListenEventIn:
 def post_event(
     article_id: str,
     session: SessionDep,
-    event: ListenEventIn = Depends(beacon_body),
+    event: Annotated[ListenEventIn, Depends(beacon_body)],
 ) -> Response:
     """Count a play or a quartile reached (anonymous: nothing about the listener is kept)."""
     article = records.get_article(session, article_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Protocol
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -101,8 +101,8 @@ def voice_sample(
     settings: SettingsDep,
     session: SessionDep,
     storage: StorageDep,
+    queue: Annotated[SampleQueue, Depends(get_sample_queue)],
     wait: float = Query(default=SAMPLE_WAIT_S, ge=0, le=10, description="seconds to wait for a worker before 202"),
-    queue: SampleQueue = Depends(get_sample_queue),
 ) -> Response:
     """307 to the voice's narrated sample; 202 (retry later) while a worker makes it."""
     try:

@@ -14,7 +14,8 @@ from, for word highlighting and captions.
 
 Modules: `engine` (the scanner), `spoken` (result type), `numbers` (number words),
 one module per category (`money`, `measure`, `dates`, `times`, `numeric`,
-`telephone`, `electronic`, `words`), `letters` (initialisms), `vocab` (tables).
+`telephone`, `electronic`, `words`), `letters` (initialisms), `vocab`,
+`word_tables` and `letter_tables` (tables).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
         text = "" if text is None else str(text)
     try:
         return run(text, lexicon)
-    except Exception:
+    except Exception:  # noqa: BLE001 - normalize never raises (see the docstring)
         out = Builder(text)
         out.copy(0, len(text))
         return out.build()

@@ -265,7 +265,7 @@ class Ctx:
             return cached
         end = self._line_starts[i + 1] if i + 1 < len(self._line_starts) else len(text)
         line = text[start:end]
-        words = [w for w in re.findall(r"[^\W\d_]{2,}", line)]
+        words = re.findall(r"[^\W\d_]{2,}", line)
         caps = sum(1 for w in words if w.isupper())
         result = caps >= 3 and caps >= 0.6 * len(words)
         self._shout[start] = result

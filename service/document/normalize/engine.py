@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, money, numeric, telephone, times, words
+from . import dates, electronic, measure, money, numeric, telephone, times, word_tables, words
 from .common import Ctx, Hit, Rule
-from .letters import LOWER_INITIALISMS, keep_letter_a
+from .letter_tables import LOWER_INITIALISMS
+from .letters import keep_letter_a
 from .spoken import Builder, Spoken
 from .vocab import MONTH_INDEX
 
@@ -111,11 +112,11 @@ _SKIP_SPACE = re.compile(r"\s+")
 _PLAIN_WORD = re.compile(r"[a-z]+|[A-Z][a-z]+")
 _QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
-    [k for k in MONTH_INDEX]
+    list(MONTH_INDEX)
     + [k.capitalize() for k in MONTH_INDEX]
-    + list(words.NO_DOT_TITLES)
-    + list(words.NO_DOT_SUFFIXES)
-    + list(words.STREETS)
+    + list(word_tables.NO_DOT_TITLES)
+    + list(word_tables.NO_DOT_SUFFIXES)
+    + list(word_tables.STREETS)
     + list(LOWER_INITIALISMS)
     + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
 )
@@ -189,7 +190,7 @@ def run(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
         for rule in _rules_for(c):
             try:
                 hit = rule(ctx, pos)
-            except Exception:  # a rule bug must never take the whole article down
+            except Exception:  # noqa: BLE001 - a rule bug must never take the whole article down
                 hit = None
             if hit is not None:
                 if hit.end <= pos or hit.end > ctx.limit:

@@ -199,7 +199,7 @@ def fraction(num: int, den: int, mixed: bool = False) -> str:
     better than "one".
     """
     one = "a" if mixed else "one"
-    if den == 0 or den == 1:
+    if den in (0, 1):
         return f"{cardinal(num)} over {cardinal(den)}"
     if den == 2:
         return f"{one} half" if num == 1 else f"{cardinal(num)} halves"

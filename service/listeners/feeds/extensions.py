@@ -20,7 +20,7 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
-class ItunesExtension(PodcastExtension):
+class ItunesExtension(PodcastExtension):  # type: ignore[misc]  # feedgen has no type hints
     """feedgen's itunes channel tags, with `itunes:explicit` written as Apple now requires: true | false."""
 
     def __init__(self) -> None:
@@ -40,11 +40,11 @@ class ItunesExtension(PodcastExtension):
         return rss_feed
 
 
-class ItunesEntryExtension(PodcastEntryExtension):
+class ItunesEntryExtension(PodcastEntryExtension):  # type: ignore[misc]  # feedgen has no type hints
     """feedgen's itunes item tags (duration, ...); registered beside `ItunesExtension`."""
 
 
-class PodcastIndexExtension(BaseExtension):
+class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]  # feedgen has no type hints
     """Channel tags of the Podcasting 2.0 namespace: podcast:guid and podcast:locked."""
 
     def __init__(self) -> None:
@@ -90,7 +90,7 @@ class Transcript:
     rel: str | None = None
 
 
-class PodcastIndexEntryExtension(BaseEntryExtension):
+class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no type hints
     """Item tags of the Podcasting 2.0 namespace: podcast:transcript (any number) and podcast:chapters."""
 
     def __init__(self) -> None:

@@ -41,5 +41,5 @@ def stats_of(session: Session, article_id: str) -> ListeningStats:
     query = (
         select(ListenEvent.kind, func.count()).where(ListenEvent.article_id == article_id).group_by(ListenEvent.kind)
     )
-    counts: dict[str, int] = {kind: count for kind, count in session.execute(query)}
+    counts: dict[str, int] = dict(session.execute(query).tuples().all())
     return ListeningStats(plays=counts.get("play", 0), reached={q: counts.get(f"p{q}", 0) for q in QUARTILES})

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from html import escape
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from feedgen.feed import FeedGenerator
 
@@ -82,12 +82,15 @@ def render_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     # lastBuildDate is the data's time, not the request's, so an unchanged feed keeps its ETag.
     newest = max([aware(channel.updated), *(aware(e.published) for e in episodes)])
     fg.lastBuildDate(newest)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return xml
 
 
 def _xml_safe(item: _Item) -> _Item:
     """`item` with every text field cleaned of characters XML 1.0 cannot carry."""
-    changes = {f.name: clean_text(v) for f in fields(item) if isinstance(v := getattr(item, f.name), str)}
+    changes: dict[str, Any] = {
+        f.name: clean_text(v) for f in fields(item) if isinstance(v := getattr(item, f.name), str)
+    }
     return replace(item, **changes)
 
 
