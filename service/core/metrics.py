@@ -16,6 +16,7 @@ docs/architecture.md ("Observability") says why, and lists every name.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
@@ -24,6 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.core.models import Narration
+
+log = logging.getLogger(__name__)
 
 NARRATION_STATUSES = ("queued", "running", "done", "failed")
 
@@ -168,8 +171,9 @@ def state_families(session: Session, queue_depths: Callable[[], Mapping[str, int
     try:
         statuses = narrations_by_status(session)
         stored = stored_narration_bytes(session)
-    except Exception:  # noqa: BLE001 - a scrape reports a broken database, it does not fail
+    except Exception as exc:  # noqa: BLE001 - a scrape reports a broken database, it does not fail
         session.rollback()
+        log.warning("metrics: the database did not answer: %s: %s", type(exc).__name__, exc)
         up.add_metric(["database"], 0)
     else:
         up.add_metric(["database"], 1)
@@ -185,7 +189,8 @@ def state_families(session: Session, queue_depths: Callable[[], Mapping[str, int
         families += [narrations, storage]
     try:
         depths = queue_depths()
-    except Exception:  # noqa: BLE001 - likewise for the broker
+    except Exception as exc:  # noqa: BLE001 - likewise for the broker
+        log.warning("metrics: the broker did not answer: %s: %s", type(exc).__name__, exc)
         up.add_metric(["broker"], 0)
     else:
         up.add_metric(["broker"], 1)
