@@ -19,12 +19,15 @@ from service.core.queue import (
     CONTEXT_HEADER,
     NARRATE_TASK,
     PRIORITY_QUEUES,
+    RECONCILE_TASK,
     SEGMENT_TASK,
+    URGENT_QUEUE,
     WEBHOOK_DELIVERY_TASK,
 )
 from service.core.settings import get_settings
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.samples import VOICE_SAMPLE_TASK
+from workers.maintenance import reconcile_once
 from workers.narration.fanout import (
     TRANSIENT_ERRORS,
     assemble_narration,
@@ -40,7 +43,7 @@ RETRY: dict[str, Any] = {
     "retry_backoff": 2,
     "retry_backoff_max": 60,
     "retry_jitter": True,
-    "max_retries": 5,
+    "max_retries": 10,  # about 5 minutes of backoff: outlasts a broker or database restart
 }
 
 
@@ -51,7 +54,8 @@ class CeleryDispatch:
         current_app.send_task(SEGMENT_TASK, args=[key], queue=PRIORITY_QUEUES[priority])
 
     def assemble(self, narration_id: str, priority: str) -> None:
-        current_app.send_task(ASSEMBLE_TASK, args=[narration_id], queue=PRIORITY_QUEUES[priority])
+        # Its own queue: an assembly (what the listener waits for) never waits behind a backlog of segments.
+        current_app.send_task(ASSEMBLE_TASK, args=[narration_id], queue=URGENT_QUEUE)
 
 
 @shared_task(name=NARRATE_TASK, **RETRY)
@@ -70,6 +74,12 @@ def synthesize(key: str) -> str:
 def assemble(narration_id: str) -> str:
     """Join a narration's segments into its final files."""
     return assemble_narration(narration_id, get_settings())
+
+
+@shared_task(name=RECONCILE_TASK, **RETRY)
+def reconcile() -> int:
+    """One reconciler pass (the loop beside each worker runs it on its own clock; this is for an operator)."""
+    return len(reconcile_once(get_settings()))
 
 
 @shared_task(name=WEBHOOK_DELIVERY_TASK, **RETRY)

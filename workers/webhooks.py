@@ -54,8 +54,8 @@ def _worker_queue() -> DeliveryQueue:
     return CeleryDeliveryQueue(current_app)
 
 
-def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str | None] | None:
-    """The event a finished narration announces and its article's feed; None while it is not finished."""
+def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str | None, str] | None:
+    """The event a finished narration announces, its article's feed and project; None while it is not finished."""
     with session_scope(settings.database_url) as session:
         narration = records.get_narration(session, narration_id)
         event_type = narration_event_type(narration.status)
@@ -68,7 +68,8 @@ def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str |
         # The publisher's own ids, so a receiver can match the event to its article.
         data.update(external_id=article.external_id, feed=article.feed, title=article.title)
         when = narration.finished_at or narration.created_at
-        return Event(narration_event_id(event_type, narration_id), event_type, when, data), article.feed
+        event = Event(narration_event_id(event_type, narration_id), event_type, when, data)
+        return event, article.feed, article.project_id
 
 
 def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQueue | None = None) -> list[str]:
@@ -81,9 +82,9 @@ def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQ
         found = narration_event(settings, narration_id)
         if found is None:
             return []
-        event, feed = found
+        event, feed, project = found
         with session_scope(settings.database_url) as session:
-            created = store.record_event(session, event, feed)
+            created = store.record_event(session, event, feed, project)
         if created:
             enqueue_first_attempts(settings, created, queue or _worker_queue())
         return created

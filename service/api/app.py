@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from service.api.auth import check_routes_declared
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
 from service.api.methods import HeadAsGet
@@ -14,6 +15,7 @@ from service.api.routes import (
     feed_assets,
     feeds,
     health,
+    keys,
     lexicon,
     live,
     media,
@@ -46,8 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
-    for module in (feeds, player, stats):
+    for module in (feeds, player, stats, keys):
         app.include_router(module.router)
+    check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     storage = open_storage(settings.storage_url)
     if isinstance(storage, LocalStorage):

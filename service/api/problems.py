@@ -32,7 +32,9 @@ def problem(status: int, code: str, title: str, detail: str | None = None, **ext
 
 async def _narrator_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NarratorError)
-    return problem(exc.status, exc.code, exc.title, exc.message if exc.message != exc.title else None, **exc.extra)
+    response = problem(exc.status, exc.code, exc.title, exc.message if exc.message != exc.title else None, **exc.extra)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,10 @@
 """What editors do to articles, as plain functions the routes call.
 
 Creating, editing and re-narrating all end the same way: a narration record
-is committed, then enqueued. If the broker refuses, the narration is marked
-failed with `queue_unavailable` (never silently lost) and the caller says so.
+is committed together with its dispatch (a transactional outbox,
+service/core/outbox.py), then published at once if the broker answers. If it
+does not, the narration is still accepted: the workers' dispatcher publishes
+it when the broker is back.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from service.articles import records
 from service.articles.intake import ArticleInput, build_document, check_voice, source_of
-from service.core.errors import DuplicateArticle, QueueUnavailable
-from service.core.models import Article, Narration
-from service.core.queue import NarrationQueue
+from service.core import outbox
+from service.core.errors import DuplicateArticle
+from service.core.models import DEFAULT_PROJECT, Article, Narration
+from service.core.queue import NARRATE_TASK, PRIORITY_QUEUES, NarrationQueue
 from service.core.settings import Settings
 from service.document.model import Document
 
@@ -33,15 +36,18 @@ class Outcome:
     created: bool = False
 
 
-def enqueue(session: Session, queue: NarrationQueue, narration: Narration) -> None:
-    """Send a committed narration to the workers; record and raise a broker failure."""
+def dispatch(session: Session, narration: Narration) -> None:
+    """Record the narration's task in the outbox, in the transaction that stores the narration."""
+    outbox.add(session, NARRATE_TASK, [narration.id], PRIORITY_QUEUES[narration.priority], narration_id=narration.id)
+
+
+def publish(session: Session, queue: NarrationQueue, narration: Narration) -> None:
+    """Publish a committed narration's dispatch now if the broker answers; else the workers' dispatcher will."""
     try:
-        queue.enqueue_narration(narration.id, narration.priority)
-    except Exception as exc:
-        log.exception("could not enqueue narration %s", narration.id)
-        records.fail_narration(session, narration.id, QueueUnavailable.code, f"{type(exc).__name__}: {exc}")
-        session.commit()
-        raise QueueUnavailable("The change was stored but its narration could not be queued; retry later") from exc
+        outbox.publish_pending(session, queue, narration_id=narration.id)
+    except Exception:  # best effort: the dispatch is committed and stays pending
+        session.rollback()
+        log.warning("narration %s: dispatch left in the outbox", narration.id, exc_info=True)
 
 
 def submit_article(
@@ -56,15 +62,16 @@ def submit_article(
     priority: str,
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
+    project: str = DEFAULT_PROJECT,
 ) -> Outcome:
-    """Create an article, or update the one the publisher already sent under `external_id`."""
+    """Create an article (in `project`), or update the one the publisher already sent under `external_id`."""
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = build_document(submitted, settings)
     kind, source = source_of(submitted)
     if external_id is not None:
-        known = records.find_by_external_id(session, feed, external_id)
+        known = records.find_by_external_id(session, feed, external_id, project)
         if known is not None:
             return _apply_edit(
                 session,
@@ -90,13 +97,28 @@ def submit_article(
             priority=priority,
             section_voices=sections,
             asr_review=asr_review,
+            project=project,
         )
+        dispatch(session, narration)
         session.commit()
     except IntegrityError:
-        # Two first submissions of the same external_id raced; the other one won.
+        # Two first submissions of the same external_id raced and the other one won: update it.
         session.rollback()
-        raise DuplicateArticle(f"external_id {external_id!r} was just created in feed {feed!r}; retry") from None
-    enqueue(session, queue, narration)
+        known = records.find_by_external_id(session, feed, external_id) if external_id is not None else None
+        if known is None:
+            raise DuplicateArticle(f"external_id {external_id!r} was just created in feed {feed!r}; retry") from None
+        return _apply_edit(
+            session,
+            queue,
+            known,
+            submitted,
+            voice_id,
+            priority,
+            document=document,
+            sections=sections,
+            asr_review=asr_review,
+        )
+    publish(session, queue, narration)
     return Outcome(article, narration, created=True)
 
 
@@ -153,9 +175,11 @@ def _apply_edit(
         section_voices=sections,
         asr_review=asr_review,
     )
+    if narration is not None:
+        dispatch(session, narration)
     session.commit()
     if narration is not None:
-        enqueue(session, queue, narration)
+        publish(session, queue, narration)
     return Outcome(article, narration)
 
 
@@ -183,6 +207,7 @@ def renarrate(
         bypass_cache=force,
         asr_review=settings.asr_review if review is None else review,
     )
+    dispatch(session, narration)
     session.commit()
-    enqueue(session, queue, narration)
+    publish(session, queue, narration)
     return narration

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.core.errors import NotFound
-from service.core.models import Article, Narration, utcnow
+from service.core.models import DEFAULT_PROJECT, Article, Narration, NarrationSegment, Segment, utcnow
 from service.document.model import Block, Document
 
 TERMINAL_STATUSES = frozenset({"done", "failed"})
@@ -77,9 +77,11 @@ def create_article(
     priority: str = "now",
     section_voices: dict[str, str] | None = None,
     asr_review: bool = False,
+    project: str = DEFAULT_PROJECT,
 ) -> tuple[Article, Narration]:
     """Store a new article and its first (queued) narration."""
     article = Article(
+        project_id=project,
         external_id=external_id,
         feed=feed,
         title=document.title,
@@ -124,18 +126,18 @@ def add_narration(
     return narration
 
 
-def get_article(session: Session, article_id: str) -> Article:
-    """The article with this id, or `NotFound`."""
+def get_article(session: Session, article_id: str, project: str | None = None) -> Article:
+    """The article with this id (in `project`, when given: another project's is not found), or `NotFound`."""
     article = session.get(Article, article_id)
-    if article is None:
+    if article is None or (project is not None and article.project_id != project):
         raise NotFound(f"No article with id {article_id!r}")
     return article
 
 
-def get_narration(session: Session, narration_id: str) -> Narration:
-    """The narration with this id, or `NotFound`."""
+def get_narration(session: Session, narration_id: str, project: str | None = None) -> Narration:
+    """The narration with this id (of an article in `project`, when given), or `NotFound`."""
     narration = session.get(Narration, narration_id)
-    if narration is None:
+    if narration is None or (project is not None and narration.article.project_id != project):
         raise NotFound(f"No narration with id {narration_id!r}")
     return narration
 
@@ -159,7 +161,7 @@ def start_narration(session: Session, narration_id: str) -> Narration | None:
         return None
     narration.status = "running"
     narration.progress = 0.0
-    narration.started_at = utcnow()
+    narration.started_at = narration.progressed_at = utcnow()
     narration.attempts += 1
     narration.error_code = narration.error_message = None
     return narration
@@ -170,6 +172,7 @@ def set_progress(session: Session, narration_id: str, progress: float) -> None:
     narration = get_narration(session, narration_id)
     if narration.status == "running":
         narration.progress = max(0.0, min(1.0, progress))
+        narration.progressed_at = utcnow()
 
 
 def finish_narration(session: Session, narration_id: str, audio: FinishedAudio) -> Narration:
@@ -203,10 +206,14 @@ def fail_narration(session: Session, narration_id: str, code: str, message: str)
     return narration
 
 
-def find_by_external_id(session: Session, feed: str | None, external_id: str) -> Article | None:
+def find_by_external_id(
+    session: Session, feed: str | None, external_id: str, project: str = DEFAULT_PROJECT
+) -> Article | None:
     """The article a publisher knows by `external_id` in `feed` (None = no feed)."""
     feed_clause = Article.feed.is_(None) if feed is None else Article.feed == feed
-    return session.scalar(select(Article).where(feed_clause, Article.external_id == external_id))
+    return session.scalar(
+        select(Article).where(feed_clause, Article.external_id == external_id, Article.project_id == project)
+    )
 
 
 def spoken_content_changed(
@@ -242,16 +249,18 @@ def update_article(
     """Store an edited article; queue a new narration only when its spoken content changed."""
     changed = spoken_content_changed(article, document, voice, language, section_voices)
     voice_changed = article.voice != voice
+    latest = latest_narration(session, article.id)
+    failed_last = latest is not None and latest.status == "failed"  # sending it again narrates it again
     article.source_kind, article.source = source_kind, source
     article.byline = document.byline
-    if not changed:
+    if not changed and not failed_last:
         return None
     article.title = document.title
     article.blocks = blocks_of(document)
     article.voice, article.language = voice, language
     article.section_voices = dict(section_voices or {})
     article.updated_at = utcnow()
-    reason = "voice" if voice_changed else "edited"
+    reason = "voice" if voice_changed else ("edited" if changed else "retried")
     return add_narration(session, article, voice=voice, priority=priority, reason=reason, asr_review=asr_review)
 
 
@@ -268,9 +277,28 @@ def stored_keys(narration: Narration) -> list[str]:
     return [k for k in keys if k]
 
 
+def _cancel_unneeded_segments(session: Session, narration_ids: list[str]) -> None:
+    """Mark pending segments only these narrations need `cancelled`: their queued tasks skip them."""
+    if not narration_ids:
+        return
+    mine = select(NarrationSegment.segment_key).where(NarrationSegment.narration_id.in_(narration_ids))
+    needed_elsewhere = (
+        select(NarrationSegment.segment_key)
+        .join(Narration, Narration.id == NarrationSegment.narration_id)
+        .where(NarrationSegment.narration_id.not_in(narration_ids), Narration.status.in_(("queued", "running")))
+    )
+    session.execute(
+        update(Segment)
+        .where(Segment.status == "pending", Segment.key.in_(mine), Segment.key.not_in(needed_elsewhere))
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delete_article(session: Session, article: Article) -> list[str]:
     """Delete an article and its narrations; returns the storage keys no other narration uses."""
     keys = {k for n in article.narrations for k in stored_keys(n)}
+    _cancel_unneeded_segments(session, [n.id for n in article.narrations])
     article.current_narration_id = None
     session.flush()
     session.delete(article)

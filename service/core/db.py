@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.core.models import Base
+from service.core.models import DEFAULT_PROJECT, Base, Project
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -47,6 +47,9 @@ def create_schema(engine: Engine) -> None:
     tests/unit/test_migrations.py proves both make the same schema.
     """
     Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():  # the row revision 0003 adds: every record's default owner
+        if session.get(Project, DEFAULT_PROJECT) is None:
+            session.add(Project(id=DEFAULT_PROJECT))
 
 
 @lru_cache(maxsize=8)

@@ -23,6 +23,11 @@ class NarratorError(Exception):
         """Extra members for the problem+json body (none unless a subclass has some)."""
         return {}
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (WWW-Authenticate, Retry-After, ...)."""
+        return {}
+
 
 class InvalidInput(NarratorError):
     code, status, title = "invalid_input", 422, "Invalid input"
@@ -137,6 +142,37 @@ class WebhookUrlUnresolvable(InvalidInput):
 
 class InvalidWebhookSecret(InvalidInput):
     code, title = "webhook_secret_invalid", "Invalid webhook secret"
+
+
+# --- access control ---
+
+
+class Unauthenticated(NarratorError):
+    """No API key, or one that is unknown or revoked, on a route that needs one."""
+
+    code, status, title = "unauthenticated", 401, "An API key is required"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(NarratorError):
+    """A valid key without the scope the route needs."""
+
+    code, status, title = "forbidden", 403, "This API key lacks the scope this route needs"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"This route needs the scope {scope!r}")
+        self.scope = scope
+
+    @property
+    def extra(self) -> dict[str, object]:
+        return {"required_scope": self.scope}
+
+
+class InvalidScope(InvalidInput):
+    code, title = "invalid_scope", "Unknown scope"
 
 
 def error_for_code(code: str | None, message: str) -> NarratorError:

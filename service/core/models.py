@@ -12,11 +12,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -57,11 +59,51 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+DEFAULT_PROJECT = "default"  # the embedded default's one project, made by the migration
+
+
+class Project(Base):
+    """Who owns articles, feeds, lexicon entries, webhooks and keys; an API key sees only its project."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug: `narrator keys create --project P`
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is kept, with a short visible prefix to recognise it by."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(String(100), ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))  # "nk_" + the key's next 8 characters
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the whole key
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class Article(Base):
     """A publisher's article: its source, the extracted text, and its current narration."""
 
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("feed", "external_id", name="uq_article_feed_external_id"),)
+    __table_args__ = (
+        UniqueConstraint("feed", "external_id", name="uq_article_feed_external_id"),
+        # NULLs are distinct in a unique constraint (SQLite and PostgreSQL alike), so
+        # articles without a feed get their own partial index: one external_id each per project.
+        Index(
+            "uq_article_external_id_no_feed",
+            "project_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("feed IS NULL"),
+            postgresql_where=text("feed IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     external_id: Mapped[str | None] = mapped_column(String(200))
@@ -80,6 +122,14 @@ class Article(Base):
     current_narration_id: Mapped[str | None] = mapped_column(
         String(32),
         ForeignKey("narrations.id", use_alter=True, ondelete="SET NULL", name="fk_article_current_narration"),
+    )
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_articles_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
     )
 
     narrations: Mapped[list[Narration]] = relationship(
@@ -122,8 +172,33 @@ class Narration(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When it last moved (planned, a segment done, assembly begun, re-dispatched): the reconciler's clock.
+    progressed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reconciles: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # times the reconciler re-dispatched it
 
     article: Mapped[Article] = relationship(back_populates="narrations", foreign_keys=[article_id])
+
+
+class Dispatch(Base):
+    """The outbox: a task to publish, committed in the same transaction as the work it starts.
+
+    A dispatcher (service/core/outbox.py) publishes pending rows when the broker
+    is reachable and marks them sent, so a broker outage never loses accepted work.
+    """
+
+    __tablename__ = "dispatches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task: Mapped[str] = mapped_column(String(100))  # a task name from service/core/queue.py
+    args: Mapped[list[Any]] = mapped_column(JSON)
+    queue: Mapped[str] = mapped_column(String(100))
+    narration_id: Mapped[str | None] = mapped_column(String(32), index=True)  # what it is for (no foreign key)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Feed(Base):
@@ -151,6 +226,14 @@ class Feed(Base):
     cover_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_feeds_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
 
 class ListenEvent(Base):
@@ -192,6 +275,14 @@ class WebhookEndpoint(Base):
     feed: Mapped[str | None] = mapped_column(String(100), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_webhook_endpoints_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
         back_populates="endpoint", cascade="all, delete-orphan", passive_deletes=True
@@ -258,6 +349,14 @@ class LexiconEntry(Base):
     version: Mapped[int] = mapped_column(Integer)  # the scope's lexicon version when last changed
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Added by revision 0003, so last (SQLite adds columns at the end): the owner, see service/access.
+    project_id: Mapped[str] = mapped_column(
+        String(100),
+        ForeignKey("projects.id", name="fk_lexicon_entries_project_id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
 
 
 class LexiconVersion(Base):
@@ -282,7 +381,7 @@ class Segment(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     voice: Mapped[str] = mapped_column(String(100))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # what to synthesize: kind, text, language, lexicon
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done | failed | cancelled (unneeded)
     audio_key: Mapped[str | None] = mapped_column(String(200))  # FLAC in storage
     timings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sample_rate: Mapped[int | None] = mapped_column(Integer)

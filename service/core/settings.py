@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     task_time_limit_s: int = Field(default=1800, ge=10)
     visibility_timeout_s: int = Field(default=3600, ge=60)
     worker_concurrency: int = Field(default=1, ge=1)
+    # Reliability (docs/architecture.md, "Reliability"): beside every worker, a dispatcher publishes
+    # the outbox and a reconciler re-dispatches what a narration misses once it made no progress
+    # for stall_after_s (doubled at each retry; the assembly's window grows with the segment count).
+    stall_after_s: float = Field(default=90.0, ge=5, description="No progress for this long: re-dispatch.")
+    reconcile_interval_s: float = Field(default=15.0, gt=0)
+    reconcile_max_attempts: int = Field(default=5, ge=1, description="Then the narration fails with `stalled`.")
+    dispatch_interval_s: float = Field(default=2.0, gt=0, description="How often pending dispatches are published.")
     synth_threads: int = Field(
         default=0,
         ge=0,

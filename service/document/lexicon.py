@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from service.core.errors import InvalidLexiconEntry, NotFound
 from service.core.hygiene import clean_text, has_visible_text
-from service.core.models import Article, LexiconEntry, LexiconVersion
+from service.core.models import DEFAULT_PROJECT, Article, LexiconEntry, LexiconVersion
 from service.core.settings import REPO_ROOT
 
 GLOBAL = "*"
@@ -37,8 +37,13 @@ class Pronunciation:
     spoken: str
 
 
-def scope_of(feed: str | None) -> str:
-    return feed or GLOBAL
+def global_scope(project: str = DEFAULT_PROJECT) -> str:
+    """A project's global lexicon: "*" for the default project, "*<project>" for another (service/access)."""
+    return GLOBAL if project == DEFAULT_PROJECT else f"{GLOBAL}{project}"
+
+
+def scope_of(feed: str | None, project: str = DEFAULT_PROJECT) -> str:
+    return feed or global_scope(project)
 
 
 def bump_version(session: Session, scope: str) -> int:
@@ -52,9 +57,9 @@ def bump_version(session: Session, scope: str) -> int:
     return row.version
 
 
-def version_of(session: Session, feed: str | None) -> str:
+def version_of(session: Session, feed: str | None, project: str = DEFAULT_PROJECT) -> str:
     """The lexicon version a narration in `feed` uses: global and feed counters together."""
-    versions = [session.get(LexiconVersion, GLOBAL)]
+    versions = [session.get(LexiconVersion, global_scope(project))]
     if feed:
         versions.append(session.get(LexiconVersion, feed))
     return ".".join(str(v.version if v else 0) for v in versions)
@@ -75,39 +80,44 @@ def validate(term: str, alias: str | None, ipa: str | None) -> None:
         raise InvalidLexiconEntry("'ipa' holds the phonemes only, without [[ ]]")
 
 
-def put_entry(session: Session, feed: str | None, term: str, *, alias: str | None, ipa: str | None) -> LexiconEntry:
+def put_entry(
+    session: Session,
+    feed: str | None,
+    term: str,
+    *,
+    alias: str | None,
+    ipa: str | None,
+    project: str = DEFAULT_PROJECT,
+) -> LexiconEntry:
     """Create or replace the entry for `term` in a scope, bumping the scope's version."""
     validate(term, alias, ipa)
-    scope = scope_of(feed)
+    scope = scope_of(feed, project)
     version = bump_version(session, scope)
     entry = session.scalar(select(LexiconEntry).where(LexiconEntry.scope == scope, LexiconEntry.term == term))
     if entry is None:
-        entry = LexiconEntry(scope=scope, term=term)
+        entry = LexiconEntry(scope=scope, term=term, project_id=project)
         session.add(entry)
     entry.alias, entry.ipa, entry.version = alias, ipa, version
     session.flush()
     return entry
 
 
-def delete_entry(session: Session, feed: str | None, term: str) -> LexiconEntry:
+def delete_entry(session: Session, feed: str | None, term: str, project: str = DEFAULT_PROJECT) -> LexiconEntry:
     """Remove an entry (NotFound if absent), bumping the scope's version; returns the removed entry."""
-    scope = scope_of(feed)
+    scope = scope_of(feed, project)
     entry = session.scalar(select(LexiconEntry).where(LexiconEntry.scope == scope, LexiconEntry.term == term))
     if entry is None:
-        raise NotFound(
-            f"No lexicon entry for {term!r} in {'the global lexicon' if scope == GLOBAL else 'feed ' + scope}"
-        )
+        raise NotFound(f"No lexicon entry for {term!r} in {'feed ' + feed if feed else 'the global lexicon'}")
     bump_version(session, scope)
     session.delete(entry)
     session.flush()
     return entry
 
 
-def list_entries(session: Session, feed: str | None) -> list[LexiconEntry]:
-    """Entries of one scope, by term."""
-    return list(
-        session.scalars(select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed)).order_by(LexiconEntry.term))
-    )
+def list_entries(session: Session, feed: str | None, project: str = DEFAULT_PROJECT) -> list[LexiconEntry]:
+    """Entries of one scope of one project, by term."""
+    query = select(LexiconEntry).where(LexiconEntry.scope == scope_of(feed, project))
+    return list(session.scalars(query.where(LexiconEntry.project_id == project).order_by(LexiconEntry.term)))
 
 
 def spoken_of(alias: str | None, ipa: str | None) -> str:
@@ -164,7 +174,12 @@ def default_pronunciations(path: Path = DEFAULT_LEXICON_PATH, *, ipa: bool = Tru
 
 
 def pronunciations(
-    session: Session, feed: str | None, *, defaults: Mapping[str, str] | None = None, ipa: bool = True
+    session: Session,
+    feed: str | None,
+    *,
+    defaults: Mapping[str, str] | None = None,
+    ipa: bool = True,
+    project: str = DEFAULT_PROJECT,
 ) -> dict[str, str]:
     """The term -> spoken-form map for narrating an article in `feed`.
 
@@ -172,9 +187,12 @@ def pronunciations(
     default lexicon unless given, without its IPA entries when `ipa` is False;
     pass {} for none), global entries, the feed's.
     """
-    scopes = [GLOBAL] + ([feed] if feed else [])
-    entries = session.scalars(select(LexiconEntry).where(LexiconEntry.scope.in_(scopes)))
-    ordered = sorted(entries, key=lambda e: e.scope != GLOBAL)  # global first, so the feed's overwrite
+    own = global_scope(project)
+    scopes = [own] + ([feed] if feed else [])
+    entries = session.scalars(
+        select(LexiconEntry).where(LexiconEntry.scope.in_(scopes), LexiconEntry.project_id == project)
+    )
+    ordered = sorted(entries, key=lambda e: e.scope != own)  # global first, so the feed's overwrite
     merged = dict(default_pronunciations(ipa=ipa) if defaults is None else defaults)
     merged.update({e.term: spoken_of(e.alias, e.ipa) for e in ordered})
     return merged
@@ -185,10 +203,10 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
 
 
-def affected_articles(session: Session, feed: str | None, term: str) -> list[Article]:
-    """Articles whose spoken text contains `term` (in `feed`, or anywhere for a global entry)."""
+def affected_articles(session: Session, feed: str | None, term: str, project: str = DEFAULT_PROJECT) -> list[Article]:
+    """The project's articles whose spoken text contains `term` (in `feed`, or anywhere for a global entry)."""
     pattern = term_pattern(term)
-    query = select(Article)
+    query = select(Article).where(Article.project_id == project)
     if feed:
         query = query.where(Article.feed == feed)
     return [a for a in session.scalars(query) if any(pattern.search(b["text"]) for b in a.blocks)]

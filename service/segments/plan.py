@@ -241,7 +241,7 @@ def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> 
             session.add(Segment(key=key, voice=spec.voice, spec=spec.to_json(), status="pending"))
             session.flush()
             needed.append(key)
-        elif segment.status == "failed":
+        elif segment.status in ("failed", "cancelled"):
             segment.status, segment.error_code, segment.error_message = "pending", None, None
             needed.append(key)
     return list(dict.fromkeys(needed))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.core.errors import NotFound
-from service.core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
+from service.core.models import DEFAULT_PROJECT, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from service.webhooks.events import EVENT_TYPES, Event
 from service.webhooks.retry import Decision, Outcome
 
@@ -26,38 +26,49 @@ def create_endpoint(
     event_types: Sequence[str] = EVENT_TYPES,
     feed: str | None = None,
     description: str | None = None,
+    project: str = DEFAULT_PROJECT,
 ) -> WebhookEndpoint:
     """Store an endpoint (URL and secret already checked by the caller)."""
     endpoint = WebhookEndpoint(
-        url=url, secret=secret, event_types=list(dict.fromkeys(event_types)), feed=feed, description=description
+        url=url,
+        secret=secret,
+        event_types=list(dict.fromkeys(event_types)),
+        feed=feed,
+        description=description,
+        project_id=project,
     )
     session.add(endpoint)
     session.flush()
     return endpoint
 
 
-def list_endpoints(session: Session) -> list[WebhookEndpoint]:
-    """Every endpoint, oldest first."""
-    return list(session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)))
+def list_endpoints(session: Session, project: str | None = None) -> list[WebhookEndpoint]:
+    """Every endpoint (of one project), oldest first."""
+    query = select(WebhookEndpoint).order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+    if project is not None:
+        query = query.where(WebhookEndpoint.project_id == project)
+    return list(session.scalars(query))
 
 
-def get_endpoint(session: Session, endpoint_id: str) -> WebhookEndpoint:
-    """The endpoint with this id, or NotFound."""
+def get_endpoint(session: Session, endpoint_id: str, project: str | None = None) -> WebhookEndpoint:
+    """The endpoint with this id (in `project`, when given), or NotFound."""
     endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
+    if endpoint is None or (project is not None and endpoint.project_id != project):
         raise NotFound(f"No webhook with id {endpoint_id!r}")
     return endpoint
 
 
-def delete_endpoint(session: Session, endpoint_id: str) -> None:
+def delete_endpoint(session: Session, endpoint_id: str, project: str | None = None) -> None:
     """Remove an endpoint with its delivery log; its pending retries find nothing and stop."""
-    session.delete(get_endpoint(session, endpoint_id))
+    session.delete(get_endpoint(session, endpoint_id, project))
     session.flush()
 
 
-def list_deliveries(session: Session, endpoint_id: str, limit: int = 50) -> list[WebhookDelivery]:
+def list_deliveries(
+    session: Session, endpoint_id: str, limit: int = 50, project: str | None = None
+) -> list[WebhookDelivery]:
     """The endpoint's latest deliveries, newest first, with their attempts."""
-    get_endpoint(session, endpoint_id)
+    get_endpoint(session, endpoint_id, project)
     query = (
         select(WebhookDelivery)
         .where(WebhookDelivery.endpoint_id == endpoint_id)
@@ -68,23 +79,25 @@ def list_deliveries(session: Session, endpoint_id: str, limit: int = 50) -> list
     return list(session.scalars(query))
 
 
-def subscribers(session: Session, event_type: str, feed: str | None) -> list[WebhookEndpoint]:
-    """Endpoints that want `event_type` and either no particular feed or this one."""
+def subscribers(
+    session: Session, event_type: str, feed: str | None, project: str = DEFAULT_PROJECT
+) -> list[WebhookEndpoint]:
+    """The project's endpoints that want `event_type` and either no particular feed or this one."""
     # Few endpoints per installation; filtering the JSON list in Python keeps
     # the query the same on SQLite and PostgreSQL.
     wanted_feed = WebhookEndpoint.feed.is_(None) | (WebhookEndpoint.feed == feed)
-    candidates = session.scalars(select(WebhookEndpoint).where(wanted_feed))
+    candidates = session.scalars(select(WebhookEndpoint).where(wanted_feed, WebhookEndpoint.project_id == project))
     return [e for e in candidates if event_type in e.event_types]
 
 
-def record_event(session: Session, event: Event, feed: str | None) -> list[str]:
+def record_event(session: Session, event: Event, feed: str | None, project: str = DEFAULT_PROJECT) -> list[str]:
     """Add a pending delivery of `event` for each subscribed endpoint; the ids of the new ones.
 
     Idempotent: an endpoint that already has a delivery of this event id gets none.
     """
     created: list[str] = []
     body = event.body()
-    for endpoint in subscribers(session, event.type, feed):
+    for endpoint in subscribers(session, event.type, feed, project):
         exists = session.scalar(
             select(WebhookDelivery.id).where(
                 WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.event_id == event.id

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.deps import get_queue
+from service.core.queue import NARRATE_TASK, PRIORITY_QUEUES
 from service.core.settings import Settings
 
 
@@ -19,6 +21,7 @@ class RecordingQueue:
         self.enqueued: list[str] = []
         self.priorities: list[str] = []
         self.segments: list[str] = []
+        self.sent: list[tuple[str, list[Any], str]] = []
         self.broken = False
 
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
@@ -31,6 +34,16 @@ class RecordingQueue:
         if self.broken:
             raise ConnectionError("broker down")
         self.segments.append(key)
+
+    def send(self, task: str, args: list[Any], queue: str) -> None:
+        """The outbox's dispatcher publishes through here."""
+        if self.broken:
+            raise ConnectionError("broker down")
+        if task == NARRATE_TASK:
+            self.enqueued.append(args[0])
+            self.priorities.append(next(p for p, q in PRIORITY_QUEUES.items() if q == queue))
+        else:
+            self.sent.append((task, list(args), queue))
 
     def check(self) -> None:
         if self.broken:

@@ -1,5 +1,9 @@
 from fastapi.testclient import TestClient
 
+from service.articles import records
+from service.core import outbox
+from service.core.db import session_scope
+from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
 from tests.conftest import EXAMPLES
 
@@ -116,8 +120,34 @@ def test_the_same_external_id_in_another_feed_is_another_article(client: TestCli
     assert other["id"] != first["id"]
 
 
-def test_a_broker_outage_is_503_and_the_narration_records_why(client: TestClient, queue: RecordingQueue) -> None:
+def test_a_broker_outage_still_accepts_the_article_and_the_dispatcher_sends_it_later(
+    client: TestClient, queue: RecordingQueue, settings: Settings
+) -> None:
     queue.broken = True
     response = client.post("/v1/articles", json={"text": "Body."})
-    assert response.status_code == 503
-    assert response.json()["code"] == "queue_unavailable"
+    assert response.status_code == 202
+    narration_id = response.headers["location"].rsplit("/", 1)[1]
+    assert client.get(f"/v1/narrations/{narration_id}").json()["status"] == "queued"
+    assert queue.enqueued == []
+    queue.broken = False
+    with session_scope(settings.database_url) as session:
+        assert outbox.pending_for(session, narration_id)
+        assert outbox.publish_pending(session, queue) == (1, 0)
+    assert queue.enqueued == [narration_id]
+
+
+def test_posting_again_an_article_whose_narration_failed_narrates_it_again(
+    client: TestClient, queue: RecordingQueue, settings: Settings
+) -> None:
+    body = {"text": "Body.", "external_id": "again"}
+    first = client.post("/v1/articles", json=body)
+    narration_id = first.headers["location"].rsplit("/", 1)[1]
+    with session_scope(settings.database_url) as session:
+        records.fail_narration(session, narration_id, "synthesis_failed", "boom")
+    again = client.post("/v1/articles", json=body)
+    assert again.status_code == 202
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["location"] != first.headers["location"]
+    assert queue.enqueued[-1] == again.headers["location"].rsplit("/", 1)[1]
+    unchanged = client.post("/v1/articles", json=body)
+    assert unchanged.status_code == 200  # the new narration did not fail: nothing to do

@@ -95,6 +95,7 @@ def test_queue_depth_counts_the_embedded_brokers_messages_and_they_carry_the_req
         samples = scrape(client)
     assert samples[("narrator_queue_depth", (("queue", "narrator.now"),))] == 1
     assert samples[("narrator_queue_depth", (("queue", "narrator.backfill"),))] == 0
+    assert samples[("narrator_queue_depth", (("queue", "narrator.urgent"),))] == 0
     narration_id = created.headers["location"].rsplit("/", 1)[-1]
     with make_celery(settings).connection_for_read() as conn:
         waiting = conn.SimpleQueue("narrator.now", no_ack=True)

@@ -51,6 +51,9 @@ class NullQueue:
     def enqueue_narration(self, narration_id: str, priority: str = "now") -> None:
         pass
 
+    def send(self, task: str, args: list[object], queue: str) -> None:
+        pass
+
     def check(self) -> None:
         pass
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.core.queue import PRIORITY_QUEUES, make_celery, queue_depths
+from service.core.queue import ALL_QUEUES, PRIORITY_QUEUES, make_celery, queue_depths
 from service.core.settings import Settings
 from tests.processes import NARRATOR, free_port, running, service_env, wait_for_narration
 
@@ -129,7 +129,7 @@ def test_the_second_narration_of_the_same_text_hits_the_segment_cache(observed: 
 
 def test_the_api_shows_the_queues_empty_and_the_narrations_done(observed: Observed, narrated: dict) -> None:
     api = scrape(f"{observed.api}/metrics")
-    for queue in PRIORITY_QUEUES.values():
+    for queue in ALL_QUEUES.split(","):
         assert value(api, "narrator_queue_depth", queue=queue) == 0
     assert value(api, "narrator_scrape_source_up", source="broker") == 1
     assert value(api, "narrator_narrations", status="done") == 2
@@ -167,7 +167,7 @@ def test_queue_depth_on_redis_counts_waiting_messages(redis_url: str) -> None:
     for priority in (None, 9):  # a message with a priority goes to another key of the same queue
         app.send_task("narrator.nothing", queue=PRIORITY_QUEUES["backfill"], priority=priority)
     try:
-        assert queue_depths(app) == {"narrator.now": 0, "narrator.backfill": 2}
+        assert queue_depths(app) == {"narrator.urgent": 0, "narrator.now": 0, "narrator.backfill": 2}
     finally:
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(PRIORITY_QUEUES["backfill"])

@@ -33,6 +33,28 @@ def test_normalize_reads_stdin_line_by_line() -> None:
     assert result.stdout.splitlines() == ["five percent", "World War two"]
 
 
+@pytest.mark.parametrize("via", ["--file", "stdin"])
+def test_normalize_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path: Path, via: str) -> None:
+    """`narrator normalize --file FILE | head -1` (or `< FILE`): the reader goes away, the command ends quietly."""
+    source = tmp_path / "lines.txt"
+    source.write_text("".join(f"Item {n} cost ${n} on 1/2/2024.\n" for n in range(20000)), encoding="utf-8")
+    args = ["normalize", "--file", str(source)] if via == "--file" else ["normalize"]
+    with source.open("rb") as stdin:
+        proc = subprocess.Popen(
+            [NARRATOR, *args],
+            stdin=stdin if via == "stdin" else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline().startswith(b"Item zero cost zero dollars")
+        proc.stdout.close()  # what `head -1` does once it has its line
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    assert proc.returncode == 1  # Python's own status for EPIPE (docs: signal, note on SIGPIPE)
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err, err
+
+
 def test_a_missing_input_file_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     result = _run("narrate", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"))
     assert result.returncode == 2
@@ -81,7 +103,7 @@ def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str)
 def test_worker_processes_share_the_cores(
     monkeypatch: pytest.MonkeyPatch, synth_threads: int, concurrency: int, expected: int
 ) -> None:
-    from workers.cli import threads_per_process
+    from workers.cli.commands.worker import threads_per_process
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert threads_per_process(Settings(synth_threads=synth_threads), concurrency) == expected

@@ -63,7 +63,10 @@ def _prometheus_config() -> dict:
 def _mounted(service: dict, target: str) -> Path:
     """The repository file a service mounts at `target`."""
     for volume in service["volumes"]:
-        source, mounted_at, *_ = volume.split(":")
+        if isinstance(volume, dict):
+            source, mounted_at = volume["source"], volume["target"]
+        else:
+            source, mounted_at, *_ = volume.split(":")
         if mounted_at == target:
             assert source.startswith("./"), f"{target} is not mounted from the repository"
             return REPO_ROOT / source
@@ -95,6 +98,11 @@ def test_prometheus_scrapes_the_api_and_every_worker_where_they_serve_metrics() 
     api_port = api_command[api_command.index("--port") + 1]
     assert jobs["narrator-api"]["static_configs"][0]["targets"] == [f"api:{api_port}"]
     assert jobs["narrator-api"].get("metrics_path", "/metrics") == "/metrics"
+    # The API's /metrics needs a key (metrics:read): read from a file the compose file mounts, kept out of git.
+    key_file = jobs["narrator-api"]["authorization"]["credentials_file"]
+    key_source = _mounted(services["prometheus"], key_file)
+    assert key_source.parent == REPO_ROOT / "deploy" / "secrets"
+    assert (key_source.parent / ".gitignore").read_text().splitlines()[1:] == ["*", "!.gitignore"]
     # Workers scale (`--scale worker=N`): found by the service's DNS name, on the port they are told to serve.
     (workers,) = jobs["narrator-worker"]["dns_sd_configs"]
     assert workers["names"] == ["worker"] and workers["type"] == "A"

@@ -90,6 +90,24 @@ def _engine(url: str) -> Engine:
     return create_engine(url)
 
 
+def _index(index: Any) -> str:
+    """An index as text; a partial index's WHERE clause (an SQL expression) by its SQL."""
+    options = {key: str(value) for key, value in index.get("dialect_options", {}).items()}
+    return repr({**index, "dialect_options": options})
+
+
+def _statement(table: str, sql: str) -> list[str]:
+    """A CREATE statement as the sorted list of its comma-separated parts, spacing normalized.
+
+    A table a revision rebuilt (batch mode: create, copy, rename) keeps its name quoted by the
+    RENAME, a rebuild from reflection may list its constraints in another order, and ALTER TABLE
+    ADD COLUMN writes the new column on the line before: the same statement for SQLite. Column
+    order is compared separately ("columns").
+    """
+    sql = " ".join(sql.replace(f'CREATE TABLE "{table}"', f"CREATE TABLE {table}", 1).split())
+    return sorted(part.strip() for part in sql.split(","))
+
+
 def _schema(url: str) -> dict[str, Any]:
     """Every table's columns, keys, indexes and constraints, as the database reports them."""
     engine = _engine(url)
@@ -103,15 +121,16 @@ def _schema(url: str) -> dict[str, Any]:
             ],
             "primary key": inspector.get_pk_constraint(name),
             "foreign keys": sorted(map(repr, inspector.get_foreign_keys(name))),
-            "indexes": sorted(map(repr, inspector.get_indexes(name))),
+            "indexes": sorted(map(_index, inspector.get_indexes(name))),
             "unique": sorted(map(repr, inspector.get_unique_constraints(name))),
         }
-    if engine.dialect.name == "sqlite":  # and the DDL itself, byte for byte
+    if engine.dialect.name == "sqlite":  # and the DDL itself, token for token
         with engine.connect() as conn:
-            described["sqlite_master"] = conn.execute(
+            rows = conn.execute(
                 text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name != :v ORDER BY name"),
                 {"v": VERSION_TABLE},
             ).all()
+        described["sqlite_master"] = [(kind, name, _statement(name, sql) if sql else sql) for kind, name, sql in rows]
     engine.dispose()
     return described
 

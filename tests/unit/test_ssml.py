@@ -381,17 +381,17 @@ def test_a_pause_change_is_a_spoken_change_but_not_a_new_segment() -> None:
 
 
 def test_the_cli_reads_ssml_files_by_their_suffix(tmp_path: Path) -> None:
-    from workers.cli import _read_input
+    from workers.cli.commands.narrate import read_input
 
     path = tmp_path / "story.ssml"
     path.write_text("<speak>Hi.</speak>", encoding="utf-8")
-    assert _read_input(str(path), None) == ("ssml", "<speak>Hi.</speak>")
+    assert read_input(str(path), None) == ("ssml", "<speak>Hi.</speak>")
 
 
 def test_the_cli_guesses_ssml_on_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from workers.cli import _read_input
+    from workers.cli.commands.narrate import read_input
 
     monkeypatch.setattr("sys.stdin", io.StringIO('\n<?xml version="1.0"?><speak>Hi.</speak>'))
-    assert _read_input("-", None)[0] == "ssml"
+    assert read_input("-", None)[0] == "ssml"

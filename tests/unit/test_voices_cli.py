@@ -10,7 +10,7 @@ import pytest
 
 from service.core.settings import Settings
 from service.core.voices import clear_catalog_cache
-from workers.cli import cmd_voices
+from workers.cli.commands.voices import list_voices as cmd_voices
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Chapters: the title opens the first one, each heading opens the next.
 
-They go into the MP3 as ID3 CHAP/CTOC frames (see workers/audio/tags.py) and
+They go into the MP3 as ID3 CHAP/CTOC frames (see workers/narration/tags.py) and
 beside it as Podcasting 2.0 JSON chapters
 (podcast-namespace docs/examples/chapters/jsonChapters.md).
 """

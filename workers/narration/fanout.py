@@ -29,7 +29,8 @@ from service.articles import records
 from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.errors import NarratorError
-from service.core.models import Feed
+from service.core.models import Feed, utcnow
+from service.core.queue import BROKER_ERRORS
 from service.core.settings import Settings
 from service.core.storage import Storage, open_storage
 from service.core.voices import catalog_dirs, get_voice
@@ -55,8 +56,9 @@ from workers.webhooks import emit_narration_event
 
 log = logging.getLogger(__name__)
 
-# Errors worth retrying (by Celery, with backoff): the database was busy or briefly unreachable.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
+# Errors worth retrying (by Celery, with backoff): the database or the broker was busy or briefly
+# unreachable. What a retry cannot publish (the broker is down) the reconciler re-dispatches.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, *BROKER_ERRORS)
 
 
 class Dispatch(Protocol):
@@ -104,6 +106,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
                     article.feed,
                     defaults=None if settings.default_lexicon else {},
                     ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
+                    project=article.project_id,  # the project's own global lexicon
                 ),
                 section_voices=segments.section_voice_map(
                     article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
@@ -134,6 +137,8 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
         if segment is None:
             return "missing"
         status, spec = segment.status, segments.SegmentSpec.from_json(segment.spec)
+    if status == "cancelled":
+        return "cancelled"  # its article was deleted and no kept narration needs it
     if status != "done":
         started = time.perf_counter()  # synthesis and storing its audio; not mastering and encoding its part
         try:
@@ -252,6 +257,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         planned = segments.planned_segments(session, narration_id)
         if any(s.status != "done" for s in planned):
             return narration.status  # not ready: the last segment's worker dispatches again
+        narration.progressed_at = utcnow()  # the reconciler's clock: assembling now
         article = records.get_article(session, narration.article_id)
         logs.bind(article_id=article.id)
         feed = session.get(Feed, article.feed) if article.feed else None

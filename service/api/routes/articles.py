@@ -7,6 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from service.api.auth import ArticlesRead, ArticlesWrite
 from service.api.deps import (
     QueueDep,
     SessionDep,
@@ -19,12 +20,13 @@ from service.articles.editing import Outcome, edit_article, renarrate, submit_ar
 from service.articles.intake import ArticleInput
 from service.articles.views import NarrationOut
 from service.core.errors import NotFound
+from service.listeners.feeds.records import check_feed_owner
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
 
-def article_out(session: Session, article_id: str) -> ArticleOut:
-    article = records.get_article(session, article_id)
+def article_out(session: Session, article_id: str, project: str | None = None) -> ArticleOut:
+    article = records.get_article(session, article_id, project)
     current = records.current_narration(session, article)
     latest = records.latest_narration(session, article.id)
     return ArticleOut.of(article, current, latest, records.document_of(article).text)
@@ -54,6 +56,7 @@ def _answer(session: Session, outcome: Outcome) -> JSONResponse:
 @router.post("", status_code=202, response_model=ArticleOut, responses={200: {"model": ArticleOut}})
 def create_article(
     body: ArticleCreate,
+    principal: ArticlesWrite,
     request: Request,
     session: SessionDep,
     queue: QueueDep,
@@ -74,6 +77,7 @@ def create_article(
             return JSONResponse(
                 stored.body, status_code=stored.status, headers={**headers, "Idempotent-Replayed": "true"}
             )
+    check_feed_owner(session, body.feed, principal.project_id)
     try:
         outcome = submit_article(
             session,
@@ -86,6 +90,7 @@ def create_article(
             priority=body.priority,
             section_voices=body.section_voices(),
             review=body.review,
+            project=principal.project_id,
         )
     except Exception:
         if idempotency_key:
@@ -104,21 +109,22 @@ def create_article(
 
 
 @router.get("/{article_id}", response_model=ArticleOut)
-def get_article(article_id: str, session: SessionDep) -> ArticleOut:
+def get_article(article_id: str, session: SessionDep, principal: ArticlesRead) -> ArticleOut:
     """The article with its current and latest narration."""
-    return article_out(session, article_id)
+    return article_out(session, article_id, principal.project_id)
 
 
 @router.put("/{article_id}", response_model=ArticleOut, responses={202: {"model": ArticleOut}})
 def update_article(
     article_id: str,
+    principal: ArticlesWrite,
     body: ArticleCreate,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,
 ) -> JSONResponse:
     """Replace the article's content: 202 with a new narration if what is spoken changed, else 200."""
-    article = records.get_article(session, article_id)
+    article = records.get_article(session, article_id, principal.project_id)
     outcome = edit_article(
         session,
         queue,
@@ -134,9 +140,9 @@ def update_article(
 
 
 @router.delete("/{article_id}", status_code=204)
-def delete_article(article_id: str, session: SessionDep, storage: StorageDep) -> Response:
+def delete_article(article_id: str, session: SessionDep, storage: StorageDep, principal: ArticlesWrite) -> Response:
     """Remove the article, its narrations and the files no other narration uses."""
-    article = records.get_article(session, article_id)
+    article = records.get_article(session, article_id, principal.project_id)
     orphans = records.delete_article(session, article)
     session.commit()
     for key in orphans:
@@ -147,6 +153,7 @@ def delete_article(article_id: str, session: SessionDep, storage: StorageDep) ->
 @router.post("/{article_id}/narrations", status_code=202, response_model=NarrationOut)
 def create_narration(
     article_id: str,
+    principal: ArticlesWrite,
     response: Response,
     session: SessionDep,
     queue: QueueDep,
@@ -155,7 +162,7 @@ def create_narration(
 ) -> NarrationOut:
     """Re-narrate: another voice, after a lexicon change (only changed paragraphs), or `force` (all)."""
     body = body or RenarrateIn()
-    article = records.get_article(session, article_id)
+    article = records.get_article(session, article_id, principal.project_id)
     narration = renarrate(
         session,
         queue,
@@ -171,9 +178,9 @@ def create_narration(
 
 
 @router.get("/{article_id}/narrations", response_model=list[NarrationOut])
-def list_narrations(article_id: str, session: SessionDep) -> list[NarrationOut]:
+def list_narrations(article_id: str, session: SessionDep, principal: ArticlesRead) -> list[NarrationOut]:
     """Every narration version of the article, newest first, with status and files."""
-    records.get_article(session, article_id)
+    records.get_article(session, article_id, principal.project_id)
     return [NarrationOut.of(n) for n in records.list_narrations(session, article_id)]
 
 

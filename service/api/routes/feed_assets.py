@@ -14,9 +14,10 @@ import soundfile as sf
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from service.api.auth import FeedsWrite
 from service.api.deps import SessionDep, StorageDep
-from service.core.errors import InvalidAsset, NotFound
-from service.core.models import Feed
+from service.core.errors import InvalidAsset
+from service.listeners.feeds.records import get_feed
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 
@@ -62,11 +63,10 @@ async def put_asset(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    principal: FeedsWrite,
 ) -> AssetOut:
     """Upload the feed's intro or outro (WAV/FLAC body) or cover (PNG/JPEG body); replaces the previous one."""
-    feed = session.get(Feed, slug)
-    if feed is None:
-        raise NotFound(f"No feed {slug!r}")
+    feed = get_feed(session, slug, principal.project_id)
     data = await request.body()
     if not data or len(data) > MAX_ASSET_BYTES:
         raise InvalidAsset(f"send the file as the request body (1 byte to {MAX_ASSET_BYTES} bytes)")
@@ -78,10 +78,10 @@ async def put_asset(
 
 
 @router.delete("/{slug}/{asset}", status_code=204)
-def delete_asset(slug: str, asset: Literal["intro", "outro", "cover"], session: SessionDep) -> None:
+def delete_asset(
+    slug: str, asset: Literal["intro", "outro", "cover"], session: SessionDep, principal: FeedsWrite
+) -> None:
     """Stop using the feed's intro, outro or cover (the stored file stays for narrations that used it)."""
-    feed = session.get(Feed, slug)
-    if feed is None:
-        raise NotFound(f"No feed {slug!r}")
+    feed = get_feed(session, slug, principal.project_id)
     setattr(feed, f"{asset}_key", None)
     session.commit()

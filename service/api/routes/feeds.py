@@ -8,6 +8,7 @@ import hashlib
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.api.auth import ArticlesRead, FeedsWrite
 from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.core.models import Feed
@@ -81,6 +82,7 @@ def base_url(request: Request, settings: Settings) -> str:
 @router.post("/v1/feeds", status_code=201, response_model=FeedOut)
 def create_feed(
     body: FeedIn,
+    principal: FeedsWrite,
     request: Request,
     response: Response,
     session: SessionDep,
@@ -88,23 +90,27 @@ def create_feed(
 ) -> FeedOut:
     """Create a feed; 201 with its URL in Location, 409 if the slug is taken."""
     base = base_url(request, settings)
-    feed = feed_records.create_feed(session, body.slug, body.fields(), feed_url=feed_url(base, body.slug))
+    feed = feed_records.create_feed(
+        session, body.slug, body.fields(), feed_url=feed_url(base, body.slug), project=principal.project_id
+    )
     session.commit()
     response.headers["Location"] = f"/v1/feeds/{feed.slug}"
     return FeedOut.of(feed, base)
 
 
 @router.get("/v1/feeds", response_model=list[FeedOut])
-def list_feeds(request: Request, session: SessionDep, settings: SettingsDep) -> list[FeedOut]:
+def list_feeds(request: Request, session: SessionDep, settings: SettingsDep, principal: ArticlesRead) -> list[FeedOut]:
     """Every feed."""
     base = base_url(request, settings)
-    return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session)]
+    return [FeedOut.of(feed, base) for feed in feed_records.list_feeds(session, principal.project_id)]
 
 
 @router.get("/v1/feeds/{slug}", response_model=FeedOut)
-def get_feed(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> FeedOut:
+def get_feed(
+    slug: str, request: Request, session: SessionDep, settings: SettingsDep, principal: ArticlesRead
+) -> FeedOut:
     """One feed."""
-    return FeedOut.of(feed_records.get_feed(session, slug), base_url(request, settings))
+    return FeedOut.of(feed_records.get_feed(session, slug, principal.project_id), base_url(request, settings))
 
 
 @router.get("/feeds/{slug}.xml", response_class=Response)  # HEAD too (service/api/methods.py)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from service.api.auth import ArticlesRead, LexiconWrite
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.articles.editing import renarrate
@@ -13,6 +14,7 @@ from service.core.models import LexiconEntry
 from service.core.queue import NarrationQueue
 from service.core.settings import Settings
 from service.document import lexicon
+from service.listeners.feeds.records import check_feed_owner
 
 router = APIRouter(prefix="/v1/lexicon", tags=["lexicon"])
 
@@ -34,7 +36,7 @@ class EntryOut(BaseModel):
     def of(cls, e: LexiconEntry) -> EntryOut:
         return cls(
             term=e.term,
-            feed=None if e.scope == lexicon.GLOBAL else e.scope,
+            feed=None if e.scope.startswith(lexicon.GLOBAL) else e.scope,  # "*" or "*<project>": global
             alias=e.alias,
             ipa=e.ipa,
             version=e.version,
@@ -60,10 +62,12 @@ FeedQuery = Query(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", descriptio
 @router.get("/entries", response_model=list[EntryOut])
 def list_entries(
     session: SessionDep,
+    principal: ArticlesRead,
     feed: str | None = FeedQuery,
 ) -> list[EntryOut]:
     """The entries of the global lexicon, or of one feed's."""
-    return [EntryOut.of(e) for e in lexicon.list_entries(session, feed)]
+    check_feed_owner(session, feed, principal.project_id)
+    return [EntryOut.of(e) for e in lexicon.list_entries(session, feed, principal.project_id)]
 
 
 def _change(
@@ -73,10 +77,11 @@ def _change(
     entry: LexiconEntry,
     feed: str | None,
     renarrate_now: bool,
+    project: str,
 ) -> ChangeOut:
-    affected = lexicon.affected_articles(session, feed, entry.term)
+    affected = lexicon.affected_articles(session, feed, entry.term, project)
     out = [AffectedArticle(id=a.id, title=a.title) for a in affected]
-    version = lexicon.version_of(session, feed)
+    version = lexicon.version_of(session, feed, project)
     session.commit()
     if renarrate_now:
         for item, article in zip(out, affected, strict=True):
@@ -91,6 +96,7 @@ def _change(
 def put_entry(
     term: str,
     body: EntryIn,
+    principal: LexiconWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,
@@ -98,13 +104,15 @@ def put_entry(
     renarrate_affected: bool = Query(default=False, alias="renarrate", description="re-narrate the affected articles"),
 ) -> ChangeOut:
     """Create or replace a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
-    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa)
-    return _change(session, queue, settings, entry, feed, renarrate_affected)
+    check_feed_owner(session, feed, principal.project_id)
+    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa, project=principal.project_id)
+    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)
 
 
 @router.delete("/entries/{term}", response_model=ChangeOut)
 def delete_entry(
     term: str,
+    principal: LexiconWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,
@@ -112,5 +120,6 @@ def delete_entry(
     renarrate_affected: bool = Query(default=False, alias="renarrate"),
 ) -> ChangeOut:
     """Remove a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
-    entry = lexicon.delete_entry(session, feed, term)
-    return _change(session, queue, settings, entry, feed, renarrate_affected)
+    check_feed_owner(session, feed, principal.project_id)
+    entry = lexicon.delete_entry(session, feed, term, principal.project_id)
+    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
+from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep, SettingsDep
 from service.articles import records
 from service.articles.records import TERMINAL_STATUSES
@@ -23,23 +24,23 @@ POLL_S = 0.5
 
 
 @router.get("/{narration_id}", response_model=NarrationOut)
-def get_narration(narration_id: str, session: SessionDep) -> NarrationOut:
+def get_narration(narration_id: str, session: SessionDep, principal: ArticlesRead) -> NarrationOut:
     """Status (queued | running | done | failed), progress 0..1, error and timings."""
-    return NarrationOut.of(records.get_narration(session, narration_id))
+    return NarrationOut.of(records.get_narration(session, narration_id, principal.project_id))
 
 
-def _snapshot(settings: Settings, narration_id: str) -> NarrationOut:
+def _snapshot(settings: Settings, narration_id: str, project: str | None = None) -> NarrationOut:
     with session_scope(settings.database_url) as session:
-        return NarrationOut.of(records.get_narration(session, narration_id))
+        return NarrationOut.of(records.get_narration(session, narration_id, project))
 
 
 @router.get("/{narration_id}/events")
-async def narration_events(narration_id: str, settings: SettingsDep) -> EventSourceResponse:
+async def narration_events(narration_id: str, settings: SettingsDep, principal: ArticlesRead) -> EventSourceResponse:
     """Server-Sent Events: `progress` whenever status or progress changes, then `done` or `failed`, then the end.
 
     Each event's data is the narration JSON of GET /v1/narrations/{id}.
     """
-    first = await run_in_threadpool(_snapshot, settings, narration_id)  # 404 before the stream starts
+    first = await run_in_threadpool(_snapshot, settings, narration_id, principal.project_id)  # 404 before the stream
 
     async def events() -> AsyncIterator[dict[str, str]]:
         current, last = first, None

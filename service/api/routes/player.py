@@ -14,6 +14,7 @@ from string import Template
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,8 +66,39 @@ def player_script() -> FileResponse:
     )
 
 
+class PlayerArticle(BaseModel):
+    """What the player needs of an article, public like the audio itself (GET /v1/articles/{id} needs a key)."""
+
+    id: str
+    title: str | None
+    language: str
+    text: str  # for read-along: the words the audio speaks
+    current_narration: dict[str, object] | None  # {"id", "duration_s"} once a version is done
+    audio_url: str | None
+    captions_url: str | None
+    marks_url: str | None
+
+
+@router.get("/v1/articles/{article_id}/player.json", response_model=PlayerArticle)
+def player_article(article_id: str, session: SessionDep) -> PlayerArticle:
+    """The article as the embeddable player reads it: title, text and the current narration's files."""
+    article = records.get_article(session, article_id)
+    current = records.current_narration(session, article)
+    done = current is not None and bool(current.audio_key)
+    return PlayerArticle(
+        id=article.id,
+        title=article.title,
+        language=article.language,
+        text=records.document_of(article).text,
+        current_narration={"id": current.id, "duration_s": current.duration_s} if current and done else None,
+        audio_url=f"/v1/articles/{article.id}/audio.mp3" if done else None,
+        captions_url=f"/media/{current.captions_key}" if current and done and current.captions_key else None,
+        marks_url=f"/media/{current.marks_key}" if current and done and current.marks_key else None,
+    )
+
+
 # GET/HEAD paths the component reads cross-origin: the article JSON, its stats, and the script itself.
-_PUBLIC_READ = re.compile(r"^/v1/articles/[^/]+(/stats)?$|^/player\.js$")
+_PUBLIC_READ = re.compile(r"^/v1/articles/[^/]+(/stats|/player\.json)?$|^/player\.js$")
 _EVENTS = re.compile(r"^/v1/articles/[^/]+/events$")
 
 

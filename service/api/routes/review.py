@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep
-from service.articles import reviews
+from service.articles import records, reviews
+from service.core.errors import NotFound, ReviewNotAvailable
 
 router = APIRouter(prefix="/v1/narrations", tags=["narrations"])
 
@@ -47,10 +49,15 @@ class ReviewOut(BaseModel):
 
 
 @router.get("/{narration_id}/review", response_model=ReviewOut)
-def get_review(narration_id: str, session: SessionDep) -> ReviewOut:
+def get_review(narration_id: str, session: SessionDep, principal: ArticlesRead) -> ReviewOut:
     """Agreement between the text and what moonshine heard, per paragraph (1 = all heard as written).
 
     404 `review_not_available` when the narration was not reviewed (NARRATOR_ASR_REVIEW
     off and not asked for, or the review is not finished yet).
     """
-    return ReviewOut.of(reviews.get_review(session, narration_id))
+    review = reviews.get_review(session, narration_id)
+    try:
+        records.get_narration(session, narration_id, principal.project_id)
+    except NotFound:  # another project's narration: as if it had no review
+        raise ReviewNotAvailable(f"No review of narration {narration_id!r}") from None
+    return ReviewOut.of(review)

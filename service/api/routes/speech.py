@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.auth import ArticlesWrite
 from service.api.deps import (
     QueueDep,
     SessionDep,
@@ -72,6 +73,7 @@ def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
 @router.post("/speech", response_class=StreamingResponse)
 def speech(
     body: SpeechRequest,
+    principal: ArticlesWrite,
     session: SessionDep,
     queue: QueueDep,
     settings: SettingsDep,
@@ -88,7 +90,9 @@ def speech(
         blocks,
         voice.language,
         voice,
-        lexicon.pronunciations(session, None, defaults=None if settings.default_lexicon else {}),
+        lexicon.pronunciations(
+            session, None, defaults=None if settings.default_lexicon else {}, project=principal.project_id
+        ),
         speed=body.speed,
     )
     needed = segments.request_segments(session, specs)

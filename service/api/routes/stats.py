@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from service.api.auth import StatsRead
 from service.api.deps import SessionDep
 from service.api.schemas import RequestBody
 from service.articles import records
@@ -64,9 +65,9 @@ def post_event(
 
 
 @router.get("/{article_id}/stats", response_model=StatsOut)
-def get_stats(article_id: str, session: SessionDep) -> StatsOut:
+def get_stats(article_id: str, session: SessionDep, principal: StatsRead) -> StatsOut:
     """Plays and how many listens reached 25/50/75/100 %."""
-    records.get_article(session, article_id)
+    records.get_article(session, article_id, principal.project_id)
     stats = listens.stats_of(session, article_id)
     return StatsOut(
         article_id=article_id,

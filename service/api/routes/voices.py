@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.api.schemas import VoiceOut
 from service.core.errors import QueueUnavailable, UnknownVoice, UnknownVoiceId, error_for_code
@@ -86,7 +87,7 @@ def entry(voice: Voice, settings: Settings) -> VoiceEntry:
 
 
 @router.get("", response_model=list[VoiceEntry])
-def list_voices(settings: SettingsDep) -> list[VoiceEntry]:
+def list_voices(settings: SettingsDep, principal: ArticlesRead) -> list[VoiceEntry]:
     """Every voice in the catalog; `default` marks the one used when none is named."""
     return [entry(v, settings) for v in load_catalog(catalog_dirs(settings)).values()]
 

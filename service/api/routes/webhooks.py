@@ -9,8 +9,10 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from service.api.auth import WebhooksWrite
 from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import RequestBody
+from service.listeners.feeds.records import check_feed_owner
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
 from service.webhooks.signing import check_secret, generate_secret
@@ -81,6 +83,7 @@ class DeliveryOut(BaseModel):
 @router.post("", status_code=201, response_model=WebhookCreated)
 def create_webhook(
     body: WebhookCreate,
+    principal: WebhooksWrite,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
@@ -88,8 +91,15 @@ def create_webhook(
     """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
     url = check_webhook_url(body.url, TargetPolicy.of(settings))
     secret = check_secret(body.secret) if body.secret is not None else generate_secret()
+    check_feed_owner(session, body.feed, principal.project_id)
     endpoint = store.create_endpoint(
-        session, url=url, secret=secret, event_types=body.event_types, feed=body.feed, description=body.description
+        session,
+        url=url,
+        secret=secret,
+        event_types=body.event_types,
+        feed=body.feed,
+        description=body.description,
+        project=principal.project_id,
     )
     session.commit()
     response.headers["Location"] = f"/v1/webhooks/{endpoint.id}"
@@ -97,21 +107,21 @@ def create_webhook(
 
 
 @router.get("", response_model=list[WebhookOut])
-def list_webhooks(session: SessionDep) -> list[WebhookOut]:
+def list_webhooks(session: SessionDep, principal: WebhooksWrite) -> list[WebhookOut]:
     """Every endpoint, oldest first."""
-    return [WebhookOut.model_validate(e) for e in store.list_endpoints(session)]
+    return [WebhookOut.model_validate(e) for e in store.list_endpoints(session, principal.project_id)]
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
-def get_webhook(webhook_id: str, session: SessionDep) -> WebhookOut:
+def get_webhook(webhook_id: str, session: SessionDep, principal: WebhooksWrite) -> WebhookOut:
     """One endpoint."""
-    return WebhookOut.model_validate(store.get_endpoint(session, webhook_id))
+    return WebhookOut.model_validate(store.get_endpoint(session, webhook_id, principal.project_id))
 
 
 @router.delete("/{webhook_id}", status_code=204, response_class=Response)
-def delete_webhook(webhook_id: str, session: SessionDep) -> Response:
+def delete_webhook(webhook_id: str, session: SessionDep, principal: WebhooksWrite) -> Response:
     """Remove an endpoint and its delivery log; nothing more is sent to it."""
-    store.delete_endpoint(session, webhook_id)
+    store.delete_endpoint(session, webhook_id, principal.project_id)
     session.commit()
     return Response(status_code=204)
 
@@ -119,8 +129,11 @@ def delete_webhook(webhook_id: str, session: SessionDep) -> Response:
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
     webhook_id: str,
+    principal: WebhooksWrite,
     session: SessionDep,
     limit: int = Query(default=50, ge=1, le=200),
 ) -> list[DeliveryOut]:
     """The endpoint's latest deliveries, newest first: each attempt's time, status or error, duration."""
-    return [DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit)]
+    return [
+        DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit, principal.project_id)
+    ]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.core.errors import DuplicateFeed, NotFound
-from service.core.models import Article, Feed, Narration
+from service.core.models import DEFAULT_PROJECT, Article, Feed, Narration
 from service.listeners.feeds.guid import podcast_guid
 
 MAX_ITEMS = 500  # podcast apps read the newest items; a bounded feed stays fast to build and fetch
@@ -35,11 +35,13 @@ class FeedFields:
     link: str | None = None
 
 
-def create_feed(session: Session, slug: str, fields: FeedFields, *, feed_url: str) -> Feed:
+def create_feed(
+    session: Session, slug: str, fields: FeedFields, *, feed_url: str, project: str = DEFAULT_PROJECT
+) -> Feed:
     """Store a new feed; its podcast:guid is fixed now from the URL it is first published at."""
     if session.get(Feed, slug) is not None:
         raise DuplicateFeed(f"feed {slug!r} already exists")
-    feed = Feed(slug=slug, guid=podcast_guid(feed_url), **fields.__dict__)
+    feed = Feed(slug=slug, guid=podcast_guid(feed_url), project_id=project, **fields.__dict__)
     session.add(feed)
     try:
         session.flush()
@@ -49,17 +51,25 @@ def create_feed(session: Session, slug: str, fields: FeedFields, *, feed_url: st
     return feed
 
 
-def get_feed(session: Session, slug: str) -> Feed:
-    """The feed with this slug, or `NotFound`."""
+def get_feed(session: Session, slug: str, project: str | None = None) -> Feed:
+    """The feed with this slug (in `project`, when given), or `NotFound`."""
     feed = session.get(Feed, slug)
-    if feed is None:
+    if feed is None or (project is not None and feed.project_id != project):
         raise NotFound(f"No feed {slug!r}")
     return feed
 
 
-def list_feeds(session: Session) -> list[Feed]:
-    """Every feed, by slug."""
-    return list(session.scalars(select(Feed).order_by(Feed.slug)))
+def list_feeds(session: Session, project: str | None = None) -> list[Feed]:
+    """Every feed (of one project), by slug."""
+    query = select(Feed).order_by(Feed.slug)
+    return list(session.scalars(query if project is None else query.where(Feed.project_id == project)))
+
+
+def check_feed_owner(session: Session, slug: str | None, project: str) -> None:
+    """NotFound when `slug` is another project's feed: articles, lexicon entries and webhooks may not use it."""
+    feed = session.get(Feed, slug) if slug else None
+    if feed is not None and feed.project_id != project:
+        raise NotFound(f"No feed {slug!r}")
 
 
 def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tuple[Article, Narration]]:
@@ -68,6 +78,8 @@ def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tupl
         select(Article, Narration)
         .join(Narration, Narration.id == Article.current_narration_id)
         .where(Article.feed == slug, Narration.status == "done", Narration.audio_key.is_not(None))
+        # Only the feed's own project's articles, should another project name the same slug.
+        .where(Article.project_id == select(Feed.project_id).where(Feed.slug == slug).scalar_subquery())
         .order_by(Article.created_at.desc(), Article.id)
         .limit(limit)
     )

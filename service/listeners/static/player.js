@@ -460,7 +460,7 @@
       if (!id) { this.say("No article given."); return; }
       let article;
       try {
-        const response = await fetch(this.url(`/v1/articles/${encodeURIComponent(id)}`), {
+        const response = await fetch(this.url(`/v1/articles/${encodeURIComponent(id)}/player.json`), {
           credentials: "omit", headers: { Accept: "application/json" },
         });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);

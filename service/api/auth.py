@@ -1,0 +1,109 @@
+"""Who may call what: Bearer API keys, one scope per route, and the one list of public routes.
+
+Each route takes its scope as a dependency (`ArticlesRead`, `FeedsWrite`, ...,
+built with `Security(...)`), so the OpenAPI document names the scheme and the
+scope on every operation: `security: [{"HTTPBearer": ["articles:read"]}]`.
+Routes for listeners are listed in `PUBLIC_ROUTES` and take no key;
+`check_routes_declared` refuses to build an app with a route that is neither.
+
+Until the first key is created, every request acts as the default project with
+every scope (the embedded default needs no set-up); after that, a route that
+is not public needs a key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Security
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+
+from service.access.keys import OPEN_DEFAULT, Principal, any_keys, verify_key
+from service.api.deps import SessionDep
+from service.core.errors import Forbidden, Unauthenticated
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key (`narrator keys create`): `Authorization: Bearer nk_...`. "
+    "Each operation lists the scope it needs.",
+)
+
+# (method, path template) of every route a listener uses without a key. Nothing else is public.
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/feeds/{slug}.xml"),
+        ("GET", "/player/{article_id}"),
+        ("GET", "/player.js"),
+        ("GET", "/v1/articles/{article_id}/player.json"),
+        ("GET", "/v1/articles/{article_id}/audio.mp3"),
+        ("GET", "/v1/articles/{article_id}/live.mp3"),
+        ("GET", "/v1/voices/{voice_id}/sample.mp3"),
+        ("POST", "/v1/articles/{article_id}/events"),
+    }
+)
+# Mounted apps, not routes: immutable media and the player's static files.
+PUBLIC_MOUNTS = ("/media", "/static")
+# FastAPI's own documentation routes.
+DOCS_ROUTES = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def authenticate(
+    security_scopes: SecurityScopes,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller's project and scopes; 401 without a valid key (once keys exist), 403 without the scope."""
+    if credentials is None:
+        if any_keys(session):
+            raise Unauthenticated("Send an API key: Authorization: Bearer <key>")
+        return OPEN_DEFAULT
+    principal = verify_key(session, credentials.credentials)
+    if principal is None:
+        raise Unauthenticated("The API key is unknown or revoked")
+    for scope in security_scopes.scopes:
+        if not principal.allows(scope):
+            raise Forbidden(scope)
+    return principal
+
+
+def _scoped(scope: str) -> object:
+    return Security(authenticate, scopes=[scope])
+
+
+ArticlesRead = Annotated[Principal, _scoped("articles:read")]
+ArticlesWrite = Annotated[Principal, _scoped("articles:write")]
+FeedsWrite = Annotated[Principal, _scoped("feeds:write")]
+LexiconWrite = Annotated[Principal, _scoped("lexicon:write")]
+WebhooksWrite = Annotated[Principal, _scoped("webhooks:write")]
+StatsRead = Annotated[Principal, _scoped("stats:read")]
+MetricsRead = Annotated[Principal, _scoped("metrics:read")]
+Admin = Annotated[Principal, _scoped("admin")]
+
+
+def route_scopes(route: APIRoute) -> list[str]:
+    """The scopes a route declares (through its dependencies), as the OpenAPI document shows them."""
+    found: list[str] = []
+    stack = [(route.dependant, list[str]())]
+    while stack:
+        dependant, parent = stack.pop()
+        scopes = parent + [s for s in (dependant.own_oauth_scopes or []) if s not in parent]
+        if dependant.call is authenticate:
+            found.extend(s for s in scopes if s not in found)
+        stack.extend((sub, scopes) for sub in dependant.dependencies)
+    return found
+
+
+def check_routes_declared(app: FastAPI) -> None:
+    """Every route is public (PUBLIC_ROUTES) or declares a scope; anything else stops the app from being built."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or route.path in DOCS_ROUTES:
+            continue
+        for method in route.methods - {"HEAD"}:
+            public = (method, route.path) in PUBLIC_ROUTES
+            scoped = bool(route_scopes(route))
+            if public == scoped:
+                problem = "is public and declares a scope" if public else "declares no scope and is not public"
+                raise RuntimeError(f"{method} {route.path} {problem} (service/api/auth.py)")

@@ -1,0 +1,86 @@
+"""Two projects: each key sees only its own articles, feeds, lexicon, webhooks and stats; the other's are 404."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.core.settings import Settings
+from tests.api.test_access import make_key
+
+FEED = {
+    "title": "News",
+    "description": "The news",
+    "author": "Desk",
+    "owner_email": "desk@example.com",
+    "category": "News",
+}
+
+
+def _fill(client: TestClient, auth: dict[str, str], name: str) -> dict[str, str]:
+    article = client.post("/v1/articles", json={"title": name, "text": f"Hello from {name}."}, headers=auth)
+    assert article.status_code == 202, article.text
+    feed = client.post("/v1/feeds", json={**FEED, "slug": f"feed-{name}"}, headers=auth)
+    assert feed.status_code == 201, feed.text
+    entry = client.put(f"/v1/lexicon/entries/{name}", json={"alias": name.upper()}, headers=auth)
+    assert entry.status_code == 200, entry.text
+    hook = client.post("/v1/webhooks", json={"url": "https://hooks.example.com/x"}, headers=auth)
+    assert hook.status_code == 201, hook.text
+    return {
+        "article": article.json()["id"],
+        "narration": article.headers["location"].rsplit("/", 1)[1],
+        "feed": f"feed-{name}",
+        "term": name,
+        "hook": hook.json()["id"],
+    }
+
+
+def test_each_key_sees_only_its_own_project(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.api.routes import webhooks
+
+    monkeypatch.setattr(webhooks, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
+    a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
+    b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
+    mine, theirs = _fill(client, a, "alpha"), _fill(client, b, "beta")
+
+    # Lists hold only the caller's own.
+    assert [f["slug"] for f in client.get("/v1/feeds", headers=a).json()] == ["feed-alpha"]
+    assert [e["term"] for e in client.get("/v1/lexicon/entries", headers=a).json()] == ["alpha"]
+    assert [h["id"] for h in client.get("/v1/webhooks", headers=a).json()] == [mine["hook"]]
+    assert [k["project_id"] for k in client.get("/v1/keys", headers=a).json()] == ["alpha"]
+
+    # The other project's objects are not found, read or written.
+    for method, path in [
+        ("GET", f"/v1/articles/{theirs['article']}"),
+        ("PUT", f"/v1/articles/{theirs['article']}"),
+        ("DELETE", f"/v1/articles/{theirs['article']}"),
+        ("POST", f"/v1/articles/{theirs['article']}/narrations"),
+        ("GET", f"/v1/articles/{theirs['article']}/narrations"),
+        ("GET", f"/v1/articles/{theirs['article']}/stats"),
+        ("GET", f"/v1/narrations/{theirs['narration']}"),
+        ("GET", f"/v1/narrations/{theirs['narration']}/review"),
+        ("GET", f"/v1/feeds/{theirs['feed']}"),
+        ("DELETE", f"/v1/feeds/{theirs['feed']}/cover"),
+        ("GET", f"/v1/lexicon/entries?feed={theirs['feed']}"),
+        ("PUT", f"/v1/lexicon/entries/x?feed={theirs['feed']}"),
+        ("DELETE", f"/v1/lexicon/entries/{theirs['term']}"),
+        ("GET", f"/v1/webhooks/{theirs['hook']}"),
+        ("GET", f"/v1/webhooks/{theirs['hook']}/deliveries"),
+        ("DELETE", f"/v1/webhooks/{theirs['hook']}"),
+    ]:
+        body = {"text": "x"} if method == "PUT" and "articles" in path else {"alias": "x"} if method == "PUT" else None
+        answer = client.request(method, path, headers=a, json=body)
+        assert answer.status_code == 404, f"{method} {path}: {answer.status_code} {answer.text}"
+    # Nor used: an article or webhook in the other project's feed.
+    assert client.post("/v1/articles", json={"text": "x", "feed": theirs["feed"]}, headers=a).status_code == 404
+    # Their things are all still there for them.
+    assert client.get(f"/v1/articles/{theirs['article']}", headers=b).status_code == 200
+    assert client.get(f"/v1/articles/{theirs['article']}/stats", headers=b).status_code == 200
+    assert client.get(f"/v1/webhooks/{theirs['hook']}", headers=b).status_code == 200
+    assert [e["term"] for e in client.get("/v1/lexicon/entries", headers=b).json()] == ["beta"]
+    # The same external_id in two projects names two articles.
+    one = client.post("/v1/articles", json={"text": "One.", "external_id": "e-1"}, headers=a).json()["id"]
+    two = client.post("/v1/articles", json={"text": "Two.", "external_id": "e-1"}, headers=b).json()["id"]
+    assert one != two

@@ -1,0 +1,135 @@
+"""Fault injection with real processes: Redis + PostgreSQL, two `narrator worker`s, the API.
+
+Each test gets its own redis-server (stopped and restarted on the same port),
+its own PostgreSQL database on the local server (never the server itself
+restarted), and workers in their own process groups so a test can `kill -9`
+a whole worker: its Celery main process, its pool and its maintenance loop.
+Settings are the defaults: what is measured is what production gets.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.core import migrations
+from tests.processes import NARRATOR, _wait_until, free_port, service_env
+from tests.unit.test_migrations import new_postgres  # noqa: F401 - fixture
+
+
+class Redis:
+    """A redis-server that can be stopped and started again on the same port (no persistence)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port, self.workdir, self.proc = free_port(), workdir, None  # type: ignore[var-annotated]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redis
+
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+        )
+        _wait_until(redis.Redis(host="127.0.0.1", port=self.port).ping, 10, "redis-server", self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@dataclass
+class Cluster:
+    """The API and workers, each in its own process group."""
+
+    env: dict[str, str]
+    logs: Path
+    api_port: int
+    redis: Redis
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            [NARRATOR, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.logs, start_new_session=True
+        )
+        self.procs[name] = proc
+        return proc
+
+    def start_worker(self, name: str) -> None:
+        self.start(name, "worker", "--concurrency", "1")
+
+    def kill(self, name: str) -> None:
+        """kill -9 the whole worker: every process of its group at once."""
+        os.killpg(self.procs[name].pid, signal.SIGKILL)
+        self.procs[name].wait()
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=f"http://127.0.0.1:{self.api_port}", timeout=30)
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, new_postgres: Callable[[], str]) -> Iterator[Cluster]:  # noqa: F811
+    database = new_postgres()
+    migrations.upgrade(database)
+    redis = Redis(tmp_path)
+    redis.start()
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    env = service_env(
+        tmp_path / "data", NARRATOR_BROKER_URL=redis.url, NARRATOR_DATABASE_URL=database, NARRATOR_SYNTH_THREADS="1"
+    )
+    cluster = Cluster(env, logs, free_port(), redis)
+    try:
+        cluster.start_worker("worker1")
+        cluster.start_worker("worker2")
+        cluster.start("api", "serve", "--no-worker", "--port", str(cluster.api_port))
+        _wait_until(
+            lambda: httpx.get(f"http://127.0.0.1:{cluster.api_port}/readyz", timeout=2).status_code == 200,
+            90,
+            "narrator API",
+        )
+        yield cluster
+    finally:
+        cluster.stop_all()
+        redis.stop()
+
+
+def wait_done(client: httpx.Client, locations: list[str], deadline: float) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Poll narrations until every one is done or failed, or `deadline` (monotonic) passes."""
+    final: dict[str, dict] = {}  # type: ignore[type-arg]
+    while time.monotonic() < deadline and len(final) < len(locations):
+        for location in locations:
+            if location in final:
+                continue
+            try:
+                narration = client.get(location).json()
+            except httpx.TransportError:
+                continue
+            if narration["status"] in ("done", "failed"):
+                final[location] = narration
+        time.sleep(1)
+    missing = [loc for loc in locations if loc not in final]
+    assert not missing, f"not finished in time: {missing}"
+    return final

@@ -1,0 +1,75 @@
+"""Beside every worker: publish the outbox and reconcile stalled narrations, on a clock of its own.
+
+`narrator worker` starts this loop as a child process (it dies with the
+worker). It needs no broker to run: the dispatcher publishes pending rows when
+the broker answers, and the reconciler writes what it re-dispatches into the
+outbox. Several workers run several loops; PostgreSQL's SKIP LOCKED keeps them
+off each other's rows, and every task is idempotent anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+
+from service.articles.reconcile import Action, reconcile
+from service.core import outbox
+from service.core.db import session_scope
+from service.core.queue import CeleryQueue
+from service.core.settings import Settings, get_settings
+from workers.lifetime import die_with_parent
+
+log = logging.getLogger("narrator.maintenance")
+
+
+def dispatch_once(settings: Settings, queue: CeleryQueue) -> tuple[int, int]:
+    """Publish every pending dispatch the broker takes now: (sent, left)."""
+    with session_scope(settings.database_url) as session:
+        return outbox.publish_pending(session, queue)
+
+
+def reconcile_once(settings: Settings, *, dry_run: bool = False) -> list[Action]:
+    """One reconciler pass; its re-dispatches are committed to the outbox (not with dry_run)."""
+    with session_scope(settings.database_url) as session:
+        actions = reconcile(
+            session,
+            stall_after_s=settings.stall_after_s,
+            max_attempts=settings.reconcile_max_attempts,
+            dry_run=dry_run,
+        )
+        if dry_run:
+            session.rollback()
+    for action in actions:
+        log.warning("reconciled narration %s: %s (%d), idle %.0f s", *vars(action).values())
+    return actions
+
+
+def run(settings: Settings) -> None:
+    """Forever: publish the outbox every dispatch_interval_s, reconcile every reconcile_interval_s."""
+    queue = CeleryQueue(settings)
+    next_reconcile = time.monotonic() + settings.reconcile_interval_s
+    while True:
+        try:
+            if time.monotonic() >= next_reconcile:
+                next_reconcile = time.monotonic() + settings.reconcile_interval_s
+                reconcile_once(settings)
+            dispatch_once(settings, queue)
+        except Exception:
+            log.exception("maintenance pass failed; retrying")
+        time.sleep(settings.dispatch_interval_s)
+
+
+def main() -> int:
+    """`python -m workers.maintenance [PARENT_PID]`: run until stopped (or until the parent worker dies)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if len(sys.argv) > 1 and not die_with_parent(int(sys.argv[1])):
+        return 0
+    with contextlib.suppress(KeyboardInterrupt):
+        run(get_settings())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
