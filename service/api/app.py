@@ -32,7 +32,6 @@ from service.core.db import engine_for
 from service.core.metrics import HttpMetrics
 from service.core.settings import Settings
 from service.core.settings import get_settings as process_settings
-from service.core.storage import LocalStorage, open_storage
 from service.core.voices import catalog_dirs, load_catalog
 
 
@@ -52,9 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
-    storage = open_storage(settings.storage_url)
-    if isinstance(storage, LocalStorage):
-        app.mount("/media", media.ImmutableMedia(storage.root), name="media")
+    app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

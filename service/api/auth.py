@@ -101,7 +101,7 @@ def check_routes_declared(app: FastAPI) -> None:
     for route in app.routes:
         if not isinstance(route, APIRoute) or route.path in DOCS_ROUTES:
             continue
-        for method in route.methods - {"HEAD"}:
+        for method in (route.methods or set()) - {"HEAD"}:
             public = (method, route.path) in PUBLIC_ROUTES
             scoped = bool(route_scopes(route))
             if public == scoped:

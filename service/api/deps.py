@@ -15,7 +15,7 @@ from service.core.db import session_factory
 from service.core.queue import CeleryQueue, NarrationQueue
 from service.core.settings import Settings
 from service.core.settings import get_settings as _process_settings
-from service.core.storage import Storage, open_storage
+from service.core.storage import Storage, storage_for
 
 
 def get_settings() -> Settings:
@@ -46,7 +46,7 @@ def get_queue(settings: SettingsDep) -> NarrationQueue:
 
 
 def get_storage(settings: SettingsDep) -> Storage:
-    return open_storage(settings.storage_url)
+    return storage_for(settings)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -18,7 +18,7 @@ ALIAS = "narrator-sqla"
 POLLING_INTERVAL_S = 0.02
 
 
-class Transport(SQLAlchemyTransport):  # type: ignore[misc]
+class Transport(SQLAlchemyTransport):
     polling_interval = POLLING_INTERVAL_S
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,26 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; default sqlite:///<data_dir>/narrator.db")
     broker_url: str = Field(default="", description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db")
-    storage_url: str = Field(default="", description="Where audio is stored; default file://<data_dir>/media")
+    storage_url: str = Field(
+        default="",
+        description="Where audio is stored: file:///dir or s3://bucket/prefix; default file://<data_dir>/media",
+    )
+    media_base_url: str = Field(
+        default="",
+        description="Public base URL of the stored files (a CDN, or a public bucket's URL including the prefix): "
+        "<base>/<sha256>.<ext> serves the object. Listeners and feeds are sent there; empty = /media on the API "
+        "(which redirects to a presigned URL with S3).",
+    )
+    # The s3: storage. Empty values fall back to boto3's own configuration: AWS_ENDPOINT_URL,
+    # AWS_REGION (or AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, roles.
+    s3_endpoint_url: str = Field(default="", description="S3 API endpoint (SeaweedFS, MinIO, R2...); empty = AWS")
+    s3_region: str = Field(default="", description="S3 region; empty = AWS_REGION, else us-east-1")
+    s3_access_key_id: str = Field(default="", description="S3 access key; empty = boto3's credential chain")
+    s3_secret_access_key: SecretStr = Field(default=SecretStr(""), description="S3 secret key")
+    s3_presign_expires_s: int = Field(
+        default=43200, ge=60, le=604800, description="How long the presigned URLs listeners are sent to stay valid"
+    )
+    s3_create_bucket: bool = Field(default=True, description="Create the bucket on first use when it is missing")
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
     extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"

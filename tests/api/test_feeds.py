@@ -16,7 +16,7 @@ from lxml import etree
 from service.articles import records
 from service.core.db import session_scope
 from service.core.settings import Settings
-from service.core.storage import open_storage
+from service.core.storage import storage_for
 from service.listeners.feeds.extensions import ITUNES_NS, PODCAST_NS
 from service.listeners.feeds.guid import podcast_guid
 
@@ -52,7 +52,7 @@ def narrate(
     created = client.post("/v1/articles", json={"title": title, "text": f"{title} body. More text.", "feed": feed})
     assert created.status_code == 202, created.text
     body = created.json()
-    storage = open_storage(settings.storage_url)
+    storage = storage_for(settings)
     audio = storage.put_bytes(bytes([seed % 256]) * (4096 + seed) + title.encode(), "mp3")
     captions = storage.put_bytes(VTT + title.encode(), "vtt") if timings else None
     chapters = storage.put_bytes(CHAPTERS, "json") if timings else None
@@ -254,7 +254,7 @@ def test_renarration_keeps_the_item_guid_and_moves_the_enclosure(
 ) -> None:
     story = narrate(client, settings, "Story")
     before, _ = parsed_feed(client)
-    storage = open_storage(settings.storage_url)
+    storage = storage_for(settings)
     audio = storage.put_bytes(b"a new version" * 500, "mp3")
     with session_scope(settings.database_url) as session:
         article = records.get_article(session, story.article_id)

@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,11 +42,24 @@ def chromium_browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Narrated]:
-    """The app served by uvicorn on a free 127.0.0.1 port, with one narrated article."""
+@pytest.fixture(scope="module", params=["local", "s3"])
+def service(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Narrated]:
+    """The app served by uvicorn on a free 127.0.0.1 port, with one narrated article.
+
+    Its files are stored locally (served by /media) or in an S3 bucket (SeaweedFS), where the player's
+    audio, marks and captions requests are redirected.
+    """
     root = tmp_path_factory.mktemp("service")
     settings = Settings(data_dir=root / "data")
+    if request.param == "s3":
+        s3 = request.getfixturevalue("s3_server")
+        settings = Settings(
+            data_dir=root / "data",
+            storage_url=f"s3://narrator-browser-{uuid.uuid4().hex[:8]}/media",
+            s3_endpoint_url=s3.endpoint_url,
+            s3_access_key_id=s3.access_key_id,
+            s3_secret_access_key=s3.secret_access_key,
+        )
     app = create_app(settings)
     app.dependency_overrides[get_queue] = NullQueue
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))

@@ -23,7 +23,7 @@ import soundfile
 from service.articles import records
 from service.core.db import session_scope
 from service.core.settings import Settings
-from service.core.storage import open_storage
+from service.core.storage import storage_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,7 +87,7 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
     code_points = list(text)
     for mark in sentences:  # the marks must point into the very text the API serves
         assert "".join(code_points[mark["start"] : mark["end"]]) == mark["value"], mark
-    storage = open_storage(settings.storage_url)
+    storage = storage_for(settings)
     stored = storage.put_file(audio, "mp3")
     stored_marks = storage.put_bytes(json.dumps(marks).encode(), "json")
     duration = float(soundfile.info(str(audio)).duration)

@@ -51,6 +51,34 @@ def test_compose_migrates_the_database_before_api_and_workers_start() -> None:
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
 
 
+def test_compose_stores_media_in_the_object_store_and_shares_no_disk() -> None:
+    compose = _compose()
+    env = compose["x-narrator"]["environment"]
+    settings = Settings(**{k.removeprefix("NARRATOR_").lower(): v for k, v in env.items()})
+    assert settings.storage_url.startswith("s3://")
+    assert settings.s3_endpoint_url == "http://seaweedfs:8333"
+    assert settings.media_base_url
+    services = compose["services"]
+    assert "seaweedfs" in services and "storage-init" in services
+    for name in ("api", "worker"):
+        assert not services[name].get("volumes"), f"{name} mounts a volume: API and workers share no disk"
+        assert services[name]["depends_on"]["storage-init"]["condition"] == "service_completed_successfully"
+    assert "media" not in compose.get("volumes", {})
+
+
+def test_compose_s3_identity_matches_the_narrator_credentials() -> None:
+    import json
+
+    compose = _compose()
+    env = compose["x-narrator"]["environment"]
+    identities = json.loads(compose["configs"]["seaweedfs-s3"]["content"])["identities"]
+    keys = {(c["accessKey"], c["secretKey"]) for i in identities for c in i.get("credentials", [])}
+    assert (env["NARRATOR_S3_ACCESS_KEY_ID"], env["NARRATOR_S3_SECRET_ACCESS_KEY"]) in keys
+    bucket = env["NARRATOR_STORAGE_URL"].removeprefix("s3://").split("/")[0]
+    assert env["NARRATOR_MEDIA_BASE_URL"].endswith(env["NARRATOR_STORAGE_URL"].removeprefix("s3://"))
+    assert {"name": "anonymous", "actions": [f"Read:{bucket}"]} in identities
+
+
 # --- observability: logs, metrics, the monitoring profile -----------------------------------------
 
 MONITORING = ("prometheus", "grafana")

@@ -87,9 +87,10 @@ def test_era():
 
 
 def test_quarter_and_year():
+    # Said as a quarter (the issue: "2Q22" was "two Q twenty two").
     text = "Q2 2025"
-    assert normalize(text).text == "Q two twenty twenty five"
-    assert pairs(text) == [("Q", "Q2"), ("two", "Q2"), ("twenty", "2025"), ("twenty", "2025"), ("five", "2025")]
+    assert normalize(text).text == "second quarter twenty twenty five"
+    assert [src for _w, src in pairs(text)] == ["Q2 2025"] * 5
 
 
 def test_fiscal_year():
@@ -98,3 +99,38 @@ def test_fiscal_year():
 
 def test_short_date_after_on():
     assert normalize("on 8/8").text == "on August eighth"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Q2 sales", "second quarter sales"),
+        ("in Q4", "in the fourth quarter"),
+        ("during Q1 2023", "during the first quarter of twenty twenty three"),
+        ("its 1Q24 profit", "its first quarter twenty twenty four profit"),
+        ("Q3'25 guidance", "third quarter twenty twenty five guidance"),
+        ("since H2 2022", "since the second half of twenty twenty two"),
+        ("a 2H23 rebound", "a second half twenty twenty three rebound"),
+    ],
+)
+def test_quarters_and_halves(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_h_and_digit_alone_is_not_a_half():
+    assert normalize("the H1N1 strain").text == "the H one N one strain"
+    assert normalize("an H2 tag").text == "an H two tag"
+
+
+def test_quarter_span():
+    text = "in 4Q22 we"
+    assert [(w, text[a:b]) for w, a, b in normalize(text).words()][1:4] == [
+        ("the", "4Q22"),
+        ("fourth", "4Q22"),
+        ("quarter", "4Q22"),
+    ]
+
+
+def test_q_after_a_brand_is_a_model_unless_a_results_word_follows():
+    assert normalize("the new Audi Q4 costs").text == "the new Audi Q four costs"
+    assert normalize("Nike Q2 revenue").text == "Nike second quarter revenue"

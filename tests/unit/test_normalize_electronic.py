@@ -19,8 +19,24 @@ def test_email_address():
     assert pairs(text)[1:] == [(w, "jane@example.org") for w in ["jane", "at", "example", "dot", "org"]]
 
 
-def test_url_with_scheme_and_www():
-    assert normalize("https://www.example.com").text == "H.T.T.P.S colon slash slash W.W.W dot example dot com"
+def test_url_is_said_without_web_scheme_and_www():
+    # A newsreader says "example dot com", not "H.T.T.P.S colon slash slash W.W.W dot ...".
+    assert normalize("https://www.example.com").text == "example dot com"
+    assert normalize("see http://news.example.org/today").text == "see news dot example dot org slash today"
+    assert normalize("https://WWW.Example.com").text == "Example dot com"
+
+
+def test_other_schemes_are_read():
+    assert normalize("ftp://files.example.net").text == "F.T.P colon slash slash files dot example dot net"
+
+
+def test_url_span_covers_the_scheme():
+    text = "at https://www.example.com."
+    assert pairs(text)[1:] == [
+        ("example", "https://www.example.com"),
+        ("dot", "https://www.example.com"),
+        ("com", "https://www.example.com"),
+    ]
 
 
 def test_country_code_domains_are_spelled():
@@ -36,7 +52,7 @@ def test_digits_in_addresses_are_read_one_by_one():
 
 
 def test_path_separators():
-    assert normalize("www.site.com/a-b_c").text == "W.W.W dot site dot com slash a dash b underscore c"
+    assert normalize("www.site.com/a-b_c").text == "site dot com slash a dash b underscore c"
 
 
 def test_file_extension_is_spelled():
@@ -67,3 +83,31 @@ def test_number_sign():
 
 def test_ip_address():
     assert normalize("123.123.0.40").text == "one two three dot one two three dot zero dot four zero"
+
+
+def test_symbols_before_the_at_sign():
+    assert normalize("x_y&z+1@mail.example.com").text == ("x underscore y and z plus one at mail dot example dot com")
+    assert normalize("o'neil-k@firm.org").text == "o neil dash k at firm dot org"
+
+
+def test_run_together_words_before_the_at_sign_are_split():
+    assert normalize("helpdesk@example.com").text == "help desk at example dot com"
+    assert normalize("salesteam@example.com").text == "sales team at example dot com"
+
+
+def test_consonant_chunk_before_the_at_sign_is_spelled():
+    assert normalize("hrteam@example.com").text == "H.R team at example dot com"
+    assert normalize("jdl@example.com").text == "J.D.L at example dot com"
+
+
+def test_domain_labels_are_not_split():
+    # A host name is a brand, said as one word.
+    assert normalize("visit bluewater.com").text == "visit bluewater dot com"
+
+
+def test_common_words_in_addresses_are_words():
+    assert normalize("mary.jones@example.com").text == "mary dot jones at example dot com"
+
+
+def test_handle_with_symbols_is_read_like_an_address():
+    assert normalize("@jane_doe99").text == "at jane underscore doe nine nine"

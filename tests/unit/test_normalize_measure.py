@@ -75,3 +75,57 @@ def test_word_in_is_not_inches():
 
 def test_measure_span_covers_number_and_unit():
     assert pairs("ran 5 km") == [("ran", "ran"), ("five", "5 km"), ("kilometers", "5 km")]
+
+
+def test_unit_after_a_slash_alone():
+    assert normalize("rice at 55/kg on").text == "rice at fifty five per kilogram on"
+    assert normalize("30/month").text == "thirty per month"
+
+
+def test_transfer_rates():
+    assert normalize("runs at 5600MT/s.").text == "runs at five thousand six hundred megatransfers per second."
+    assert normalize("16 GT/s").text == "sixteen gigatransfers per second"
+
+
+def test_unit_written_onto_its_number_before_a_noun_is_singular():
+    assert normalize("makes 5nm wafers").text == "makes five nanometer wafers"
+    assert normalize("a 65W charger").text == "a sixty five watt charger"
+    # Not before a preposition or an adjective of size.
+    assert normalize("has 8GB of storage").text == "has eight gigabytes of storage"
+    assert normalize("is 6ft tall").text == "is six feet tall"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("highs of 72F today", "highs of seventy two degrees Fahrenheit today"),
+        ("it reached 41C.", "it reached forty one degrees Celsius."),
+        ("lows near -8C", "lows near minus eight degrees Celsius"),
+        ("around 18-22C", "around eighteen to twenty two degrees Celsius"),
+    ],
+)
+def test_temperature_written_onto_its_number(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_number_and_letter_labels_are_not_temperatures():
+    assert normalize("in seat 22C").text == "in seat twenty two C"
+    assert normalize("the Lumia 5C").text == "the Lumia five C"
+
+
+def test_temperature_span():
+    assert pairs("at 30C")[1:] == [("thirty", "30C"), ("degrees", "30C"), ("Celsius", "30C")]
+
+
+def test_measure_after_a_before_a_noun_is_singular():
+    assert normalize("a 42 km course").text == "a forty two kilometer course"
+    assert normalize("walked 42 km today").text == "walked forty two kilometers today"
+
+
+def test_feet_and_inches():
+    assert normalize("stands 6 ft 3 in tall").text == "stands six feet three inches tall"
+    assert normalize("is 6 ft in height").text == "is six feet in height"
+
+
+def test_feet_and_inches_keep_the_full_stop():
+    assert normalize("He is 5 ft 9 in.").text == "He is five feet nine inches."

@@ -82,3 +82,24 @@ def test_money_span_covers_symbol_amount_and_scale():
 
 def test_hyphenated_amount_is_an_adjective():
     assert normalize("a $10-million deal").text == "a ten million dollar deal"
+
+
+def test_pence_written_onto_the_number():
+    assert normalize("a 20p coin").text == "a twenty pence coin"
+    assert normalize("rose 1p").text == "rose one penny"
+    assert normalize("in 720p").text == "in seven hundred twenty p"
+
+
+def test_amount_describing_a_noun_after_a_is_singular():
+    assert normalize("a $20 ticket").text == "a twenty dollar ticket"
+    assert normalize("a $3 billion plan").text == "a three billion dollar plan"
+    assert normalize("paid $20 for it").text == "paid twenty dollars for it"
+
+
+def test_scale_after_a_decimal_range_applies_to_both_ends():
+    assert normalize("$2.5-3 billion").text == "two point five to three billion dollars"
+
+
+def test_indian_scale_words():
+    assert normalize("₹500 crore").text == "five hundred crore rupees"
+    assert normalize("Rs 2 lakh").text == "two lakh rupees"

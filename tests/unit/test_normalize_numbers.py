@@ -120,8 +120,10 @@ def test_en_dash_range_uses_to():
 
 
 def test_bare_hyphen_pair_stays_a_pair():
-    # A score or a code: read both numbers, no "to".
-    assert normalize("a 2-1 win").text == "a two-one win"
+    # A code or a ratio with nothing around it: read both numbers, no "to".
+    assert normalize("code 2-1 here").text == "code two-one here"
+    # A score is said with "to" (newsreader convention).
+    assert normalize("a 2-1 win").text == "a two to one win"
 
 
 def test_dimensions_and_multiples():
@@ -142,3 +144,65 @@ def test_number_span_is_the_number():
         ("hundred", "1,500"),
         ("jobs", "jobs"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Arsenal won 3-0 at home", "Arsenal won three to zero at home"),
+        ("they beat the Jets 24-10", "they beat the Jets twenty four to ten"),
+        ("the council voted 7-2 on", "the council voted seven to two on"),
+        ("a 5-4 decision", "a five to four decision"),
+        ("a 2-0 lead", "a two to zero lead"),
+    ],
+)
+def test_scores_and_vote_counts(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_bare_hyphen_without_a_score_word_keeps_the_hyphen():
+    assert normalize("a 70-30 mix").text == "a seventy-thirty mix"
+    assert normalize("Rain. 4-1").text == "Rain. four-one"
+
+
+def test_between_a_range_is_and():
+    assert normalize("between 10-12 boats").text == "between ten and twelve boats"
+
+
+def test_range_after_aged_or_a_plural():
+    assert normalize("children aged 5-11").text == "children aged five to eleven"
+    assert normalize("seats 10-14").text == "seats ten to fourteen"
+
+
+def test_score_span():
+    text = "won 4-1"
+    assert [(w, text[a:b]) for w, a, b in normalize(text).words()] == [
+        ("won", "won"),
+        ("four", "4"),
+        ("to", "-"),
+        ("one", "1"),
+    ]
+
+
+def test_mixed_fraction_takes_an_before_a_vowel():
+    assert normalize("2⅛ miles").text == "two and an eighth miles"
+    assert normalize("5 1/11").text == "five and an eleventh"
+    assert normalize("1/8").text == "one eighth"
+
+
+def test_ended_in_a_year_is_a_year():
+    assert normalize("the war ended in 1945").text == "the war ended in nineteen forty five"
+    assert normalize("the account ending in 4321").text == "the account ending in four three two one"
+
+
+def test_year_after_mid_hyphen():
+    assert normalize("by mid-2031 costs rose").text == "by mid-twenty thirty one costs rose"
+
+
+def test_four_digit_identifier_after_a_capitalised_label_is_read_in_pairs():
+    assert normalize("under Resolution 2417 the").text == "under Resolution twenty four seventeen the"
+    assert normalize("the 2417 workers").text == "the two thousand four hundred seventeen workers"
+
+
+def test_court_split_is_a_vote():
+    assert normalize("the court split 6-3 on").text == "the court split six to three on"

@@ -54,3 +54,33 @@ def test_ratio_is_not_a_time():
 
 def test_time_span_covers_the_am_pm():
     assert pairs("at 10:30pm") == [("at", "at"), ("ten", "10:30pm"), ("thirty", "10:30pm"), ("P.M", "10:30pm")]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("at 6.20pm", "at six twenty P.M"),
+        ("by 11.05 a.m. on", "by eleven oh five A.M on"),
+        ("at 16.30 BST", "at sixteen thirty B.S.T"),
+    ],
+)
+def test_dotted_minute_with_am_pm_or_zone(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_dotted_number_without_am_pm_stays_a_decimal():
+    assert normalize("rates of 6.20 on").text == "rates of six point two zero on"
+
+
+def test_seconds_of_a_time_of_day():
+    assert normalize("at 8:10:45 a.m. on").text == "at eight ten and forty five seconds A.M on"
+    # Zero seconds are not said.
+    assert normalize("at 7:00:00 p.m. cst").text == "at seven P.M C.S.T"
+
+
+def test_dotted_time_span_covers_the_am_pm():
+    assert pairs("at 6.20pm") == [("at", "at"), ("six", "6.20pm"), ("twenty", "6.20pm"), ("P.M", "6.20pm")]
+
+
+def test_zone_with_an_offset():
+    assert normalize("at 8 p.m. GMT+2 on").text == "at eight P.M G.M.T plus two on"

@@ -165,3 +165,48 @@ def test_ampersand():
 
 def test_retirement_plan_name():
     assert normalize("401(k)").text == "four oh one k"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("the Atlas VI launch", "the Atlas six launch"),
+        ("Street Fighter II sold", "Street Fighter two sold"),
+        ("the Saturn IX probe", "the Saturn nine probe"),
+    ],
+)
+def test_roman_after_a_product_name_is_a_cardinal(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_roman_after_a_full_name_is_a_generational_suffix():
+    assert normalize("Donald Smith III won").text == "Donald Smith the third won"
+    assert normalize("Mary Ann Evans II").text == "Mary Ann Evans the second"
+
+
+def test_roman_letters_that_are_initials_stay_letters():
+    assert normalize("in Washington DC today").text == "in Washington D.C today"
+    assert normalize("Malcolm X spoke").text == "Malcolm X spoke"
+
+
+def test_roman_before_century_is_an_ordinal():
+    assert normalize("in the XVII century").text == "in the seventeenth century"
+
+
+def test_saint_street_between_a_house_number_and_a_name():
+    assert normalize("at 40 St. Anne's Rd").text.startswith("at forty Saint Anne's")
+
+
+def test_apartment_and_room_before_a_number():
+    assert normalize("Apt. 12").text == "apartment twelve"
+    assert normalize("Rm. 5").text == "room five"
+
+
+def test_title_before_and_another_title():
+    assert normalize("Dr. and Mrs. Lee").text == "Doctor and Misses Lee"
+
+
+def test_lone_v_after_a_name_of_a_thing_before_a_noun_is_five():
+    assert normalize("the Titan V launcher").text == "the Titan five launcher"
+    assert normalize("Henry V").text == "Henry the fifth"
+    assert normalize("Model X sales").text == "Model X sales"

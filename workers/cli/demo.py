@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 DEMO_ARTICLE = Path(__file__).resolve().parents[2] / "service" / "demo" / "article.md"
 POLL_S = 0.5
@@ -31,7 +32,7 @@ def run_demo(base: str, stop: threading.Event) -> None:
             say(f"lost the API ({exc})")
 
 
-def _follow(client, base: str, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+def _follow(client: Any, base: str, stop: threading.Event) -> None:
     import httpx
 
     while not stop.is_set():

@@ -32,7 +32,7 @@ from service.core.errors import NarratorError
 from service.core.models import Feed, utcnow
 from service.core.queue import BROKER_ERRORS
 from service.core.settings import Settings
-from service.core.storage import Storage, open_storage
+from service.core.storage import ObjectNotFound, Storage, storage_for
 from service.core.voices import catalog_dirs, get_voice
 from service.document import lexicon
 from service.segments import plan as segments
@@ -154,7 +154,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
                 lexicon=spec.lexicon,
                 phonemize=word_phonemizer(voice),
             )
-            storage = open_storage(settings.storage_url)
+            storage = storage_for(settings)
             audio_key = store_block(storage, block)
             metrics.observe_synthesis(spec.voice, time.perf_counter() - started, len(block.pcm) / block.sample_rate)
             # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
@@ -226,11 +226,24 @@ def _cached_parts(
         key = part_key(audio_key, sample_rate=rate, kbps=kbps, mastering=mastering, first=first, last=last)
         with session_scope(settings.database_url) as session:
             record = segments.get_part(session, key)
-            if record is not None and storage.exists(record.audio_key):
-                return load_part(storage, record)
+        if record is not None:
+            try:
+                return load_part(storage, record)  # one request, not a check and a read
+            except ObjectNotFound:
+                pass  # its frames were removed: made again below
         return _make_part(settings, storage, segment_key, audio_key, block, mastering, first=first, last=last)
 
     return part_for
+
+
+def _asset_file(storage: Storage, key: str | None, directory: Path) -> Path | None:
+    """A feed's intro or outro as a file of ours in `directory` (the mixer reads files), named by its key."""
+    if not key:
+        return None
+    path = directory / key
+    if not path.exists():
+        path.write_bytes(storage.get_bytes(key))
+    return path
 
 
 def _fan_in(key: str, settings: Settings, dispatch: Dispatch) -> None:
@@ -268,13 +281,14 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
             session.expunge(segment)
     started = time.perf_counter()
     try:
-        storage = open_storage(settings.storage_url)
-        intro, outro, cover = (storage.path(assets[n]) if assets[n] else None for n in ("intro", "outro", "cover"))
-        tags = tags_of(article, feed, cover)
+        storage = storage_for(settings)
         voice = get_voice(catalog_dirs(settings), voice_id)
         blocks = [load_block(storage, s) for s in planned]
-        mastering = Mastering(tags=tags, intro=intro, outro=outro)
         with tempfile.TemporaryDirectory(prefix="narrator-") as tmp:
+            intro, outro = (_asset_file(storage, assets[n], Path(tmp)) for n in ("intro", "outro"))
+            cover = storage.get_bytes(assets["cover"]) if assets["cover"] else None
+            tags = tags_of(article, feed, cover)
+            mastering = Mastering(tags=tags, intro=intro, outro=outro)
             rendered = render_mp3(
                 document,
                 voice,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from service.articles import records
 from service.core.models import Article, Feed
 from service.core.storage import Storage
@@ -11,8 +9,9 @@ from workers.narration.render import RenderedNarration
 from workers.narration.tags import AudioTags
 
 
-def tags_of(article: Article, feed: Feed | None = None, cover: Path | None = None) -> AudioTags:
-    """The ID3 tags for an article's audio: its title, byline (else the feed's author), the feed's title and cover."""
+def tags_of(article: Article, feed: Feed | None = None, cover: bytes | None = None) -> AudioTags:
+    """The ID3 tags for an article's audio: its title, byline (else the feed's author), the feed's title and cover
+    (PNG or JPEG bytes)."""
     album = feed.title if feed else article.feed
     artist = article.byline or (feed.author if feed else None) or article.feed
     return AudioTags(title=article.title, artist=artist, album=album, cover=cover)

@@ -13,7 +13,7 @@ from pathlib import Path
 from service.core.db import session_scope
 from service.core.errors import NarratorError
 from service.core.settings import Settings
-from service.core.storage import open_storage
+from service.core.storage import storage_for
 from service.core.voices import Voice, catalog_dirs, get_voice
 from service.listeners.samples import (
     done_sample_key,
@@ -38,7 +38,7 @@ def make_voice_sample(voice_id: str, settings: Settings) -> str:
     the API to report, not raised, so the task is not retried for them.
     """
     ensure_sample_table(settings.database_url)
-    storage = open_storage(settings.storage_url)
+    storage = storage_for(settings)
     voice = get_voice(catalog_dirs(settings), voice_id)
     with session_scope(settings.database_url) as session:
         key = done_sample_key(session, voice)

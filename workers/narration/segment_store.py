@@ -28,7 +28,7 @@ def store_block(storage: Storage, block: BlockAudio) -> str:
 def load_block(storage: Storage, segment: Segment) -> BlockAudio:
     """The cached block audio of a done segment."""
     assert segment.audio_key and segment.timings
-    pcm, _rate = sf.read(str(storage.path(segment.audio_key)), dtype="float32")
+    pcm, _rate = sf.read(io.BytesIO(storage.get_bytes(segment.audio_key)), dtype="float32")
     return BlockAudio.from_timings(segment.timings, np.asarray(pcm, dtype=np.float32))
 
 
@@ -52,7 +52,7 @@ def part_key(
         "kbps": kbps,
         "target_lufs": mastering.target_lufs,
         "max_true_peak_dbtp": mastering.max_true_peak_dbtp,
-        # Intro and outro files are content-addressed in storage: their names are their digests.
+        # Intro and outro are content-addressed in storage: their files are named by their keys (digests).
         "intro": intro.name if intro else None,
         "outro": outro.name if outro else None,
         "crossfade_ms": mastering.crossfade_ms if intro or outro else None,
@@ -77,9 +77,9 @@ def store_part(storage: Storage, key: str, segment_key: str, part: EncodedPart) 
 
 
 def load_part(storage: Storage, record: SegmentPart) -> EncodedPart:
-    """A stored part, ready to join."""
+    """A stored part, ready to join; ObjectNotFound if its frames are gone."""
     return EncodedPart(
-        frames=storage.path(record.audio_key).read_bytes(),
+        frames=storage.get_bytes(record.audio_key),
         frame_count=record.frame_count,
         samples=record.samples,
         sample_rate=record.sample_rate,

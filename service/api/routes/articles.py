@@ -14,6 +14,7 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
+from service.api.routes.media import media_redirect
 from service.api.schemas import ArticleCreate, ArticleOut, RenarrateIn
 from service.articles import idempotency, records
 from service.articles.editing import Outcome, edit_article, renarrate, submit_article
@@ -185,11 +186,11 @@ def list_narrations(article_id: str, session: SessionDep, principal: ArticlesRea
 
 
 @router.get("/{article_id}/audio.mp3", status_code=307, response_class=RedirectResponse)
-def current_audio(article_id: str, session: SessionDep) -> RedirectResponse:
-    """307 to the immutable file of the article's current narration."""
+def current_audio(article_id: str, session: SessionDep, storage: StorageDep) -> RedirectResponse:
+    """307 to the immutable file of the article's current narration (in the bucket with S3)."""
     article = records.get_article(session, article_id)
     current = records.current_narration(session, article)
     if current is None or not current.audio_key:
         raise NotFound(f"Article {article_id!r} has no finished narration yet")
     # The redirect changes when a new version is done, so it must not be cached.
-    return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})
+    return media_redirect(storage, current.audio_key)

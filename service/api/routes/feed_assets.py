@@ -13,6 +13,7 @@ from typing import Literal
 import soundfile as sf
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from service.api.auth import FeedsWrite
 from service.api.deps import SessionDep, StorageDep
@@ -71,7 +72,7 @@ async def put_asset(
     if not data or len(data) > MAX_ASSET_BYTES:
         raise InvalidAsset(f"send the file as the request body (1 byte to {MAX_ASSET_BYTES} bytes)")
     ext = _image_ext(data) if asset == "cover" else _audio_ext(data)
-    stored = storage.put_bytes(data, ext)
+    stored = await run_in_threadpool(storage.put_bytes, data, ext)  # S3: a network call
     setattr(feed, f"{asset}_key", stored.key)
     session.commit()
     return AssetOut(feed=slug, asset=asset, key=stored.key, url=f"/media/{stored.key}")

@@ -118,7 +118,7 @@ def feed_rss(slug: str, request: Request, session: SessionDep, settings: Setting
     """The podcast RSS: ETag/304, gzip when the client accepts it (only here: audio is never compressed)."""
     base = base_url(request, settings)
     feed = feed_records.get_feed(session, slug)
-    episodes = [episode_of(a, n, base) for a, n in feed_records.feed_items(session, slug)]
+    episodes = [episode_of(a, n, base, settings.media_base_url) for a, n in feed_records.feed_items(session, slug)]
     body = render_rss(channel_of(feed, base), episodes)
     # Weak: the gzip and identity bodies differ in bytes but are the same feed.
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'

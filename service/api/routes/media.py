@@ -1,50 +1,143 @@
-"""/media: immutable, content-addressed files with Range, HEAD and ETag/304.
+"""/media/{sha256}.{ext}: immutable, content-addressed files.
 
-Starlette's StaticFiles already speaks Range (206, Content-Range, 416), HEAD,
-ETag and If-None-Match/If-Modified-Since (304); this only adds the immutable
-caching header, the right media types, and refuses names that are not storage
-keys. No compression middleware is applied here: byte ranges must stay valid.
+With a remote storage (S3) the API does not carry the bytes: it answers 307
+to the object's URL (the media base URL, else a presigned URL), where the
+bucket or CDN speaks Range and caching itself. With local storage it serves
+them through the storage interface: Range (206, Content-Range, 416), HEAD,
+a strong ETag (the content's SHA-256) with If-None-Match / If-Modified-Since
+(304) and If-Range, and caching forever. Names that are not storage keys are
+404. No compression is applied here: byte ranges must stay valid.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from email.utils import formatdate, parsedate_to_datetime
 
-from starlette.exceptions import HTTPException
-from starlette.responses import Response
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from service.core.storage import is_valid_key
+from service.api.deps import StorageDep
+from service.core.errors import NotFound
+from service.core.storage import IMMUTABLE, ObjectNotFound, ObjectStat, Storage, is_valid_key
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-MEDIA_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".mpa": "audio/mpeg",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".json": "application/json",
-    ".flac": "audio/flac",
-    ".wav": "audio/wav",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-}
+router = APIRouter(tags=["listeners"])
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class ImmutableMedia(StaticFiles):
-    """Serves a LocalStorage directory; every response is cacheable forever."""
+def media_redirect(storage: Storage, key: str) -> RedirectResponse:
+    """307 to where `key` is fetched: its own URL (media base URL, presigned) or /media on this API.
 
-    def __init__(self, directory: Path) -> None:
-        super().__init__(directory=directory, check_dir=False)
+    The target changes when the article's audio does, and a presigned URL
+    expires, so the redirect itself is never cached.
+    """
+    target = storage.url(key) or f"/media/{key}"
+    return RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-cache", **_cors(key)})
 
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        if not is_valid_key(path):
-            raise HTTPException(status_code=404, detail="Not Found")
-        response = await super().get_response(path, scope)
-        response.headers["Cache-Control"] = IMMUTABLE
-        media_type = MEDIA_TYPES.get(Path(path).suffix)
-        if media_type and response.status_code in (200, 206):
-            response.headers["Content-Type"] = media_type
-        if path.endswith((".vtt", ".json")):
-            # Captions, marks and chapters are read by scripts on other sites (players, podcast web apps).
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        return response
+
+@router.api_route("/media/{name}", methods=["GET", "HEAD"], name="media", include_in_schema=False)
+async def media(name: str, request: Request, storage: StorageDep) -> Response:
+    """An immutable stored file: 307 to the bucket with S3, else the bytes (Range, ETag/304)."""
+    if not is_valid_key(name):
+        raise NotFound("No such file")
+    if storage.remote:
+        url = await run_in_threadpool(storage.url, name)
+        if url:
+            # A cross-origin read (the player's marks) follows the redirect only if the redirect allows it too.
+            return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-cache", **_cors(name)})
+    try:
+        stat = await run_in_threadpool(storage.stat, name)
+    except ObjectNotFound:
+        raise NotFound("No such file") from None
+    headers = _headers(stat)
+    if _not_modified(request, stat):
+        return Response(status_code=304, headers=headers)
+    start, end, status = 0, stat.size, 200
+    wanted = request.headers.get("range")
+    if wanted and _if_range_holds(request, stat):
+        try:
+            span = parse_range(wanted, stat.size)
+        except ValueError:
+            span = (0, stat.size)  # a Range we do not serve (several, malformed): the whole file
+        else:
+            if span is None:
+                headers.update({"Content-Range": f"bytes */{stat.size}", "Content-Length": "0"})
+                return Response(status_code=416, headers=headers)
+            headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{stat.size}"
+            status = 206
+        start, end = span
+    headers["Content-Length"] = str(end - start)
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers)
+    try:
+        chunks = await run_in_threadpool(storage.open_range, name, start, end)
+    except ObjectNotFound:  # deleted between stat and read
+        raise NotFound("No such file") from None
+    return StreamingResponse(chunks, status_code=status, headers=headers, media_type=stat.content_type)
+
+
+def _headers(stat: ObjectStat) -> dict[str, str]:
+    headers = {
+        "Cache-Control": IMMUTABLE,
+        "ETag": stat.etag,
+        "Last-Modified": formatdate(stat.modified, usegmt=True),
+        "Accept-Ranges": "bytes",
+        "Content-Type": stat.content_type,
+    }
+    return headers | _cors(stat.key)
+
+
+def _cors(key: str) -> dict[str, str]:
+    """Captions, marks and chapters are read by scripts on other sites (players, podcast web apps)."""
+    return {"Access-Control-Allow-Origin": "*"} if key.endswith((".vtt", ".json")) else {}
+
+
+def _not_modified(request: Request, stat: ObjectStat) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or stat.etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since).timestamp() >= int(stat.modified)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _if_range_holds(request: Request, stat: ObjectStat) -> bool:
+    """A Range with If-Range applies only if the client's copy is this one (the content never changes)."""
+    if_range = request.headers.get("if-range")
+    if if_range is None:
+        return True
+    if if_range.startswith('"'):
+        return if_range == stat.etag
+    try:
+        return parsedate_to_datetime(if_range).timestamp() >= int(stat.modified)
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """A single `bytes=` range as [start, end) within `size`; None if it is unsatisfiable.
+
+    ValueError for a header to ignore (RFC 9110 lets a server answer 200 with
+    the whole file): malformed, another unit, or several ranges.
+    """
+    match = RANGE.match(header.strip())
+    if not match or (not match[1] and not match[2]):
+        raise ValueError(f"unsupported Range {header!r}")
+    first, last = match[1], match[2]
+    if first:
+        start = int(first)
+        if last and int(last) < start:
+            raise ValueError(f"invalid Range {header!r}")
+        end = min(int(last) + 1, size) if last else size
+    else:
+        start, end = max(size - int(last), 0), size
+    if start >= size or end <= start:
+        return None
+    return start, end

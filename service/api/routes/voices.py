@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep, SettingsDep, StorageDep
+from service.api.routes.media import media_redirect
 from service.api.schemas import VoiceOut
 from service.core.errors import QueueUnavailable, UnknownVoice, UnknownVoiceId, error_for_code
 from service.core.queue import DEFAULT_QUEUE, make_celery
@@ -143,7 +144,7 @@ def _stored_sample(session: Session, voice: Voice, storage: Storage) -> Redirect
     key = done_sample_key(session, voice)
     if key and storage.exists(key):
         # The target changes when the voice file does, so the redirect is revalidated.
-        return RedirectResponse(f"/media/{key}", status_code=307, headers={"Cache-Control": "no-cache"})
+        return media_redirect(storage, key)
     return None
 
 

@@ -6,16 +6,18 @@
     >>> spoken.words()[2]
     ('twelve', 8, 22)
 
-`normalize` rewrites numbers, money, dates, times, measures, ranges, telephone
-numbers, URLs and e-mail addresses, abbreviations, initialisms and roman numerals,
-and keeps everything else (including sentence punctuation and newlines) as written.
-The returned `Spoken` maps every spoken word back to the source characters it came
-from, for word highlighting and captions.
+`normalize` rewrites numbers, money, dates, times, measures, ranges and scores,
+telephone numbers, URLs and e-mail addresses, abbreviations, initialisms, roman
+numerals and press-release datelines, and keeps everything else (including
+sentence punctuation and newlines) as written. The returned `Spoken` maps every
+spoken word back to the source characters it came from, for word highlighting and
+captions.
 
 Modules: `engine` (the scanner), `spoken` (result type), `numbers` (number words),
-one module per category (`money`, `measure`, `dates`, `times`, `numeric`,
-`telephone`, `electronic`, `words`), `letters` (initialisms), `vocab`,
-`word_tables` and `letter_tables` (tables).
+one module per category (`money`, `measure`, `dates` (with quarters), `times`,
+`numeric`, `ranges`, `telephone`, `electronic`, `words`, `roman`, `mixedcase`, `news`
+(datelines, wire tags, tickers, party-state tags)), `letters` (initialisms),
+`segment` (run-together words in addresses), `vocab` and the word lists (tables).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> Spoken:
         text = "" if text is None else str(text)
     try:
         return run(text, lexicon)
-    except Exception:  # noqa: BLE001 - normalize never raises (see the docstring)
+    except Exception:  # noqa: BLE001 - a normalizer bug reads the text as written, never fails the article
         out = Builder(text)
         out.copy(0, len(text))
         return out.build()

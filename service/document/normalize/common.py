@@ -244,7 +244,7 @@ class Ctx:
         if j == end:
             return False
         c = text[j]
-        if c in '"“‘(':
+        if c in '"“‘':
             return True
         if not c.isupper():
             return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import SP, Ctx, Hit
+from .common import FUNCTION_WORDS, SP, Ctx, Hit, titlecase_word
 from .letters import spell
 from .vocab import MONTH_INDEX, MONTHS, alternation
 
@@ -198,3 +198,51 @@ def short_date(ctx: Ctx, pos: int) -> Hit | None:
     if not (1 <= a <= 12 and 1 <= b <= 31):
         return None
     return Hit(m.end(), [(f"{MONTHS[a - 1]} {nw.ordinal(b)}", pos, m.end())])
+
+
+_PERIOD = re.compile(r"(?:(?P<kind>[QH])(?P<n>[1-4])|(?P<n2>[1-4])(?P<kind2>[QH]))")
+# A year after the period: "2Q22", "Q3'24", "Q1 2024", "H2 FY25" is left to the words rule.
+_PERIOD_YEAR = re.compile(rf"(?:{SP}?['\u2019]|{SP}(?=[0-9]{{4}}))?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9A-Za-z])")
+_PERIOD_NOUNS = {
+    "earnings", "results", "revenue", "revenues", "sales", "profit", "profits", "loss", "losses", "report",
+    "guidance", "growth", "gdp", "figures", "numbers", "call", "update", "deliveries", "shipments", "margin",
+}  # fmt: skip
+_PERIOD_PREPOSITIONS = {"in", "for", "during", "since", "through", "by", "from", "until", "of", "over", "into", "to"}
+
+
+def period(ctx: Ctx, pos: int) -> Hit | None:
+    """Quarters and halves of a year: "Q3" -> "third quarter", "2Q22" -> "second quarter twenty
+    twenty two", "in H1 2025" -> "in the first half of twenty twenty five"."""
+    text = ctx.text
+    m = _PERIOD.match(text, pos)
+    if not m:
+        return None
+    kind = m.group("kind") or m.group("kind2")
+    n = int(m.group("n") or m.group("n2"))
+    end = m.end()
+    y = _PERIOD_YEAR.match(text, end)
+    if y and y.start() == end and text[end : end + 1].isdigit() and m.group("kind"):
+        y = None  # "Q322" is no period
+    if y is None and (end < len(text) and (text[end].isalnum() or text[end] in "'\u2019")):
+        return None
+    if kind == "H" and n > 2:
+        return None
+    prev = ctx.prev_token(pos)
+    if (
+        m.group("kind")
+        and titlecase_word(prev)
+        and prev not in FUNCTION_WORDS
+        and ctx.next_word(m.end()).lower() not in _PERIOD_NOUNS
+    ):
+        return None  # a model name: "Audi Q3" (but "Apple Q3 earnings")
+    after = ctx.prev_word(pos) in _PERIOD_PREPOSITIONS
+    if kind == "H" and not (y or after):
+        return None  # "H1" alone is more often a name (H1N1, the H1 tag)
+    words = f"{nw.ordinal(n)} {'quarter' if kind == 'Q' else 'half'}"
+    if after:
+        words = "the " + words
+    if y:
+        year = int(y.group("y"))
+        words += (" of " if after else " ") + nw.year(year if year >= 100 else 2000 + year)
+        end = y.end()
+    return Hit(end, [(words, pos, end)])

@@ -1,9 +1,11 @@
 """URLs, e-mail addresses, domains, social handles, hashtags, and the slash between words.
 
-"https://www.example.com/path" -> "H.T.T.P.S colon slash slash W.W.W dot example dot com
-slash path"; "jane@example.org" -> "jane at example dot org". Digits are read one by
-one, short unpronounceable labels and country-code domains are spelled, the rest is
-kept as words for the phonemizer.
+"https://www.example.com/path" -> "example dot com slash path": as a newsreader says an
+address, without the web scheme (http, https) and without a leading "www". "jane@example.org"
+-> "jane at example dot org"; run-together words in the part before the "@" are split
+("mediarelations" -> "media relations"). Digits are read one by one, short
+unpronounceable labels and country-code domains are spelled, the rest is kept as words
+for the phonemizer.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import re
 from . import numbers as nw
 from .common import Ctx, Hit, one
 from .letters import pronounceable, spell
+from .segment import consonants_only, is_word, split_words
 from .vocab import SPELLED_EXTENSIONS, TLDS, WORD_TLDS
 
 # Addresses longer than this are not read out; the cap also keeps scanning linear.
 _TOKEN = re.compile(r"\S{1,301}")
 _TRAILING = re.compile(r"[.,;:!?)\]}\"'”’»]+$")
-_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?")
+# The part before the "@" may hold any of the symbols RFC 5322 allows.
+_EMAIL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?")
 _URL = re.compile(r"(?:(?:https?|ftp|file)://|www\.)\S+", re.IGNORECASE)
 _DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?P<tld>[a-z]{2,6})(?:/\S*)?")
 _PARTS = re.compile(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]")
+# What a newsreader leaves out: the web scheme and a leading "www." of the host.
+_SAID_WITHOUT = re.compile(r"(?i:https?://)?(?i:www\.)?")
 
 _SYMBOLS = {
     ".": "dot",
@@ -48,6 +54,14 @@ _SYMBOLS = {
 }
 
 
+def _local_letters(run: str) -> str:
+    """A run of letters before the "@": words split apart, a consonant chunk spelled."""
+    pieces = split_words(run) if run.islower() else None
+    if pieces is None:
+        return spell(run) if 2 <= len(run) <= 4 and consonants_only(run) else _letters(run)
+    return " ".join(spell(p) if consonants_only(p) else p for p in pieces)
+
+
 def _letters(run: str, tld: bool = False) -> str:
     """A run of letters in an address: TLDs and short unpronounceable labels are spelled."""
     low = run.lower()
@@ -59,15 +73,17 @@ def _letters(run: str, tld: bool = False) -> str:
         return spell(run)
     if len(run) == 1:
         return run
-    if len(run) >= 5 or pronounceable(run):
-        return run
+    if len(run) >= 5 or pronounceable(run) or (not consonants_only(run) and is_word(run)):
+        return run  # words are read as words ("john", "abc")
     return spell(run)
 
 
 def read_address(addr: str) -> str:
     """Spoken form of a URL, e-mail address or domain."""
     words: list[str] = []
+    addr = addr[_SAID_WITHOUT.match(addr).end() :]  # type: ignore[union-attr]
     parts = _PARTS.findall(addr)
+    local_end = parts.index("@") if "@" in parts else 0
     # The last alphabetic run after the last dot (of the host, or of a file name) is
     # a TLD or an extension.
     host_end = len(parts)
@@ -86,6 +102,8 @@ def read_address(addr: str) -> str:
     for i, p in enumerate(parts):
         if p.isdigit():
             words.append(nw.digits(p))
+        elif p.isalpha() and i < local_end:
+            words.append(_local_letters(p))
         elif p.isalpha():
             words.append(_letters(p, tld=i in (last_dot_label, last_ext)))
         else:
@@ -153,7 +171,9 @@ def handle(ctx: Ctx, pos: int) -> Hit | None:
     m = _HANDLE.match(ctx.text, pos)
     if not m:
         return None
-    return Hit(m.end(), [("at", pos, pos + 1), (m.group("h"), pos + 1, m.end())])
+    name = m.group("h")
+    spoken = read_address(name) if "_" in name or any(c.isdigit() for c in name) else name
+    return Hit(m.end(), [("at", pos, pos + 1), (spoken, pos + 1, m.end())])
 
 
 def hash_sign(ctx: Ctx, pos: int) -> Hit | None:

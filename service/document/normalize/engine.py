@@ -11,10 +11,9 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, money, numeric, telephone, times, word_tables, words
+from . import dates, electronic, measure, mixedcase, money, news, numeric, ranges, roman, telephone, times, words
 from .common import Ctx, Hit, Rule
-from .letter_tables import LOWER_INITIALISMS
-from .letters import keep_letter_a
+from .letters import LOWER_INITIALISMS, keep_letter_a
 from .spoken import Builder, Spoken
 from .vocab import MONTH_INDEX
 
@@ -24,6 +23,7 @@ from .vocab import MONTH_INDEX
 # digit run is ever left unread.
 _DIGIT_RULES: list[Rule] = [
     electronic.electronic,
+    dates.period,
     telephone.ip_address,
     telephone.telephone,
     telephone.local_number,
@@ -40,8 +40,10 @@ _DIGIT_RULES: list[Rule] = [
     money.money_suffix,
     measure.height,
     measure.measure,
+    measure.per_unit,
+    measure.temperature,
     times.ratio,
-    numeric.number_range,
+    ranges.number_range,
     numeric.dimensions,
     numeric.arithmetic,
     numeric.plain_number,
@@ -51,6 +53,7 @@ _NUMBER_AFTER_SIGN: list[Rule] = [
     money.money_suffix,
     numeric.fraction,
     measure.measure,
+    measure.temperature,
     numeric.plain_number,
 ]
 
@@ -75,6 +78,11 @@ def _decimal_start(ctx: Ctx, pos: int) -> Hit | None:
 # generic initialism/word handler last.
 _LETTER_RULES: list[Rule] = [
     electronic.electronic,
+    dates.period,
+    news.dateline,
+    news.ticker,
+    news.party_tag,
+    telephone.phone_label,
     dates.month_first,
     words.abbreviation,
     money.money_prefix,
@@ -82,7 +90,8 @@ _LETTER_RULES: list[Rule] = [
     words.ampersand_initials,
     words.dotted_initialism,
     words.initials,
-    words.roman,
+    roman.roman,
+    mixedcase.mixed_case,
     words.word,
 ]
 _SYMBOL_RULES: dict[str, list[Rule]] = {
@@ -90,7 +99,7 @@ _SYMBOL_RULES: dict[str, list[Rule]] = {
     "-": [_signed],
     "\u2212": [_signed],
     ".": [_decimal_start],
-    "(": [telephone.telephone],
+    "(": [news.wire_tag, telephone.telephone],
     "'": [dates.decade],
     "\u2019": [dates.decade],
     "\u2018": [dates.decade],
@@ -98,7 +107,7 @@ _SYMBOL_RULES: dict[str, list[Rule]] = {
     "@": [electronic.handle],
     "&": [words.ampersand],
     "~": [words.tilde],
-    "/": [electronic.slash],
+    "/": [news.wire_tag, electronic.slash],
 }
 for _sym in "$£€¥₹₩₽₺₪₦₱฿₫₴₿":
     _SYMBOL_RULES[_sym] = [money.money_prefix]
@@ -114,11 +123,11 @@ _QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
     list(MONTH_INDEX)
     + [k.capitalize() for k in MONTH_INDEX]
-    + list(word_tables.NO_DOT_TITLES)
-    + list(word_tables.NO_DOT_SUFFIXES)
-    + list(word_tables.STREETS)
+    + list(words.NO_DOT_TITLES)
+    + list(words.NO_DOT_SUFFIXES)
+    + list(words.STREETS)
     + list(LOWER_INITIALISMS)
-    + ["vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto"]
+    + ["Tel", "Ph", "vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto", "Nasdaq", "Euronext", "Cboe"]
 )
 _SKIP_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 

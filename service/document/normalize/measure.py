@@ -2,8 +2,11 @@
 
 A number (or a range, or dimensions "2x8") with an optional scale word, then a
 unit abbreviation from `vocab.UNITS`, an optional square/cubic marker and an
-optional "/unit". The unit is singular only after exactly "1" or when the measure
-is a hyphenated adjective ("a 5-km race" -> "a five kilometer race").
+optional "/unit". The unit is singular after exactly "1" and when the measure
+modifies a noun: hyphenated ("a 5-km race" -> "a five kilometer race"), or a unit
+written onto its number before a noun ("3nm chips" -> "three nanometer chips", "a
+120Hz screen"). Also "40/kg" -> "forty per kilogram" and a temperature written onto
+its number, "65F" -> "sixty five degrees Fahrenheit".
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import NUM, SP, Ctx, Hit
+from .common import FUNCTION_WORDS, NUM, SP, Ctx, Hit, one
 from .numeric import scale_name
-from .vocab import LENGTH_UNITS, PER_UNITS, UNITS, alternation
+from .vocab import LENGTH_UNITS, NOT_A_NOUN, NUMBER_LABELS, PER_UNITS, UNITS, alternation
 
 _UNITS = alternation(UNITS)
 _PER = alternation(PER_UNITS)
@@ -27,6 +30,19 @@ _MEASURE = re.compile(
     rf"(?:{SP}?/{SP}?(?P<per>{_PER}))?"
     r"(?![A-Za-z0-9])"
 )
+
+
+def modifies_noun(ctx: Ctx, end: int) -> bool:
+    """Whether the measure ending at `end` is followed by the noun it describes."""
+    if ctx.text[end : end + 1] not in (" ", "\u00a0"):
+        return False
+    nxt = ctx.next_word(end)
+    return nxt.isalpha() and nxt.islower() and nxt not in NOT_A_NOUN
+
+
+def after_article(ctx: Ctx, pos: int) -> bool:
+    """Whether "a" or "an" comes just before `pos` ("a 10 km race", "a $5 bill")."""
+    return ctx.prev_token(pos).lower() in ("a", "an")
 
 
 def unit_words(unit: str, plural: bool, power: str | None) -> str:
@@ -57,7 +73,9 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         if ctx.is_count_noun(nxt) and nxt not in ("hurdles", "heats", "finals"):
             scale, unit = "million", ""  # "1.5m people" is a count, not a length
     last = n3 or n2 or n1
-    adjective = usep == "-"
+    adjective = usep == "-" or (
+        unit[:1].isalpha() and not scale and (not usep or after_article(ctx, pos)) and modifies_noun(ctx, m.end())
+    )
     plural = not adjective and (bool(scale) or not nw.is_singular(last))
     name = unit_words(unit, plural, m.group("pow")) if unit else ""
     per = m.group("per")
@@ -70,7 +88,17 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         words += " by " + nw.number(n3)
     if scale:
         words += " " + scale_name(scale)
-    return Hit(m.end(), [(f"{words} {name}".rstrip(), pos, m.end())])
+    end = m.end()
+    inches = _INCHES.match(ctx.text, end) if unit in ("ft", "FT") and not per else None
+    if inches:
+        # "5 ft 11 in" -> "five feet eleven inches"
+        n = inches.group("n")
+        name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
+        end = inches.end()
+    return Hit(end, [(f"{words} {name}".rstrip(), pos, end)])
+
+
+_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in|inches|\"|\u2033)(?![A-Za-z0-9])")
 
 
 _HEIGHT = re.compile(r"(?P<ft>[0-9])['\u2032\u2019](?P<inch>[0-9]{1,2})(?:\"|\u2033|''|\u201d)?(?![0-9A-Za-z])")
@@ -82,3 +110,42 @@ def height(ctx: Ctx, pos: int) -> Hit | None:
     if not m or int(m.group("inch")) > 11:
         return None
     return Hit(m.end(), [(f"{nw.cardinal(int(m.group('ft')))} foot {nw.cardinal(int(m.group('inch')))}", pos, m.end())])
+
+
+_PER_ONLY = re.compile(rf"(?P<n>{NUM}){SP}?/{SP}?(?P<per>{_PER})(?![A-Za-z0-9/])")
+
+
+def per_unit(ctx: Ctx, pos: int) -> Hit | None:
+    """A rate with no unit before the slash: "40/kg" -> "forty per kilogram"."""
+    m = _PER_ONLY.match(ctx.text, pos)
+    if not m:
+        return None
+    return one(f"{nw.number(m.group('n'))} per {PER_UNITS[m.group('per')]}", pos, m.end())
+
+
+_TEMPERATURE = re.compile(rf"(?P<n1>{NUM})(?:(?P<sep>[-\u2013])(?P<n2>{NUM}))?(?P<unit>[CF])(?![A-Za-z0-9])")
+
+
+def _starts_sentence(ctx: Ctx, pos: int) -> bool:
+    """Whether the token at `pos` is the first of its sentence or line."""
+    before = ctx.text[max(0, pos - 3) : max(0, pos)].rstrip(" \t")
+    return not before or before[-1] in '.!?\n\r"“'
+
+
+def temperature(ctx: Ctx, pos: int) -> Hit | None:
+    """A temperature with C or F written onto the number: "35C", "65F", "20-25C"."""
+    m = _TEMPERATURE.match(ctx.text, pos)
+    if not m:
+        return None
+    text = ctx.text
+    at = pos - 1 if pos and text[pos - 1] in "+-\u2212" and (pos == 1 or text[pos - 2].isspace()) else pos
+    prev = ctx.prev_token(at)
+    named = (
+        any(c.isupper() for c in prev) and prev not in FUNCTION_WORDS and not _starts_sentence(ctx, at - 1 - len(prev))
+    )
+    if ctx.prev_word(at) in NUMBER_LABELS or named or (prev and prev[-1] in "#-/"):
+        return None  # a label ("Seat 14C") or a model name ("iPhone 5C")
+    n1, n2 = m.group("n1", "n2")
+    words = nw.number(n1) + (f" to {nw.number(n2)}" if n2 else "")
+    scale = "Celsius" if m.group("unit") == "C" else "Fahrenheit"
+    return one(f"{words} {'degree' if nw.is_singular(n2 or n1) else 'degrees'} {scale}", pos, m.end())

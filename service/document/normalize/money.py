@@ -12,6 +12,7 @@ import re
 
 from . import numbers as nw
 from .common import NUM, SP, Ctx, Hit
+from .measure import after_article, modifies_noun
 from .vocab import (
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
@@ -24,7 +25,8 @@ from .vocab import (
 
 _SYMBOLS = alternation(CURRENCY_SYMBOLS)
 _CODES = alternation(CURRENCY_CODES)
-_SCALE = r"(?i:thousand|million|billion|trillion)|bn|bln|mn|mln|mil|tn|trn|trln|[kKmMbBtT]"
+# "crore" (ten million) and "lakh" (a hundred thousand) are the Indian scale words.
+_SCALE = r"(?i:thousand|million|billion|trillion|crores?|lakhs?)|bn|bln|mn|mln|mil|tn|trn|trln|[kKmMbBtT]"
 _PER = alternation(PER_UNITS)
 
 
@@ -49,8 +51,10 @@ def _scale(s: str | None) -> str | None:
     if not s:
         return None
     low = s.lower()
-    if low in ("thousand", "million", "billion", "trillion"):
+    if low in ("thousand", "million", "billion", "trillion", "crore", "lakh"):
         return low
+    if low in ("crores", "lakhs"):
+        return low[:-1]
     if s in SCALE_ABBR:
         return SCALE_ABBR[s]
     return MONEY_SCALE_LETTERS.get(s)
@@ -81,7 +85,7 @@ def speak_amount(raw: str, scale: str | None, cur: Currency, adjective: bool = F
         frac += "0"  # "$20.5" is twenty dollars fifty
     units = int(nw.clean_int(whole) or "0")
     cents = int(frac or "0")
-    major = f"{nw.integer(whole) or 'zero'} {singular if units == 1 else plural}"
+    major = f"{nw.integer(whole) or 'zero'} {singular if units == 1 or (adjective and not cents) else plural}"
     if not cents:
         return major
     minor = f"{nw.cardinal(cents)} {minor1 if cents == 1 else minor2}"
@@ -100,23 +104,34 @@ def money_prefix(ctx: Ctx, pos: int) -> Hit | None:
     if m.group("bn") is not None:
         b_raw, b_scale = m.group("bn"), _scale(m.group("bscale"))
         cur2 = _currency(m.group("cur2")) if m.group("cur2") else cur
-        if not m.group("cur2") and not a_scale and "." not in a_raw:
-            first = nw.number(a_raw)  # "$5-10 million": five to ten million dollars
+        if not m.group("cur2") and not a_scale and (b_scale or "." not in a_raw):
+            # "$5-10 million": five to ten million dollars; "$3.5-4 billion": three point five to four billion
+            first = nw.number(a_raw)
         else:
             first = speak_amount(a_raw, a_scale, cur)
         spoken = f"{first} to {speak_amount(b_raw, b_scale, cur2, m.group('bhy') == '-')}"
     else:
-        spoken = speak_amount(a_raw, a_scale, cur, m.group("ahy") == "-")
+        # "a $5 bill", "a $1.2 billion deal": the amount describes the noun after it.
+        attributive = not m.group("per") and after_article(ctx, pos) and modifies_noun(ctx, m.end())
+        spoken = speak_amount(a_raw, a_scale, cur, m.group("ahy") == "-" or attributive)
     per = m.group("per")
     if per:
         spoken += " per " + PER_UNITS[per]
     return Hit(m.end(), [(spoken, pos, m.end())])
 
 
+_PENCE = re.compile(r"(?P<n>[0-9]{1,3})p(?![A-Za-z0-9]|\.[0-9])")
+_VIDEO_LINES = {"144", "240", "360", "480", "576", "720"}  # "720p" is a video resolution
+
+
 def money_suffix(ctx: Ctx, pos: int) -> Hit | None:
-    """Currency written after the amount: "100€", "40 EUR", "50¢"."""
+    """Currency written after the amount: "100€", "40 EUR", "50¢", "50p" (pence)."""
     m = _SUFFIX.match(ctx.text, pos)
     if not m:
+        p = _PENCE.match(ctx.text, pos)
+        if p and p.group("n") not in _VIDEO_LINES and not (pos and ctx.text[pos - 1] in "$£€¥.,"):
+            n = int(p.group("n"))
+            return Hit(p.end(), [(f"{nw.cardinal(n)} {'penny' if n == 1 else 'pence'}", pos, p.end())])
         return None
     sym = m.group("cur")
     raw, scale = m.group("an"), _scale(m.group("ascale"))

@@ -198,14 +198,14 @@ def fraction(num: int, den: int, mixed: bool = False) -> str:
     `mixed` is set after a whole number ("2 1/2" -> "two and a half"), where "a" reads
     better than "one".
     """
-    one = "a" if mixed else "one"
-    if den in (0, 1):
+    denom = ordinal(den)
+    one = ("an" if denom.startswith(("eight", "eleven")) else "a") if mixed else "one"  # "an eighth"
+    if den in {0, 1}:
         return f"{cardinal(num)} over {cardinal(den)}"
     if den == 2:
         return f"{one} half" if num == 1 else f"{cardinal(num)} halves"
     if den == 4:
         return f"{one} quarter" if num == 1 else f"{cardinal(num)} quarters"
-    denom = ordinal(den)
     if num == 1:
         return f"{one} {denom}"
     return f"{cardinal(num)} {denom}s"

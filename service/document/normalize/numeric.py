@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import NUM, SP, YEAR_CONTEXT, Ctx, Hit, Rule, one
+from .common import FUNCTION_WORDS, NUM, SP, YEAR_CONTEXT, Ctx, Hit, Rule, one, titlecase_word
 from .vocab import UNITS, alternation
 
 _SCALE = r"(?i:thousand|million|billion|trillion|quadrillion)|bn|bln|mn|mln|tn|trn|trln"
@@ -32,13 +32,27 @@ def scale_name(s: str) -> str:
     return _SCALE_NAMES.get(s, s.lower())
 
 
+_DIGIT_NOUNS = {"card", "cards", "account", "accounts", "number", "numbers", "phone", "digits", "code", "serial", "id"}
+
+
 def _is_ending_in(ctx: Ctx, pos: int) -> bool:
-    # "card ending in 8876" is read digit by digit.
+    # "card ending in 8876" is read digit by digit; "the war ended in 1918" is a year.
     prev = ctx.prev_word(pos)
     if prev not in ("in", "with"):
         return False
-    before = ctx.prev_word(pos - len(ctx.prev_token(pos)) - 1)
-    return before in ("ending", "ends", "ended")
+    at = pos - len(ctx.prev_token(pos)) - 1
+    before = ctx.prev_word(at)
+    if before not in ("ending", "ends", "ended"):
+        return False
+    at -= len(ctx.prev_token(at)) + 1
+    for _ in range(3):
+        token = ctx.prev_token(at)
+        if not token:
+            break
+        if token.strip(".,;:!?\"'()").lower() in _DIGIT_NOUNS:
+            return True
+        at -= len(token) + 1
+    return False
 
 
 def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
@@ -57,11 +71,13 @@ def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
         if ctx.is_count_noun(nxt):
             return nw.cardinal(value)
         return nw.digits(raw)
-    prev = ctx.prev_word(start)
+    prev = ctx.prev_word(start).rstrip("-\u2013")  # "mid-2025" is a year
     if len(raw) == 3 and prev in _PAIR_READERS:
         return nw.year(value)  # "Boeing 737" -> "seven thirty seven"
-    if len(raw) == 4 and 2100 <= value <= 2999 and prev in YEAR_CONTEXT:
+    if len(raw) == 4 and 2100 <= value <= 2999 and prev in YEAR_CONTEXT and not ctx.is_count_noun(nxt):
         return nw.year(value)
+    if len(raw) == 4 and value >= 2100 and _after_label(ctx, start) and not ctx.is_count_noun(nxt):
+        return nw.year(value)  # an identifier in pairs: "Resolution 2334" -> "twenty three thirty four"
     if len(raw) == 4 and 1000 <= value <= 2099:
         if prev in YEAR_CONTEXT or prev in _MONTH_WORDS:
             return nw.year(value)
@@ -69,6 +85,15 @@ def read_integer_token(ctx: Ctx, start: int, end: int, raw: str) -> str:
             return nw.cardinal(value)
         return nw.year(value)
     return nw.cardinal(value)
+
+
+def _after_label(ctx: Ctx, pos: int) -> bool:
+    """Whether a capitalised noun names the number ("Resolution 2334"), not a sentence start."""
+    prev = ctx.prev_token(pos)
+    if not titlecase_word(prev) or prev in FUNCTION_WORDS or prev.lower() in _MONTH_WORDS:
+        return False
+    before = ctx.text[: max(0, pos - len(prev) - 1)].rstrip(" \t")
+    return bool(before) and before[-1] not in '.!?\n\r"“'
 
 
 _PAIR_READERS = {"boeing", "airbus", "embraer", "bombardier", "route", "flight", "highway", "interstate"}
@@ -215,37 +240,6 @@ def fraction(ctx: Ctx, pos: int) -> Hit | None:
         singular, plural = UNITS[unit]
         words += " " + (plural if whole is not None or num > 1 else singular)
     return one(words, pos, m.end())
-
-
-_RANGE = re.compile(rf"(?P<a>{NUM})(?P<sep>{SP}?[-\u2013\u2014]{SP}?)(?P<b>{NUM})(?![0-9A-Za-z%°]|[.,][0-9])")
-
-
-def _is_year(raw: str) -> bool:
-    return len(raw) == 4 and raw.isdigit() and 1000 <= int(raw) <= 2099
-
-
-def number_range(ctx: Ctx, pos: int) -> Hit | None:
-    """Ranges of bare numbers: "1980-1986" and "1960-80" as years, "5-10 years" with "to".
-
-    A plain hyphen between bare numbers ("2-5", a score "3-1") is kept as a hyphen
-    between the two numbers; an en dash or a counted noun after it means "to".
-    """
-    m = _RANGE.match(ctx.text, pos)
-    if not m:
-        return None
-    a, b, sep = m.group("a"), m.group("b"), m.group("sep").strip()
-    a_start, a_end = m.start("a"), m.end("a")
-    b_start, b_end = m.start("b"), m.end("b")
-    if _is_year(a) and (_is_year(b) or (len(b) == 2 and b.isdigit())):
-        first = nw.year(int(a))
-        second = nw.year(int(b)) if len(b) == 4 else nw.two_digits(b) if b != "00" else "hundred"
-        return Hit(m.end(), [(first, a_start, a_end), ("to", a_end, b_start), (second, b_start, b_end)])
-    first = nw.number(a) if "." in a else nw.integer(a)
-    second = nw.number(b) if "." in b else nw.integer(b)
-    nxt = ctx.next_word(m.end())
-    if sep in "\u2013\u2014" or ctx.is_count_noun(nxt):
-        return Hit(m.end(), [(first, a_start, a_end), ("to", a_end, b_start), (second, b_start, b_end)])
-    return one(f"{first}-{second}", pos, m.end())
 
 
 _VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])")

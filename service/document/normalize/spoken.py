@@ -129,8 +129,10 @@ class Builder:
         if not text:
             return
         if text[0] in ",.;:!?":
-            # Attached punctuation (a restored full stop, a pause comma).
-            pass
+            # Attached punctuation (a restored full stop, a pause comma): no space before it.
+            if self._parts and self._parts[-1] and not self._parts[-1].strip(" \t\u00a0"):
+                self._length -= len(self._parts.pop())
+                self._last = self._parts[-1][-1:] if self._parts else ""
         elif self._length and not self._last.isspace():
             self._separate(text[0])
         s = self._write(text)

@@ -24,15 +24,23 @@ def _zone_pattern() -> str:
 
 
 _ZONE_ANY = rf"(?P<tz>(?i:{_zone_pattern()}))(?![A-Za-z])"
-_ZONE_UPPER = rf"(?P<tz>{'|'.join(sorted(TIME_ZONES, key=len, reverse=True))})(?![A-Za-z])"
+_ZONES = "|".join(sorted(TIME_ZONES, key=len, reverse=True))
+_ZONE_UPPER = rf"(?P<tz>{_ZONES})(?![A-Za-z])"
 
 _CLOCK = re.compile(
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?(?![0-9])"
     rf"(?:{SP}?{_AMPM})?"
 )
 _HOUR = re.compile(rf"(?P<h>[0-9]{{1,2}}){SP}?{_AMPM}")
+# British style "4.30pm", "14.00 GMT": a dotted minute is a time only with am/pm or a zone after it.
+_DOT_CLOCK = re.compile(
+    rf"(?P<h>[0-9]{{1,2}})\.(?P<mi>[0-5][0-9])(?![0-9])"
+    rf"(?={SP}?(?:[aApP](?:\.{SP}?)?[mM]|{_ZONES})(?![A-Za-z]))"
+    rf"(?:{SP}?{_AMPM})?"
+)
 _ZONE_AFTER_AMPM = re.compile(rf"\.?{SP}?{_ZONE_ANY}")
 _ZONE_AFTER_CLOCK = re.compile(rf"{SP}?{_ZONE_UPPER}")
+_ZONE_OFFSET = re.compile(r"(?P<sign>[+\-\u2212])(?P<h>[0-9]{1,2})(?::?(?P<m>[0-5][0-9]))?(?![0-9A-Za-z])")
 _RANGE_SEP = re.compile(rf"{SP}?[-\u2013]{SP}?|{SP}to{SP}")
 
 
@@ -66,18 +74,20 @@ class _Time:
 
 def _one_time(ctx: Ctx, pos: int) -> _Time | None:
     text = ctx.text
-    m = _CLOCK.match(text, pos)
+    m = _CLOCK.match(text, pos) or _DOT_CLOCK.match(text, pos)
     if m:
         h = int(m.group("h"))
         ap = m.group("ap")
         if h > 24 or (ap and not 1 <= h <= 12 and h != 0):
             return None
-        if m.group("s") is not None and not ap:
+        if m.groupdict().get("s") is not None and not ap:
             s = int(m.group("s"))
             words = f"{_plural(h, 'hour')} {_plural(int(m.group('mi')), 'minute')} and {_plural(s, 'second')}"
             return _Time(words, m.end(), None)
         words = _clock_words(h, m.group("mi"), bool(ap))
-        if m.group("s") is not None:
+        if m.groupdict().get("s") and int(m.group("s")):
+            # A time of day to the second: "9:15:30 p.m." -> "nine fifteen and thirty seconds P.M";
+            # ":00" seconds are not said.
             words += f" and {_plural(int(m.group('s')), 'second')}"
         return _Time(words, m.end(), (ap.upper() + "M") if ap else None)
     m = _HOUR.match(text, pos)
@@ -130,6 +140,14 @@ def clock_time(ctx: Ctx, pos: int) -> Hit | None:
     if zone:
         words += " " + spell(zone.group("tz").replace(".", ""))
         end = zone.end()
+        offset = _ZONE_OFFSET.match(text, end)
+        if offset:
+            # "GMT+1" -> "G.M.T plus one", "UTC-05:30" -> "U.T.C minus five thirty"
+            sign = "plus" if offset.group("sign") == "+" else "minus"
+            words += f" {sign} {nw.cardinal(int(offset.group('h')))}"
+            if offset.group("m") and int(offset.group("m")):
+                words += " " + nw.cardinal(int(offset.group("m")))
+            end = offset.end()
     pieces.append((words, start, end))
     if t.ampm and text[end - 1] == "." and ctx.sentence_end(end, strong=True):
         nxt = ctx.next_word(end).lower()

@@ -1,11 +1,9 @@
-"""Word-level rules: abbreviations and titles, initialisms, name initials, roman numerals.
+"""Word-level rules: abbreviations and titles, initialisms, name initials, symbols.
 
 "Dr. Evil" -> "Doctor Evil", "St." -> "Saint" before a name and "Street" after one,
 "Apple Inc." -> "Apple Incorporated", "U.S." -> "U.S", "C. S. Lewis" -> "C.S Lewis",
-"Charles III" -> "Charles the third", "World War II" -> "World War two", "GPU" ->
-"G.P.U", "OpenAI" -> "Open A.I", "MH17" -> "M.H seventeen". When an abbreviation's full
+"GPU" -> "G.P.U", "OpenAI" -> "Open A.I", "MH17" -> "M.H seventeen". When an abbreviation's full
 stop also ends the sentence, the full stop is put back so the prosody survives.
-The tables (abbreviations, regnal names, numeral contexts) are in `word_tables`.
 """
 
 from __future__ import annotations
@@ -14,22 +12,167 @@ import re
 
 from . import numbers as nw
 from .common import FUNCTION_WORDS, SP, Ctx, Hit, one, titlecase_word
-from .letter_tables import LOWER_INITIALISMS
-from .letters import camel_parts, caps_word, spell
+from .letters import LOWER_INITIALISMS, camel_parts, caps_word, spell
 from .vocab import MONTH_INDEX, MONTHS
-from .word_tables import (
-    BEFORE_NUMBER,
-    CARDINAL_CONTEXT,
-    GENERAL,
-    NO_DOT_SUFFIXES,
-    NO_DOT_TITLES,
-    REGNAL,
-    SPECIAL_WORDS,
-    STATES,
-    STREETS,
-    SUFFIXES,
-    TITLES,
-)
+
+TITLES = {
+    "Dr": "Doctor",
+    "Mr": "Mister",
+    "Mrs": "Misses",
+    "Ms": "Miz",
+    "Prof": "Professor",
+    "Gov": "Governor",
+    "Sen": "Senator",
+    "Rep": "Representative",
+    "Gen": "General",
+    "Lt": "Lieutenant",
+    "Col": "Colonel",
+    "Capt": "Captain",
+    "Sgt": "Sergeant",
+    "Cpl": "Corporal",
+    "Pvt": "Private",
+    "Adm": "Admiral",
+    "Cmdr": "Commander",
+    "Maj": "Major",
+    "Rev": "Reverend",
+    "Hon": "Honorable",
+    "Pres": "President",
+    "Supt": "Superintendent",
+    "Det": "Detective",
+    "Insp": "Inspector",
+    "Fr": "Father",
+    "Atty": "Attorney",
+    "Msgr": "Monsignor",
+    "Sens": "Senators",
+    "Reps": "Representatives",
+    "Gens": "Generals",
+    "Amb": "Ambassador",
+    "Mt": "Mount",
+    "Ft": "Fort",
+    "Messrs": "Messieurs",
+    "Mme": "Madame",
+    "Sec": "Secretary",
+    "Lt.Gen": "Lieutenant General",
+}
+# Titles British style writes without a full stop ("Mr Smith").
+NO_DOT_TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "Messrs", "Mme"}
+SUFFIXES = {
+    "Inc": "Incorporated",
+    "Corp": "Corporation",
+    "Ltd": "Limited",
+    "Co": "Company",
+    "Cos": "Companies",
+    "Bros": "Brothers",
+    "Jr": "Junior",
+    "Sr": "Senior",
+    "Assn": "Association",
+    "Dept": "Department",
+    "Univ": "University",
+    "Govt": "Government",
+    "Intl": "International",
+    "Mfg": "Manufacturing",
+    "Esq": "Esquire",
+    "plc": "P.L.C",
+    "Plc": "P.L.C",
+}
+NO_DOT_SUFFIXES = {"Inc", "Corp", "Ltd", "Jr", "Sr", "plc", "Plc"}
+STREETS = {
+    "Ave": "Avenue",
+    "Blvd": "Boulevard",
+    "Rd": "Road",
+    "Ln": "Lane",
+    "Hwy": "Highway",
+    "Pkwy": "Parkway",
+    "Dr": "Drive",
+    "St": "Street",
+    "Sq": "Square",
+    "Ct": "Court",
+}
+GENERAL = {
+    "vs": "versus",
+    "Vs": "versus",
+    "etc": "et cetera",
+    "e.g": "for example",
+    "i.e": "that is",
+    "E.g": "for example",
+    "I.e": "that is",
+    "approx": "approximately",
+    "Approx": "approximately",
+    "a.k.a": "also known as",
+    "Ph.D": "P.H.D",
+    "cf": "compare",
+    "Fig": "figure",
+    "fig": "figure",
+}
+# Only before a number ("No. 5", "Vol. 3", "ca. 1500").
+BEFORE_NUMBER = {
+    "No": "number",
+    "no": "number",
+    "Nos": "numbers",
+    "nos": "numbers",
+    "Vol": "volume",
+    "vol": "volume",
+    "Ch": "chapter",
+    "ch": "chapter",
+    "ca": "circa",
+    "c": "circa",
+    "p": "page",
+    "pp": "pages",
+    "Art": "article",
+    "Sect": "section",
+    "Apt": "apartment",
+    "Rm": "room",
+    "Ste": "suite",
+    "Bldg": "building",
+}
+STATES = {
+    "Ala": "Alabama",
+    "Ariz": "Arizona",
+    "Ark": "Arkansas",
+    "Calif": "California",
+    "Colo": "Colorado",
+    "Conn": "Connecticut",
+    "Del": "Delaware",
+    "Fla": "Florida",
+    "Ga": "Georgia",
+    "Ill": "Illinois",
+    "Ind": "Indiana",
+    "Kan": "Kansas",
+    "Kans": "Kansas",
+    "Ky": "Kentucky",
+    "La": "Louisiana",
+    "Md": "Maryland",
+    "Mass": "Massachusetts",
+    "Mich": "Michigan",
+    "Minn": "Minnesota",
+    "Miss": "Mississippi",
+    "Mo": "Missouri",
+    "Mont": "Montana",
+    "Neb": "Nebraska",
+    "Nebr": "Nebraska",
+    "Nev": "Nevada",
+    "N.H": "New Hampshire",
+    "N.J": "New Jersey",
+    "N.M": "New Mexico",
+    "N.Y": "New York",
+    "N.C": "North Carolina",
+    "N.D": "North Dakota",
+    "Okla": "Oklahoma",
+    "Ore": "Oregon",
+    "Pa": "Pennsylvania",
+    "R.I": "Rhode Island",
+    "S.C": "South Carolina",
+    "S.D": "South Dakota",
+    "Tenn": "Tennessee",
+    "Tex": "Texas",
+    "Vt": "Vermont",
+    "Va": "Virginia",
+    "Wash": "Washington",
+    "W.Va": "West Virginia",
+    "Wis": "Wisconsin",
+    "Wyo": "Wyoming",
+}
+SPECIAL_WORDS = {"PhD": "P.H.D", "PhDs": "P.H.D's", "&": "and"}
 
 # Bounded so a long run like "x.comx.comx.com" cannot make each match scan the rest of the text.
 _ABBR = re.compile(r"(?P<w>[A-Za-z]{1,12}(?:\.[A-Za-z]{1,4}){0,3})(?P<dot>\.)?(?![A-Za-z0-9])")
@@ -49,7 +192,7 @@ def _prev_is_name_or_number(ctx: Ctx, pos: int) -> bool:
     return (titlecase_word(prev) and prev not in FUNCTION_WORDS) or (prev.isupper() and prev.isalpha())
 
 
-def _with_stop(ctx: Ctx, words: str, pos: int, end: int, *, dotted: bool, strong: bool) -> Hit:
+def _with_stop(ctx: Ctx, words: str, pos: int, end: int, dotted: bool, strong: bool) -> Hit:
     """Hit for an expanded abbreviation, restoring a sentence-ending full stop."""
     pieces = [(words, pos, end)]
     if dotted and ctx.sentence_end(end, strong=strong):
@@ -66,24 +209,24 @@ def abbreviation(ctx: Ctx, pos: int) -> Hit | None:
     key, dotted, end = m.group("w"), bool(m.group("dot")), m.end()
     if key in ("St", "Dr") and (dotted or text[end : end + 1] == " "):
         # Saint/Doctor before a name, Street/Drive after one (or after a house number).
-        if _prev_is_name_or_number(ctx, pos):
-            return _with_stop(ctx, STREETS[key], pos, end, dotted=dotted, strong=True)
-        if _next_is_name(ctx, end):
+        if _prev_is_name_or_number(ctx, pos) and not (ctx.prev_token(pos)[:1].isdigit() and _next_is_name(ctx, end)):
+            return _with_stop(ctx, STREETS[key], pos, end, dotted, strong=True)
+        if _next_is_name(ctx, end) or (key == "Dr" and dotted and ctx.next_word(end) in ("and", "&")):
             return one("Saint" if key == "St" else "Doctor", pos, end)
         if key == "St":
-            return _with_stop(ctx, "Street", pos, end, dotted=dotted, strong=True)
+            return _with_stop(ctx, "Street", pos, end, dotted, strong=True)
         return None
     title = TITLES.get(key) or (TITLES.get(key.capitalize()) if key.isupper() else None)  # "DR." in headlines
-    if title and (dotted or key in NO_DOT_TITLES) and _next_is_name(ctx, end):
+    if title and (dotted or key in NO_DOT_TITLES) and (_next_is_name(ctx, end) or ctx.next_word(end) in ("and", "&")):
         return one(title, pos, end)
     if key in SUFFIXES and (dotted or key in NO_DOT_SUFFIXES):
         prev = ctx.prev_token(pos)
         if prev and (prev[0].isupper() or prev[0].isdigit() or prev.endswith(",") or prev in ("&", "and")):
-            return _with_stop(ctx, SUFFIXES[key], pos, end, dotted=dotted, strong=False)
+            return _with_stop(ctx, SUFFIXES[key], pos, end, dotted, strong=False)
     if key in STREETS and key not in ("St", "Dr") and _prev_is_name_or_number(ctx, pos):
-        return _with_stop(ctx, STREETS[key], pos, end, dotted=dotted, strong=True)
+        return _with_stop(ctx, STREETS[key], pos, end, dotted, strong=True)
     if key in GENERAL and (dotted or key in ("vs", "Vs")):
-        return _with_stop(ctx, GENERAL[key], pos, end, dotted=dotted, strong=key == "etc")
+        return _with_stop(ctx, GENERAL[key], pos, end, dotted, strong=key == "etc")
     if key == "v" and dotted and titlecase_word(ctx.prev_token(pos)) and _next_is_name(ctx, end):
         return one("versus", pos, end)
     if key in BEFORE_NUMBER and dotted:
@@ -93,9 +236,9 @@ def abbreviation(ctx: Ctx, pos: int) -> Hit | None:
         if j < len(text) and (text[j].isdigit() or (key in ("Vol", "Ch") and text[j] in "IVX")):
             return one(BEFORE_NUMBER[key], pos, end)
     if dotted and key.lower() in MONTH_INDEX and key.lower() != "may" and len(key) <= 4 and key[0].isupper():
-        return _with_stop(ctx, MONTHS[MONTH_INDEX[key.lower()] - 1], pos, end, dotted=dotted, strong=False)
+        return _with_stop(ctx, MONTHS[MONTH_INDEX[key.lower()] - 1], pos, end, dotted, strong=False)
     if dotted and key in STATES and ctx.prev_token(pos).endswith(","):
-        return _with_stop(ctx, STATES[key], pos, end, dotted=dotted, strong=False)
+        return _with_stop(ctx, STATES[key], pos, end, dotted, strong=False)
     return None
 
 
@@ -113,7 +256,7 @@ def dotted_initialism(ctx: Ctx, pos: int) -> Hit | None:
     dotted_end = raw.rstrip("-").endswith(".")
     if raw.endswith("-"):
         return one(spell(letters), pos, end)
-    return _with_stop(ctx, spell(letters), pos, end, dotted=dotted_end, strong=False)
+    return _with_stop(ctx, spell(letters), pos, end, dotted_end, strong=False)
 
 
 _INITIALS = re.compile(rf"[A-Z]\.(?:{SP}?[A-Z]\.)*(?={SP}+[A-Z][a-z])")
@@ -130,56 +273,6 @@ def initials(ctx: Ctx, pos: int) -> Hit | None:
         if not titlecase_word(prev) or ctx.sentence_end(m.end()):
             return None
     return one(spell("".join(letters)), pos, m.end())
-
-
-_ROMAN = re.compile(r"(?P<r>[IVXLCDM]+)(?P<tail>['\u2019]s)?(?![A-Za-z0-9])")
-_ROMAN_VALID = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-# Presenters say "Charles the Third"; the NeMo test data writes "Sam second". Set to ""
-# to follow NeMo.
-REGNAL_ARTICLE = "the "
-
-
-def roman_value(s: str) -> int | None:
-    """Value of a well-formed roman numeral, or None."""
-    if not s or not _ROMAN_VALID.fullmatch(s):
-        return None
-    total = 0
-    for i, c in enumerate(s):
-        v = _ROMAN_VALUES[c]
-        if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v:
-            total -= v
-        else:
-            total += v
-    return total
-
-
-def roman(ctx: Ctx, pos: int) -> Hit | None:
-    """Roman numerals in number positions: regnal ("Charles III" -> "the third"), or after
-    "Chapter", "World War", "Super Bowl" (cardinal). A lone "I" is the pronoun unless the
-    context says otherwise."""
-    m = _ROMAN.match(ctx.text, pos)
-    if not m:
-        return None
-    r = m.group("r")
-    value = roman_value(r)
-    if not value:
-        return None
-    prev_raw = ctx.prev_token(pos)
-    prev = prev_raw.rstrip(".").lower()
-    before = ctx.prev_word(pos - len(prev_raw) - 1) if prev_raw else ""
-    tail = m.group("tail") or ""
-    if prev in CARDINAL_CONTEXT or (prev == "war" and before == "world") or (prev == "bowl" and before == "super"):
-        return one(nw.cardinal(value) + tail, pos, m.end())
-    if not titlecase_word(prev_raw) or prev_raw in FUNCTION_WORDS:
-        return None
-    if len(r) == 1 and prev not in REGNAL:
-        return None
-    if set(r) - set("IVX") or value > 39:
-        return None
-    # Monarchs and popes take "the" ("Charles the third"); other names do not ("Sam second").
-    article = REGNAL_ARTICLE if prev in REGNAL else ""
-    return one(f"{article}{nw.ordinal(value)}{tail}", pos, m.end())
 
 
 _AMP = re.compile(r"(?P<a>[A-Z]{1,4})&(?P<b>[A-Z]{1,4})(?P<tail>['\u2019]?s)?(?![A-Za-z])")

@@ -14,8 +14,11 @@ def feed_url(base_url: str, slug: str) -> str:
     return f"{base_url.rstrip('/')}/feeds/{slug}.xml"
 
 
-def media_url(base_url: str, key: str) -> str:
-    """The absolute URL of an immutable stored file."""
+def media_url(base_url: str, key: str, media_base_url: str = "") -> str:
+    """The absolute URL of an immutable stored file: under the media base URL (a CDN, a public bucket)
+    when one is set, else the API's /media (which serves it, or redirects to the bucket)."""
+    if media_base_url:
+        return f"{media_base_url.rstrip('/')}/{key}"
     return f"{base_url.rstrip('/')}/media/{key}"
 
 
@@ -39,8 +42,8 @@ def channel_of(feed: Feed, base_url: str) -> Channel:
     )
 
 
-def episode_of(article: Article, narration: Narration, base_url: str) -> Episode:
-    """The episode for an article's current (done) narration."""
+def episode_of(article: Article, narration: Narration, base_url: str, media_base_url: str = "") -> Episode:
+    """The episode for an article's current (done) narration; its enclosure length is the stored object's."""
     assert narration.audio_key is not None and narration.bytes is not None, "only done narrations are episodes"
     document = document_of(article)
     return Episode(
@@ -50,13 +53,13 @@ def episode_of(article: Article, narration: Narration, base_url: str) -> Episode
         summary=summary(article),
         byline=article.byline,
         published=article.created_at,
-        audio_url=media_url(base_url, narration.audio_key),
+        audio_url=media_url(base_url, narration.audio_key, media_base_url),
         audio_bytes=narration.bytes,
         duration_s=narration.duration_s or 0.0,
         language=article.language,
         link=article.source if article.source_kind == "url" else None,
-        captions_url=media_url(base_url, narration.captions_key) if narration.captions_key else None,
-        chapters_url=media_url(base_url, narration.chapters_key) if narration.chapters_key else None,
+        captions_url=media_url(base_url, narration.captions_key, media_base_url) if narration.captions_key else None,
+        chapters_url=media_url(base_url, narration.chapters_key, media_base_url) if narration.chapters_key else None,
     )
 
 

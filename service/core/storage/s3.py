@@ -1,0 +1,337 @@
+"""The `s3:` backend: content-addressed objects in an S3 bucket (AWS S3, SeaweedFS, MinIO, R2, ...).
+
+`s3://bucket/prefix` stores `<sha256>.<ext>` as `prefix/<sha256>.<ext>`.
+Every object is written with its content type, `Cache-Control: public,
+max-age=31536000, immutable` and an inline content disposition, so the
+bucket (or a CDN in front of it) serves it as the API would. Clients are sent
+to the object itself: the media base URL when one is set (a public bucket or
+CDN), else a presigned URL.
+
+boto3 reads the usual AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_REGION, profiles, instance roles); the options
+given here (NARRATOR_S3_*) win over them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from service.core.storage.base import (
+    CHUNK,
+    IMMUTABLE,
+    ObjectNotFound,
+    ObjectStat,
+    StoredObject,
+    check_ext,
+    check_key,
+    clamp_range,
+    content_disposition,
+    content_type,
+    is_valid_key,
+    key_for,
+    public_url,
+)
+
+log = logging.getLogger(__name__)
+
+# Objects above this go up in parts of this size (and in parallel): S3 caps a single PUT at 5 GB,
+# and a failed part is retried alone.
+MULTIPART_BYTES = 8 << 20
+SPOOL_BYTES = 8 << 20
+READ_CHUNK = 256 * 1024
+NOT_FOUND = ("404", "NoSuchKey", "NotFound")
+
+
+@dataclass(frozen=True)
+class S3Options:
+    """How to reach the bucket; empty fields fall back to boto3's own configuration (AWS_* variables)."""
+
+    endpoint_url: str = ""
+    region: str = ""
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    presign_expires_s: int = 43200
+    create_bucket: bool = True
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """`s3://bucket/some/prefix` -> ("bucket", "some/prefix")."""
+    rest = url.removeprefix("s3://")
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise ValueError(f"storage URL {url!r} names no bucket (s3://bucket/prefix)")
+    return bucket, prefix.strip("/")
+
+
+class S3Storage:
+    """Content-addressed objects under one prefix of one bucket."""
+
+    remote = True
+
+    def __init__(self, url: str, options: S3Options | None = None, *, media_base_url: str = "") -> None:
+        self.bucket, self.prefix = parse_s3_url(url)
+        self._options = options or S3Options()
+        self._media_base_url = media_base_url
+        self._client = _client(self._options)
+        self._bucket_ready = False
+        self._lock = threading.Lock()
+        self._transfer = TransferConfig(
+            multipart_threshold=MULTIPART_BYTES, multipart_chunksize=MULTIPART_BYTES, max_concurrency=4
+        )
+
+    def __repr__(self) -> str:
+        return f"S3Storage(bucket={self.bucket!r}, prefix={self.prefix!r})"
+
+    def _name(self, key: str) -> str:
+        check_key(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _extra(self, key: str, digest: str) -> dict[str, Any]:
+        return {
+            "ContentType": content_type(key),
+            "CacheControl": IMMUTABLE,
+            "ContentDisposition": content_disposition(key),
+            "Metadata": {"sha256": digest},
+        }
+
+    # -- the bucket
+
+    def _ensure_bucket(self) -> None:
+        """Create the bucket on first write when it is missing (and allowed)."""
+        if self._bucket_ready:
+            return
+        with self._lock:
+            if self._bucket_ready:
+                return
+            try:
+                self._client.head_bucket(Bucket=self.bucket)
+            except ClientError as exc:
+                if _code(exc) not in (*NOT_FOUND, "NoSuchBucket") or not self._options.create_bucket:
+                    raise
+                self._create_bucket()
+            self._bucket_ready = True
+
+    def _create_bucket(self) -> None:
+        region = self._client.meta.region_name
+        args: dict[str, Any] = {"Bucket": self.bucket}
+        if region and region != "us-east-1":
+            args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            self._client.create_bucket(**args)
+        except ClientError as exc:
+            if _code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                raise
+        log.info("created bucket %s", self.bucket)
+        try:
+            # Players on other sites read captions and marks from the bucket.
+            self._client.put_bucket_cors(
+                Bucket=self.bucket,
+                CORSConfiguration={
+                    "CORSRules": [
+                        {
+                            "AllowedMethods": ["GET", "HEAD"],
+                            "AllowedOrigins": ["*"],
+                            "AllowedHeaders": ["*"],
+                            "ExposeHeaders": ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"],
+                            "MaxAgeSeconds": 86400,
+                        }
+                    ]
+                },
+            )
+        except ClientError as exc:  # not every S3 server has CORS configuration
+            log.warning("bucket %s: CORS not set (%s)", self.bucket, _code(exc))
+
+    # -- writing
+
+    def put_bytes(self, data: bytes, ext: str) -> StoredObject:
+        digest = hashlib.sha256(data).hexdigest()
+        key = key_for(digest, ext)
+        self._ensure_bucket()
+        # Small objects go up in one PUT: the same bytes under the same name again are harmless.
+        if len(data) > MULTIPART_BYTES:
+            if not self._has(key):
+                self._client.upload_fileobj(
+                    io.BytesIO(data),
+                    self.bucket,
+                    self._name(key),
+                    ExtraArgs=self._extra(key, digest),
+                    Config=self._transfer,
+                )
+        else:
+            self._client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data, **self._extra(key, digest))
+        return StoredObject(key=key, sha256=digest, size=len(data))
+
+    def put_file(self, path: Path, ext: str) -> StoredObject:
+        """Hash the caller's file, then upload it (in parts when large) unless it is stored already."""
+        check_ext(ext)
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        key = key_for(digest.hexdigest(), ext)
+        self._ensure_bucket()
+        if not self._has(key):
+            self._client.upload_file(
+                str(path),
+                self.bucket,
+                self._name(key),
+                ExtraArgs=self._extra(key, digest.hexdigest()),
+                Config=self._transfer,
+            )
+        return StoredObject(key=key, sha256=digest.hexdigest(), size=size)
+
+    def put_stream(self, stream: BinaryIO, ext: str) -> StoredObject:
+        """The key is the digest of everything read, so the stream is spooled (to disk past 8 MB) first."""
+        check_ext(ext)
+        digest, size = hashlib.sha256(), 0
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, prefix="narrator-put-") as spool:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                spool.write(chunk)
+            key = key_for(digest.hexdigest(), ext)
+            self._ensure_bucket()
+            if not self._has(key):
+                spool.seek(0)
+                self._client.upload_fileobj(
+                    spool,
+                    self.bucket,
+                    self._name(key),
+                    ExtraArgs=self._extra(key, digest.hexdigest()),
+                    Config=self._transfer,
+                )
+        return StoredObject(key=key, sha256=digest.hexdigest(), size=size)
+
+    # -- reading
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as exc:
+            raise _missing(exc, key) from None
+        with response["Body"] as body:
+            data: bytes = body.read()
+        return data
+
+    def open_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        name = self._name(key)
+        if end is not None and end <= start:
+            clamp_range(0, start, end)  # raises for end < start
+            return iter(())
+        args: dict[str, Any] = {"Bucket": self.bucket, "Key": name}
+        if start or end is not None:
+            args["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
+        try:
+            response = self._client.get_object(**args)
+        except ClientError as exc:
+            if _code(exc) == "InvalidRange":  # starts at or past the end: nothing to read
+                self.stat(key)  # still ObjectNotFound for a missing object
+                return iter(())
+            raise _missing(exc, key) from None
+        return _chunks(response["Body"])
+
+    def stat(self, key: str) -> ObjectStat:
+        try:
+            head = self._client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as exc:
+            raise _missing(exc, key) from None
+        return ObjectStat(key=key, size=int(head["ContentLength"]), modified=head["LastModified"].timestamp())
+
+    def size(self, key: str) -> int:
+        return self.stat(key).size
+
+    def _has(self, key: str) -> bool:
+        try:
+            self.stat(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def exists(self, key: str) -> bool:
+        return is_valid_key(key) and self._has(key)
+
+    def delete(self, key: str) -> None:
+        if is_valid_key(key):
+            self._client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def url(self, key: str, *, expires_s: int | None = None) -> str | None:
+        if self._media_base_url:
+            return public_url(self._media_base_url, check_key(key))
+        return str(
+            self._client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": self._name(key)},
+                ExpiresIn=expires_s or self._options.presign_expires_s,
+            )
+        )
+
+    def keys(self) -> Iterator[str]:
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        for page in pages:
+            for item in page.get("Contents", ()):
+                name = item["Key"][len(prefix) :]
+                if is_valid_key(name):
+                    yield name
+
+    def check(self) -> None:
+        """The bucket answers (created if missing and allowed)."""
+        self._bucket_ready = False
+        self._ensure_bucket()
+
+
+def _client(options: S3Options) -> Any:
+    endpoint = options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    region = options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    config = Config(
+        signature_version="s3v4",
+        # A self-hosted endpoint (SeaweedFS, MinIO) has no per-bucket host names.
+        s3={"addressing_style": "path" if endpoint else "auto"},
+        retries={"max_attempts": 5, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=60,
+        max_pool_connections=20,
+    )
+    credentials = {}
+    if options.access_key_id:
+        credentials = {
+            "aws_access_key_id": options.access_key_id,
+            "aws_secret_access_key": options.secret_access_key,
+        }
+    with _SESSION_LOCK:  # a boto3 session is not thread-safe; one per process keeps the API models loaded once
+        global _SESSION  # noqa: PLW0603
+        if _SESSION is None or _SESSION[0] != os.getpid():
+            _SESSION = (os.getpid(), boto3.session.Session())
+        return _SESSION[1].client("s3", endpoint_url=endpoint or None, region_name=region, config=config, **credentials)
+
+
+_SESSION: tuple[int, Any] | None = None
+_SESSION_LOCK = threading.Lock()
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _missing(exc: ClientError, key: str) -> Exception:
+    return ObjectNotFound(key) if _code(exc) in NOT_FOUND else exc
+
+
+def _chunks(body: Any) -> Iterator[bytes]:
+    with body:
+        yield from body.iter_chunks(READ_CHUNK)
