@@ -8,6 +8,7 @@ log JSON lines carrying the ids of what they work on.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,12 +73,15 @@ def observed(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
         [NARRATOR, "worker", "--concurrency", "2"],
         [NARRATOR, "serve", "--no-worker", "--port", str(port)],
     ]
-    with running(cmds, env, port, tmp_path / "logs"):
+    with running(cmds, env, port, tmp_path / "logs") as (worker, _api):
+        metrics_dirs = list(Path(tempfile.gettempdir()).glob(f"narrator-worker-metrics-{worker.pid}-*"))
+        assert len(metrics_dirs) == 1 and any(metrics_dirs[0].glob("*.db"))  # the pool processes' files
         yield Observed(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics", tmp_path / "logs")
-    # Stopped (warm shutdown, pool processes ended): still nothing but JSON lines.
+    # Stopped (warm shutdown, pool processes ended): still nothing but JSON lines, and its metrics files gone.
     stopped = json_lines(tmp_path / "logs" / "proc0.log")
     assert any(line["event"] == "worker: Warm shutdown (MainProcess)" for line in stopped)
     json_lines(tmp_path / "logs" / "proc1.log")
+    assert not metrics_dirs[0].exists()
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ exit status 2, never a traceback. A closed output pipe (`narrator normalize
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = _settings()
-        configure_logging(settings.log_format)  # NARRATOR_LOG_FORMAT: readable lines or JSON
+        if not logging.getLogger().handlers:  # as basicConfig did: a host that set up logging (pytest) keeps it
+            configure_logging(settings.log_format)  # NARRATOR_LOG_FORMAT: readable lines or JSON
         status = int(args.run(args, settings) or 0)
         sys.stdout.flush()  # a reader that went away shows here, inside the handler below
         return status
