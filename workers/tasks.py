@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import current_app, shared_task
-from celery.signals import worker_process_init
+from celery import Task, current_app, shared_task
+from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success, worker_process_init
 
+from service.core import logs, metrics
 from service.core.queue import (
     ASSEMBLE_TASK,
+    CONTEXT_HEADER,
     NARRATE_TASK,
     PRIORITY_QUEUES,
     RECONCILE_TASK,
@@ -100,3 +102,43 @@ def _warm_default_voice(**_kwargs: object) -> None:
         load_engine(get_voice(catalog_dirs(settings), settings.default_voice))
     except Exception:  # a failed warm-up is retried (and reported) by the first real job
         logging.getLogger(__name__).exception("could not preload the default voice")
+
+
+# What a task's first argument is, for its log lines.
+_ARGUMENT_CONTEXT = {
+    NARRATE_TASK: "narration_id",
+    ASSEMBLE_TASK: "narration_id",
+    SEGMENT_TASK: "segment",
+    WEBHOOK_DELIVERY_TASK: "delivery_id",
+    VOICE_SAMPLE_TASK: "voice",
+}
+
+
+@task_prerun.connect
+def _bind_task_context(task: Task, task_id: str, args: tuple[Any, ...] | None = None, **_kwargs: object) -> None:
+    """Every log line of a task carries its id, the sender's context (header) and what it works on."""
+    logs.clear()
+    logs.bind(task=task.name, task_id=task_id, **logs.context_from(getattr(task.request, CONTEXT_HEADER, None)))
+    key = _ARGUMENT_CONTEXT.get(task.name)
+    if key and args:
+        logs.bind(**{key: str(args[0])})
+
+
+@task_postrun.connect
+def _clear_task_context(**_kwargs: object) -> None:
+    logs.clear()
+
+
+@task_success.connect
+def _count_success(sender: Task | None = None, **_kwargs: object) -> None:
+    metrics.TASKS.labels(getattr(sender, "name", "unknown"), "succeeded").inc()
+
+
+@task_failure.connect
+def _count_failure(sender: Task | None = None, **_kwargs: object) -> None:
+    metrics.TASKS.labels(getattr(sender, "name", "unknown"), "failed").inc()
+
+
+@task_retry.connect
+def _count_retry(sender: Task | None = None, **_kwargs: object) -> None:
+    metrics.TASKS.labels(getattr(sender, "name", "unknown"), "retried").inc()

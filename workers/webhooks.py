@@ -18,6 +18,7 @@ from celery import Celery, current_app
 
 from service.articles import records
 from service.articles.views import NarrationOut
+from service.core import metrics
 from service.core.db import session_scope
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
@@ -110,6 +111,7 @@ def _enqueue_or_fail(
             store.fail_delivery(
                 session, delivery_id, f"queue_unavailable: attempt {attempt} could not be queued: {exc}"
             )
+        metrics.WEBHOOK_DELIVERIES.labels("failed").inc()
         return False
 
 
@@ -165,6 +167,9 @@ def deliver(
             decision=decision,
         )
         status = delivery.status if delivery is not None else "gone"
+    metrics.WEBHOOK_ATTEMPTS.labels(str(result.outcome)).inc()
+    if status in ("succeeded", "failed"):
+        metrics.WEBHOOK_DELIVERIES.labels(status).inc()
     log.info(
         "webhook delivery %s attempt %d: %s in %d ms -> %s",
         delivery_id,

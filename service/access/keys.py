@@ -32,6 +32,7 @@ SCOPES = (
     "lexicon:write",
     "webhooks:write",
     "stats:read",
+    "metrics:read",  # GET /metrics: service-wide totals, across projects (Prometheus' key)
     ADMIN,
 )
 # last_used_at is written at most this often per key, so reads do not each write.

@@ -8,6 +8,7 @@ from service.api.auth import check_routes_declared
 from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
 from service.api.methods import HeadAsGet
+from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
 from service.api.routes import (
     articles,
@@ -18,6 +19,7 @@ from service.api.routes import (
     lexicon,
     live,
     media,
+    metrics,
     narrations,
     player,
     review,
@@ -27,6 +29,7 @@ from service.api.routes import (
 )
 from service.api.routes.webhooks import router as webhooks_router
 from service.core.db import engine_for
+from service.core.metrics import HttpMetrics
 from service.core.settings import Settings
 from service.core.settings import get_settings as process_settings
 from service.core.voices import catalog_dirs, load_catalog
@@ -41,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="narrator", version="0.1.0", description="Listen to article: narrated MP3s of your articles.")
     app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
-    for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health):
+    for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
     for module in (feeds, player, stats, keys):
@@ -55,4 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
     )
     app.add_middleware(HeadAsGet)
+    # Outermost of ours: every answer, even a refused body, gets the request id and is counted.
+    app.state.http_metrics = HttpMetrics()
+    app.add_middleware(RequestObservability, metrics=app.state.http_metrics)
     return app

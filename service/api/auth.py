@@ -79,6 +79,7 @@ FeedsWrite = Annotated[Principal, _scoped("feeds:write")]
 LexiconWrite = Annotated[Principal, _scoped("lexicon:write")]
 WebhooksWrite = Annotated[Principal, _scoped("webhooks:write")]
 StatsRead = Annotated[Principal, _scoped("stats:read")]
+MetricsRead = Annotated[Principal, _scoped("metrics:read")]
 Admin = Annotated[Principal, _scoped("admin")]
 
 

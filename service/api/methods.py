@@ -48,7 +48,14 @@ class HeadAsGet:
             else:
                 await send(message)
 
-        await self.app({**scope, "method": "GET"}, head_receive, head_send)
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, head_receive, head_send)
+        finally:
+            # The route that answered, for the middleware around this one (request metrics and logs).
+            for key in ("route", "path_params"):
+                if key in as_get:
+                    scope[key] = as_get[key]
 
 
 def allowed_methods(routes: list[BaseRoute], scope: Scope) -> list[str]:

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 
 from service.api.methods import allowed_methods
 from service.core.errors import NarratorError
+from service.core.logs import REQUEST_ID_HEADER, bound
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
-    return problem(500, "internal_error", "Internal error")
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette's last resort runs outside the middlewares: the request id is bound and sent from here.
+    request_id = getattr(request.state, "request_id", None)
+    with bound(request_id=request_id):
+        log.exception("unhandled error", exc_info=exc)
+    response = problem(500, "internal_error", "Internal error")
+    if request_id:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    return response
 
 
 def install_problem_handlers(app: FastAPI) -> None:

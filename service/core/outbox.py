@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from service.core import logs
 from service.core.models import Dispatch, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ def publish_pending(
     for row in rows:
         row.attempts += 1
         try:
-            publisher.send(row.task, list(row.args), row.queue)
+            with logs.bound(narration_id=row.narration_id):  # carried by the task (service/core/queue.py)
+                publisher.send(row.task, list(row.args), row.queue)
         except Exception as exc:  # noqa: BLE001 - any broker error: try again on the next run
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             log.warning("dispatch %s (%s) not published yet: %s", row.id, row.task, row.last_error)

@@ -7,11 +7,14 @@ workers' code or any model library. The worker process registers the tasks
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import kombu.exceptions
 from celery import Celery
+from celery.signals import before_task_publish
 
+from service.core import logs
 from service.core.settings import Settings
 
 NARRATE_TASK = "narrator.narrate"
@@ -64,6 +67,11 @@ def segment_queue(priority: str, position: int) -> str:
     return PRIORITY_QUEUES[priority]
 
 
+# A message header with the log context of the sender (request id, article, narration): a
+# worker's log lines about a narration carry the id of the request that asked for it.
+CONTEXT_HEADER = "narrator_context"
+
+
 def make_celery(settings: Settings) -> Celery:
     """A Celery app configured from settings (broker URL, limits, delivery guarantees)."""
     broker = settings.broker_url
@@ -102,6 +110,35 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
+def _carry_log_context(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
+    context = logs.carried_context()
+    if context and headers is not None:
+        headers.setdefault(CONTEXT_HEADER, context)
+
+
+before_task_publish.connect(_carry_log_context)  # every task this process sends, from the API or a worker
+
+
+def queue_depths(app: Celery, queues: Iterable[str] = ALL_QUEUES.split(",")) -> dict[str, int]:
+    """Messages waiting in each queue, as the broker counts them.
+
+    kombu asks the transport: Redis sums LLEN over the queue's keys (one per
+    priority step); the SQLAlchemy transport counts the queue's visible rows in
+    `kombu_message`. Messages a worker has taken but not yet acknowledged are
+    not waiting. A queue no one declared yet holds nothing.
+    """
+    depths: dict[str, int] = {}
+    with app.connection_for_read() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        channel = conn.default_channel
+        for name in queues:
+            try:
+                depths[name] = int(channel.queue_declare(queue=name, passive=True).message_count)
+            except kombu.exceptions.ChannelError:  # Redis: no key, so no message
+                depths[name] = 0
+    return depths
+
+
 class NarrationQueue(Protocol):
     """What the API needs from the queue (tests substitute a recording fake)."""
 
@@ -109,6 +146,7 @@ class NarrationQueue(Protocol):
     def enqueue_segment(self, key: str, priority: str = "now") -> None: ...
     def send(self, task: str, args: list[Any], queue: str) -> None: ...
     def check(self) -> None: ...
+    def depths(self) -> dict[str, int]: ...
 
 
 class CeleryQueue:
@@ -131,3 +169,7 @@ class CeleryQueue:
         """Raise if the broker cannot be reached (readiness probe)."""
         with self.app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+
+    def depths(self) -> dict[str, int]:
+        """Messages waiting in each queue (the `narrator_queue_depth` gauge)."""
+        return queue_depths(self.app)

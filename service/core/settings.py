@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -91,6 +91,19 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="Voices a worker process keeps loaded; loading one more unloads the least recently used.",
+    )
+
+    # Observability: logs and the workers' Prometheus exporter (docs/architecture.md, "Observability").
+    log_format: Literal["console", "json"] = Field(
+        default="console",
+        description="console: readable lines (the embedded default); json: one JSON object per line (production).",
+    )
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Port on which each `narrator worker` serves its Prometheus /metrics (every pool process "
+        "counted); 0: no exporter.",
     )
 
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)

@@ -49,6 +49,10 @@ class RecordingQueue:
         if self.broken:
             raise ConnectionError("broker down")
 
+    def depths(self) -> dict[str, int]:
+        self.check()
+        return {"narrator.now": len(self.enqueued), "narrator.backfill": 0}
+
 
 @pytest.fixture
 def queue() -> RecordingQueue:

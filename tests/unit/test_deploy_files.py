@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import tempfile
+from pathlib import Path
+
 import yaml
 
 from service.core.settings import REPO_ROOT, Settings
@@ -72,3 +77,121 @@ def test_compose_s3_identity_matches_the_narrator_credentials() -> None:
     bucket = env["NARRATOR_STORAGE_URL"].removeprefix("s3://").split("/")[0]
     assert env["NARRATOR_MEDIA_BASE_URL"].endswith(env["NARRATOR_STORAGE_URL"].removeprefix("s3://"))
     assert {"name": "anonymous", "actions": [f"Read:{bucket}"]} in identities
+
+
+# --- observability: logs, metrics, the monitoring profile -----------------------------------------
+
+MONITORING = ("prometheus", "grafana")
+
+
+def _prometheus_config() -> dict:
+    return yaml.safe_load((REPO_ROOT / "deploy" / "prometheus.yml").read_text())
+
+
+def _mounted(service: dict, target: str) -> Path:
+    """The repository file a service mounts at `target`."""
+    for volume in service["volumes"]:
+        if isinstance(volume, dict):
+            source, mounted_at = volume["source"], volume["target"]
+        else:
+            source, mounted_at, *_ = volume.split(":")
+        if mounted_at == target:
+            assert source.startswith("./"), f"{target} is not mounted from the repository"
+            return REPO_ROOT / source
+    raise AssertionError(f"nothing is mounted at {target}")
+
+
+def test_compose_logs_json_and_every_worker_serves_its_metrics() -> None:
+    env = _compose()["x-narrator"]["environment"]
+    assert env["NARRATOR_LOG_FORMAT"] == "json"
+    assert int(env["NARRATOR_WORKER_METRICS_PORT"]) > 0
+
+
+def test_the_monitoring_profile_adds_prometheus_and_grafana_and_nothing_else_needs_it() -> None:
+    services = _compose()["services"]
+    assert {name for name, service in services.items() if "monitoring" in service.get("profiles", [])} == set(
+        MONITORING
+    )
+    for name in ("api", "worker", "redis", "postgres"):
+        assert "profiles" not in services[name], f"{name} must start without a profile"
+    assert set(MONITORING) <= set(_compose()["volumes"])
+
+
+def test_prometheus_scrapes_the_api_and_every_worker_where_they_serve_metrics() -> None:
+    compose = _compose()
+    services = compose["services"]
+    assert _mounted(services["prometheus"], "/etc/prometheus/prometheus.yml") == REPO_ROOT / "deploy/prometheus.yml"
+    jobs = {job["job_name"]: job for job in _prometheus_config()["scrape_configs"]}
+    api_command = services["api"]["command"]
+    api_port = api_command[api_command.index("--port") + 1]
+    assert jobs["narrator-api"]["static_configs"][0]["targets"] == [f"api:{api_port}"]
+    assert jobs["narrator-api"].get("metrics_path", "/metrics") == "/metrics"
+    # The API's /metrics needs a key (metrics:read): read from a file the compose file mounts, kept out of git.
+    key_file = jobs["narrator-api"]["authorization"]["credentials_file"]
+    key_source = _mounted(services["prometheus"], key_file)
+    assert key_source.parent == REPO_ROOT / "deploy" / "secrets"
+    assert (key_source.parent / ".gitignore").read_text().splitlines()[1:] == ["*", "!.gitignore"]
+    # Workers scale (`--scale worker=N`): found by the service's DNS name, on the port they are told to serve.
+    (workers,) = jobs["narrator-worker"]["dns_sd_configs"]
+    assert workers["names"] == ["worker"] and workers["type"] == "A"
+    assert workers["port"] == int(compose["x-narrator"]["environment"]["NARRATOR_WORKER_METRICS_PORT"])
+
+
+def _dashboard() -> dict:
+    return json.loads((REPO_ROOT / "deploy" / "grafana" / "narrator.json").read_text())
+
+
+def test_grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard() -> None:
+    grafana = _compose()["services"]["grafana"]
+    provisioning = _mounted(grafana, "/etc/grafana/provisioning")
+    (datasource,) = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())["datasources"]
+    assert datasource["type"] == "prometheus" and datasource["url"] == "http://prometheus:9090"
+    (provider,) = yaml.safe_load((provisioning / "dashboards" / "narrator.yml").read_text())["providers"]
+    dashboard_file = _mounted(grafana, provider["options"]["path"] + "/narrator.json")
+    assert dashboard_file == REPO_ROOT / "deploy/grafana/narrator.json"
+    uids = {
+        source["uid"]
+        for panel in _dashboard()["panels"]
+        for source in [panel.get("datasource"), *(t.get("datasource") for t in panel.get("targets", []))]
+        if source
+    }
+    assert uids == {datasource["uid"]}
+
+
+def _exported_names() -> set[str]:
+    """Every sample name the API and the workers export (worker and HTTP metrics, the state read at scrape time)."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.metrics import MetricWrapperBase
+
+    from service.core import metrics
+    from service.core.db import session_scope
+
+    families = [
+        family
+        for value in vars(metrics).values()
+        if isinstance(value, MetricWrapperBase)  # the worker metrics
+        for family in value.collect()
+    ]
+    families += list(metrics.HttpMetrics(CollectorRegistry()).registry.collect())
+    with tempfile.TemporaryDirectory() as tmp, session_scope(f"sqlite:///{tmp}/state.db") as session:
+        families += metrics.state_families(session, lambda: {"narrator.now": 0})
+    suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"], "gauge": [""]}
+    return {family.name + suffix for family in families for suffix in suffixes[family.type]}
+
+
+def test_the_dashboard_shows_queue_depth_throughput_rtf_errors_and_latency_from_metrics_that_exist() -> None:
+    dashboard = _dashboard()
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    used = {name for expr in exprs for name in re.findall(r"\bnarrator_[a-z_]+", expr)}
+    assert used, "the dashboard queries no narrator metric"
+    assert used <= _exported_names()
+    text = " ".join(exprs)
+    for needed in (
+        "narrator_queue_depth",  # queue depth
+        "narrator_narrations_finished_total",  # throughput
+        "narrator_segment_audio_seconds_total",  # the real-time factor's denominator
+        "narrator_narration_failures_total",  # errors
+        "histogram_quantile(0.95, sum by (le, route) (rate(narrator_http_request_duration_seconds_bucket",  # p95
+    ):
+        assert needed in text
+    assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])

@@ -16,6 +16,7 @@ import sys
 from pydantic import ValidationError
 
 from service.core.errors import NarratorError
+from service.core.logs import configure_logging
 from service.core.settings import Settings, get_settings
 from workers.cli.registry import CommandError, discover
 
@@ -36,9 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `narrator` console script and of `python -m workers.cli`."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = _settings()
+        if not logging.getLogger().handlers:  # as basicConfig did: a host that set up logging (pytest) keeps it
+            configure_logging(settings.log_format)  # NARRATOR_LOG_FORMAT: readable lines or JSON
         status = int(args.run(args, settings) or 0)
         sys.stdout.flush()  # a reader that went away shows here, inside the handler below
         return status

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service.articles import records
+from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.errors import NarratorError
 from service.core.models import Feed, utcnow
@@ -68,7 +70,10 @@ class Dispatch(Protocol):
 
 def _fail(settings: Settings, narration_id: str, code: str, message: str) -> None:
     with session_scope(settings.database_url) as session:
-        records.fail_narration(session, narration_id, code, message)
+        counted = records.get_narration(session, narration_id).status in records.TERMINAL_STATUSES
+        voice = records.fail_narration(session, narration_id, code, message).voice
+    if not counted:  # a narration another failed segment already failed is not counted again
+        metrics.count_finished(voice, "failed", code)
     emit_narration_event(settings, narration_id)  # webhooks; never raises
 
 
@@ -89,6 +94,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             if narration is None:
                 return records.get_narration(session, narration_id).status
             article = records.get_article(session, narration.article_id)
+            logs.bind(article_id=article.id)
             document = records.document_of(article)
             voice = get_voice(catalog_dirs(settings), narration.voice)
             specs = segments.specs_for(
@@ -108,6 +114,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             )
             plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
             priority = narration.priority
+            hits = narration.segments_cached  # positions the cache serves (a repeated missing block: missing)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:
@@ -115,6 +122,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
         _fail(settings, narration_id, *_failure(exc, settings))
         return "failed"
     log.info("narration %s: %d segments, %d cached", narration_id, len(plan.keys), plan.cached)
+    metrics.count_cache(hits, len(plan.keys) - hits)
     if not plan.missing:
         return assemble_narration(narration_id, settings)
     for key in plan.missing:
@@ -132,6 +140,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
     if status == "cancelled":
         return "cancelled"  # its article was deleted and no kept narration needs it
     if status != "done":
+        started = time.perf_counter()  # synthesis and storing its audio; not mastering and encoding its part
         try:
             voice = get_voice(catalog_dirs(settings), spec.voice)
             # One loaded engine per voice; the speed goes with each call, not into the engine.
@@ -147,6 +156,7 @@ def synthesize_segment(key: str, settings: Settings, dispatch: Dispatch) -> str:
             )
             storage = storage_for(settings)
             audio_key = store_block(storage, block)
+            metrics.observe_synthesis(spec.voice, time.perf_counter() - started, len(block.pcm) / block.sample_rate)
             # Master and encode it here too: the assembly then only joins frames, and parts encode in parallel.
             try:
                 _make_part(settings, storage, key, audio_key, block, Mastering())
@@ -262,12 +272,14 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
             return narration.status  # not ready: the last segment's worker dispatches again
         narration.progressed_at = utcnow()  # the reconciler's clock: assembling now
         article = records.get_article(session, narration.article_id)
+        logs.bind(article_id=article.id)
         feed = session.get(Feed, article.feed) if article.feed else None
         assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
         document, voice_id = records.document_of(article), narration.voice
         cached, asr_review = narration.segments_cached, narration.asr_review
         for segment in planned:
             session.expunge(segment)
+    started = time.perf_counter()
     try:
         storage = storage_for(settings)
         voice = get_voice(catalog_dirs(settings), voice_id)
@@ -291,6 +303,8 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         with session_scope(settings.database_url) as session:
             finished = records.finish_narration(session, narration_id, audio)
             finished.segments_synthesized = len(planned) - cached
+        metrics.ASSEMBLY_SECONDS.observe(time.perf_counter() - started)
+        metrics.count_finished(voice_id, "done")
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:

@@ -12,7 +12,6 @@ import argparse
 import gc
 import logging
 import socket
-import sys
 import threading
 import time
 
@@ -49,11 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class ErrorResponsesOnly(logging.Filter):
-    """Keep uvicorn's access-log lines for responses with a 4xx or 5xx status."""
+    """Keep the access-log lines (`narrator.access`, service/api/observability.py) of 4xx and 5xx responses."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        status = args[4] if isinstance(args, tuple) and len(args) == 5 else None
+        status = getattr(record, "status", None)
         return not isinstance(status, int) or status >= 400
 
 
@@ -137,19 +135,19 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     config = uvicorn.Config(
         app,
         log_level="info",
-        access_log=True,
+        log_config=None,  # uvicorn logs through narrator's logging (NARRATOR_LOG_FORMAT)
+        access_log=False,  # the app logs each request itself, with its request id (narrator.access)
         timeout_graceful_shutdown=GRACEFUL_HTTP_S,
     )
     quiet = embedded and not args.verbose
     if quiet:
-        logging.getLogger("uvicorn.access").addFilter(ErrorResponsesOnly())
+        logging.getLogger("narrator.access").addFilter(ErrorResponsesOnly())
     server = ServerWithWorker(config)
     if embedded:
         worker = EmbeddedWorker(quiet=quiet)
     base = f"http://{_reachable(args.host)}:{port}"
-    print(
-        f"narrator: API on {base} (docs {base}/docs); data in {settings.data_dir.resolve()}; Ctrl-C stops",
-        file=sys.stderr,
+    logging.getLogger("narrator").info(
+        "API on %s (docs %s/docs); data in %s; Ctrl-C stops", base, base, settings.data_dir.resolve()
     )
     if args.demo:
         threading.Thread(target=run_demo, args=(base, demo_stop), name="demo", daemon=True).start()

@@ -63,6 +63,11 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     if unknown:
         raise CommandError(f"unknown queue {', '.join(unknown)} (the queues are {ALL_QUEUES})")
 
+    if settings.worker_metrics_port:  # before the worker's metrics exist, so they are made in multiprocess mode
+        from workers.exporter import start_worker_exporter
+
+        start_worker_exporter(settings.worker_metrics_port)
+
     from celery.signals import worker_ready
 
     from service.core.db import engine_for
@@ -81,7 +86,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     ]
     if args.quiet:
         logging.getLogger("celery").setLevel(max(logging.WARNING, logging.getLevelName(args.loglevel)))
-        argv.insert(0, "--quiet")  # Celery's global option: no banner
+    if args.quiet or settings.log_format == "json":
+        argv.insert(0, "--quiet")  # Celery's global option: no banner (nor amid JSON lines)
     # SIGQUIT, and SIGTERM from `narrator serve`, stop in a fraction of a second (worker_shutdown.py)
     worker_ready.connect(prompt_cold_shutdown_on(("SIGQUIT", "SIGTERM") if args.parent else ("SIGQUIT",)), weak=False)
     engine_for(settings.database_url)  # the schema is current (SQLite: migrated) before the first job is taken
