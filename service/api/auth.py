@@ -56,10 +56,12 @@ def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The caller's project and scopes; 401 without a valid key (once keys exist), 403 without the scope."""
-    if credentials is None:
-        if any_keys(session):
-            raise Unauthenticated("Send an API key: Authorization: Bearer <key>")
+    if not any_keys(session):
+        # Open until the first key is made; any key a client sends anyway (the OpenAI client always sends
+        # one) is ignored rather than refused.
         return OPEN_DEFAULT
+    if credentials is None:
+        raise Unauthenticated("Send an API key: Authorization: Bearer <key>")
     principal = verify_key(session, credentials.credentials)
     if principal is None:
         raise Unauthenticated("The API key is unknown or revoked")

@@ -183,3 +183,9 @@ def test_serve_refuses_an_open_non_loopback_bind(
     else:
         with pytest.raises(CommandError, match="no API key"):
             _check_access(args, settings)
+
+
+def test_with_no_key_made_yet_a_key_sent_anyway_is_ignored(client: TestClient) -> None:
+    # The OpenAI client always sends one; the open embedded default must not refuse it.
+    response = client.get("/v1/voices", headers={"Authorization": "Bearer not-needed"})
+    assert response.status_code == 200

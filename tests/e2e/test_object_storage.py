@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -78,6 +79,8 @@ def split_service(
     port = free_port()
     cmds = [[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]]
     envs = [service_env(worker_data, **shared), service_env(api_data, **shared)]
+    # As in production: the shared database is migrated once before the API and workers start.
+    subprocess.run([NARRATOR, "migrate"], env=envs[0], check=True, capture_output=True, timeout=120)
     with running(cmds, envs, port, tmp / "logs"):
         yield Split(f"http://127.0.0.1:{port}", api_data, worker_data, bucket, s3_server)
 
