@@ -70,20 +70,24 @@ def submit_article(
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = build_document(submitted, settings)
     kind, source = source_of(submitted)
+
+    def update(known: Article) -> Outcome:
+        return _apply_edit(
+            session,
+            queue,
+            known,
+            submitted,
+            voice_id,
+            priority,
+            document=document,
+            sections=sections,
+            asr_review=asr_review,
+        )
+
     if external_id is not None:
         known = records.find_by_external_id(session, feed, external_id, project)
         if known is not None:
-            return _apply_edit(
-                session,
-                queue,
-                known,
-                submitted,
-                voice_id,
-                priority,
-                document=document,
-                sections=sections,
-                asr_review=asr_review,
-            )
+            return update(known)
     try:
         article, narration = records.create_article(
             session,
@@ -104,20 +108,10 @@ def submit_article(
     except IntegrityError:
         # Two first submissions of the same external_id raced and the other one won: update it.
         session.rollback()
-        known = records.find_by_external_id(session, feed, external_id) if external_id is not None else None
+        known = records.find_by_external_id(session, feed, external_id, project) if external_id is not None else None
         if known is None:
             raise DuplicateArticle(f"external_id {external_id!r} was just created in feed {feed!r}; retry") from None
-        return _apply_edit(
-            session,
-            queue,
-            known,
-            submitted,
-            voice_id,
-            priority,
-            document=document,
-            sections=sections,
-            asr_review=asr_review,
-        )
+        return update(known)
     publish(session, queue, narration)
     return Outcome(article, narration, created=True)
 
