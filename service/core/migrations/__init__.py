@@ -28,6 +28,8 @@ fails until models and revisions agree).
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 
 # Alembic logs each of its plugins as it is imported, and its context at every
 # command, at INFO: noise at every process start. `upgrade` logs what changed.
@@ -132,8 +134,19 @@ def migration_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None
-        for pragma in ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}", "foreign_keys=OFF"):
+        for pragma in (f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}", "foreign_keys=OFF"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
+        # Switching a new file to WAL needs the lock another starting process may hold in BEGIN IMMEDIATE,
+        # and SQLite answers "locked" at once there instead of waiting: wait for it here.
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+        while True:
+            try:
+                dbapi_conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # type: ignore[no-untyped-def]
