@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,11 +18,14 @@ from service.articles.intake import ArticleInput
 from service.articles.reconcile import STALLED, reconcile
 from service.core import migrations, outbox
 from service.core.db import session_scope
-from service.core.models import Article, Dispatch, Narration, Segment, utcnow
-from service.core.queue import ASSEMBLE_TASK, NARRATE_TASK, SEGMENT_TASK, URGENT_QUEUE
+from service.core.models import Article, Dispatch, Narration, Segment, WebhookDelivery, utcnow
+from service.core.queue import ANNOUNCE_TASK, ASSEMBLE_TASK, NARRATE_TASK, SEGMENT_TASK, URGENT_QUEUE
 from service.core.settings import Settings
 from service.segments import plan as segments
+from service.webhooks import store
+from service.webhooks.signing import generate_secret
 from tests.unit.test_migrations import new_database, new_postgres  # noqa: F401 - fixtures
+from workers.webhooks import emit_narration_event
 
 STALL = 60.0
 
@@ -156,6 +161,29 @@ def test_a_narration_that_never_moves_ends_failed_not_running(settings: Settings
         narration = session.get(Narration, narration_id)
         assert narration is not None
         assert (narration.status, narration.error_code) == ("failed", STALLED)
+
+
+def test_a_stalled_narration_is_announced_to_webhooks_as_failed(settings: Settings) -> None:
+    with session_scope(settings.database_url) as session:
+        store.create_endpoint(session, url="http://127.0.0.1:9/hook", secret=generate_secret())
+    narration_id = _post(settings, Publisher())
+    _plan(settings, narration_id, done=1)
+    _age(settings, narration_id, 10_000, reconciles=3)
+    assert [a.action for a in _reconcile(settings)] == ["failed"]
+    [(task, args, _queue)] = _pending(settings)  # committed with the failure: the broker may be down now
+    assert (task, args) == (ANNOUNCE_TASK, [narration_id])
+    enqueued: list[tuple[str, int]] = []
+    queue = SimpleNamespace(
+        enqueue_webhook_delivery=lambda delivery_id, attempt, countdown_s=0.0: enqueued.append((delivery_id, attempt))
+    )
+    [delivery_id] = emit_narration_event(settings, *args, queue)  # what the worker's task does with it
+    with session_scope(settings.database_url) as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        assert delivery is not None
+        event = json.loads(delivery.payload)
+    assert event["type"] == "narration.failed"
+    assert event["data"]["error"]["code"] == STALLED
+    assert enqueued == [(delivery_id, 1)]
 
 
 def test_deleting_an_article_cancels_the_segments_no_kept_narration_needs(settings: Settings) -> None:
