@@ -84,9 +84,10 @@ def reconcile() -> int:
 
 
 @shared_task(name=WEBHOOK_DELIVERY_TASK, **RETRY)
-def deliver_webhook(delivery_id: str, attempt: int) -> str:
-    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next)."""
-    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app))
+def deliver_webhook(delivery_id: str, attempt: int, not_before: str | None = None) -> str:
+    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next);
+    `not_before`: its due time, when it is a retry the outbox kept while the broker was down."""
+    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app), not_before=not_before)
 
 
 @shared_task(name=ANNOUNCE_TASK, **RETRY)

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,7 +18,15 @@ from service.articles.reconcile import STALLED, reconcile
 from service.core import migrations, outbox
 from service.core.db import session_scope
 from service.core.models import Article, Dispatch, Narration, Segment, WebhookDelivery, utcnow
-from service.core.queue import ANNOUNCE_TASK, ASSEMBLE_TASK, NARRATE_TASK, SEGMENT_TASK, URGENT_QUEUE
+from service.core.queue import (
+    ANNOUNCE_TASK,
+    ASSEMBLE_TASK,
+    DEFAULT_QUEUE,
+    NARRATE_TASK,
+    SEGMENT_TASK,
+    URGENT_QUEUE,
+    WEBHOOK_DELIVERY_TASK,
+)
 from service.core.settings import Settings
 from service.segments import plan as segments
 from service.webhooks import store
@@ -172,18 +179,15 @@ def test_a_stalled_narration_is_announced_to_webhooks_as_failed(settings: Settin
     assert [a.action for a in _reconcile(settings)] == ["failed"]
     [(task, args, _queue)] = _pending(settings)  # committed with the failure: the broker may be down now
     assert (task, args) == (ANNOUNCE_TASK, [narration_id])
-    enqueued: list[tuple[str, int]] = []
-    queue = SimpleNamespace(
-        enqueue_webhook_delivery=lambda delivery_id, attempt, countdown_s=0.0: enqueued.append((delivery_id, attempt))
-    )
-    [delivery_id] = emit_narration_event(settings, *args, queue)  # what the worker's task does with it
+    publisher = Publisher()
+    [delivery_id] = emit_narration_event(settings, *args, publisher)  # type: ignore[arg-type] # the worker's task
     with session_scope(settings.database_url) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         assert delivery is not None
         event = json.loads(delivery.payload)
     assert event["type"] == "narration.failed"
     assert event["data"]["error"]["code"] == STALLED
-    assert enqueued == [(delivery_id, 1)]
+    assert publisher.sent == [(WEBHOOK_DELIVERY_TASK, [delivery_id, 1], DEFAULT_QUEUE)]
 
 
 def test_deleting_an_article_cancels_the_segments_no_kept_narration_needs(settings: Settings) -> None:
