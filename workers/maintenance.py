@@ -6,7 +6,7 @@ the broker answers, and the reconciler writes what it re-dispatches into the
 outbox. Several workers run several loops; PostgreSQL's SKIP LOCKED keeps them
 off each other's rows, and every task is idempotent anyway.
 
-Garbage collection (service/articles/retention.py) runs here too, every
+Garbage collection (service/articles/retention/) runs here too, every
 `gc_interval_s`, first at a random point of the first interval so that the
 loops of workers started together do not collect at the same moment. Two
 collections at once are harmless: every deletion re-checks its condition.

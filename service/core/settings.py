@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     reconcile_interval_s: float = Field(default=15.0, gt=0)
     reconcile_max_attempts: int = Field(default=5, ge=1, description="Then the narration fails with `stalled`.")
     dispatch_interval_s: float = Field(default=2.0, gt=0, description="How often pending dispatches are published.")
-    # Retention (service/articles/retention.py): what no kept narration, segment, feed or voice
+    # Retention (service/articles/retention/): what no kept narration, segment, feed or voice
     # sample references is collected; nothing younger than gc_grace_s is (a narration may be about to use it).
     retain_versions: int = Field(
         default=3, ge=1, description="Narrations kept per article: the newest N versions (the current one always)."

@@ -1,4 +1,4 @@
-"""Garbage collection (service/articles/retention.py) over real narrations, on local and S3 storage.
+"""Garbage collection (service/articles/retention/) over real narrations, on local and S3 storage.
 
 Articles are narrated by the real fan-out, inline, with the silent test voice;
 the files live in a local directory or in a real S3 bucket (SeaweedFS).
