@@ -10,10 +10,13 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from service.api.app import create_app
 from service.articles import records
 from service.core.db import session_scope
 from service.core.models import Narration, NarrationSegment, Segment, SegmentPart, VoiceSample
@@ -114,6 +117,17 @@ def assert_current_audio_intact(settings: Settings, storage: Storage, article_id
     assert files[0].split(".")[0] == digest
 
 
+def listen(settings: Settings, article_id: str) -> bytes:
+    """What a listener gets: the article's audio URL followed to the file (the API's /media, or the bucket)."""
+    with TestClient(create_app(settings)) as client:
+        response = client.get(f"/v1/articles/{article_id}/audio.mp3", follow_redirects=False)
+        assert response.status_code == 307
+        location = response.headers["location"]
+        played = client.get(location) if location.startswith("/") else httpx.get(location)
+    assert played.status_code == 200
+    return played.content
+
+
 def test_a_dry_run_deletes_nothing_and_reports_what_would_go(settings: Settings) -> None:
     edited_five_times(settings)
     storage = storage_for(settings)
@@ -161,6 +175,10 @@ def test_a_run_deletes_exactly_what_nothing_kept_uses_and_the_article_still_play
     with session_scope(settings.database_url) as session:
         assert [n.version for n in records.list_narrations(session, article_id)] == [6, 5]
     assert_current_audio_intact(settings, storage, article_id)
+    with session_scope(settings.database_url) as session:
+        current = records.get_narration(session, str(records.get_article(session, article_id).current_narration_id))
+        digest = current.sha256
+    assert hashlib.sha256(listen(settings, article_id)).hexdigest() == digest
     again = collect_once(settings)
     assert again.file_count == 0 and sum(again.records.values()) == 0
 
