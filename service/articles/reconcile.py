@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.articles import records
-from service.core import outbox
+from service.core import metrics, outbox
 from service.core.models import Narration, utcnow
 from service.core.queue import (
     ANNOUNCE_TASK,
@@ -112,6 +112,7 @@ def _reconcile_one(
         )
         if not dry_run:
             records.fail_narration(session, narration.id, code, message)
+            metrics.count_finished(narration.voice, "failed", code)  # counted where narrations fail, as in workers
             # Subscribers hear of it as of any failure: a worker announces it once the broker takes it.
             outbox.add(session, ANNOUNCE_TASK, [narration.id], DEFAULT_QUEUE, narration_id=narration.id)
         return Action(narration.id, "failed", 1, idle)

@@ -15,7 +15,7 @@ from service.articles import records
 from service.articles.editing import submit_article
 from service.articles.intake import ArticleInput
 from service.articles.reconcile import STALLED, reconcile
-from service.core import migrations, outbox
+from service.core import metrics, migrations, outbox
 from service.core.db import session_scope
 from service.core.models import Article, Dispatch, Narration, Segment, WebhookDelivery, utcnow
 from service.core.queue import (
@@ -168,6 +168,16 @@ def test_a_narration_that_never_moves_ends_failed_not_running(settings: Settings
         narration = session.get(Narration, narration_id)
         assert narration is not None
         assert (narration.status, narration.error_code) == ("failed", STALLED)
+
+
+def test_a_stalled_narration_is_counted_as_a_failure_with_its_code(settings: Settings) -> None:
+    narration_id = _post(settings, Publisher())
+    _plan(settings, narration_id, done=1)
+    _age(settings, narration_id, 10_000, reconciles=3)
+    failures = metrics.NARRATION_FAILURES.labels(STALLED)  # narrator_narration_failures_total{code="stalled"}
+    before = failures._value.get()
+    assert [a.action for a in _reconcile(settings)] == ["failed"]
+    assert failures._value.get() == before + 1
 
 
 def test_a_stalled_narration_is_announced_to_webhooks_as_failed(settings: Settings) -> None:
