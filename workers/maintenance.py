@@ -6,8 +6,9 @@ the broker answers, and the reconciler writes what it re-dispatches into the
 outbox. Several workers run several loops; PostgreSQL's SKIP LOCKED keeps them
 off each other's rows, and every task is idempotent anyway.
 
-Garbage collection (service/articles/retention/) runs here too, every
-`gc_interval_s`, first at a random point of the first interval so that the
+Garbage collection (service/articles/retention/) runs here too, in a thread of
+its own (a long listing never holds up the outbox), every `gc_interval_s`,
+first at a random point of the first interval so that the
 loops of workers started together do not collect at the same moment. Two
 collections at once are harmless: every deletion re-checks its condition.
 """
@@ -18,6 +19,7 @@ import contextlib
 import logging
 import random
 import sys
+import threading
 import time
 from functools import partial
 
@@ -77,6 +79,13 @@ def collect_once(settings: Settings, *, dry_run: bool = False) -> retention.Repo
     return report
 
 
+def _collect_logged(settings: Settings) -> None:
+    try:
+        collect_once(settings)
+    except Exception:
+        log.exception("garbage collection failed; next at the next interval")
+
+
 def run(settings: Settings) -> None:
     """Forever: publish the outbox every dispatch_interval_s, reconcile every reconcile_interval_s,
     collect garbage every gc_interval_s (0: never)."""
@@ -84,6 +93,7 @@ def run(settings: Settings) -> None:
     next_reconcile = time.monotonic() + settings.reconcile_interval_s
     gc_every = settings.gc_interval_s or None
     next_gc = time.monotonic() + random.uniform(0, gc_every) if gc_every else None
+    collector: threading.Thread | None = None
     while True:
         try:
             if time.monotonic() >= next_reconcile:
@@ -91,7 +101,10 @@ def run(settings: Settings) -> None:
                 reconcile_once(settings)
             if gc_every and next_gc is not None and time.monotonic() >= next_gc:
                 next_gc = time.monotonic() + gc_every
-                collect_once(settings)
+                if collector is None or not collector.is_alive():
+                    # Its own thread: listing a large bucket must not hold up the outbox and the reconciler.
+                    collector = threading.Thread(target=_collect_logged, args=(settings,), daemon=True)
+                    collector.start()
             dispatch_once(settings, queue)
         except Exception:
             log.exception("maintenance pass failed; retrying")
