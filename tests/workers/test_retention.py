@@ -18,11 +18,13 @@ from sqlalchemy import func, select
 
 from service.api.app import create_app
 from service.articles import records
+from service.core import migrations
 from service.core.db import session_scope
 from service.core.models import Narration, NarrationSegment, Segment, SegmentPart, VoiceSample
 from service.core.settings import Settings
 from service.core.storage import Storage, storage_for
 from service.document.model import Block, Document
+from tests.unit.test_migrations import new_postgres  # noqa: F401 - fixture
 from tests.workers.inline import narrate_inline
 from workers.maintenance import collect_once
 from workers.narration.fanout import assemble_narration, start_narration, synthesize_segment
@@ -31,11 +33,23 @@ SHARED = "The bridge reopens on Monday."
 PARAGRAPHS = ("The council met on Tuesday.", SHARED, "Tickets go on sale in May.")
 
 
-@pytest.fixture(params=["local", "s3"])
+BACKENDS = ["local", "s3"]
+WITH_POSTGRES = [*BACKENDS, "s3+postgres"]  # the production topology, for the tests that matter most there
+
+
+@pytest.fixture
 def settings(request: pytest.FixtureRequest, silent_settings: Settings) -> Settings:
-    """The silent voice; keep 2 versions and no grace period (so nothing is spared for being new)."""
+    """The silent voice; keep 2 versions and no grace period (so nothing is spared for being new).
+
+    local: SQLite and a directory (the embedded default); s3: SQLite and a bucket; s3+postgres: production's.
+    """
     settings = silent_settings.model_copy(update={"retain_versions": 2, "gc_grace_s": 0.0})
-    if request.param == "s3":
+    backend = request.param
+    if backend == "s3+postgres":
+        url = request.getfixturevalue("new_postgres")()
+        migrations.upgrade(url)
+        settings = settings.model_copy(update={"database_url": url})
+    if backend.startswith("s3"):
         server = request.getfixturevalue("s3_server")
         settings = settings.model_copy(
             update={
@@ -128,6 +142,7 @@ def listen(settings: Settings, article_id: str) -> bytes:
     return played.content
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_a_dry_run_deletes_nothing_and_reports_what_would_go(settings: Settings) -> None:
     edited_five_times(settings)
     storage = storage_for(settings)
@@ -164,6 +179,7 @@ def files_of_kept_work_after(settings: Settings, *, keep: int) -> set[str]:
     return keys
 
 
+@pytest.mark.parametrize("settings", WITH_POSTGRES, indirect=True)
 def test_a_run_deletes_exactly_what_nothing_kept_uses_and_the_article_still_plays(settings: Settings) -> None:
     article_id = edited_five_times(settings)
     storage = storage_for(settings)
@@ -183,6 +199,7 @@ def test_a_run_deletes_exactly_what_nothing_kept_uses_and_the_article_still_play
     assert again.file_count == 0 and sum(again.records.values()) == 0
 
 
+@pytest.mark.parametrize("settings", WITH_POSTGRES, indirect=True)
 def test_a_deleted_article_leaves_only_what_another_article_uses(settings: Settings) -> None:
     other = narrated(settings, document("A different story.", SHARED))
     storage = storage_for(settings)
@@ -196,6 +213,7 @@ def test_a_deleted_article_leaves_only_what_another_article_uses(settings: Setti
     assert_current_audio_intact(settings, storage, other)
 
 
+@pytest.mark.parametrize("settings", WITH_POSTGRES, indirect=True)
 def test_a_narration_in_progress_keeps_the_segments_it_reuses(settings: Settings) -> None:
     gone = narrated(settings, document(*PARAGRAPHS))
     with session_scope(settings.database_url) as session:
@@ -212,6 +230,7 @@ def test_a_narration_in_progress_keeps_the_segments_it_reuses(settings: Settings
     assert_current_audio_intact(settings, storage_for(settings), article_id)
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_a_file_younger_than_the_grace_period_is_kept(settings: Settings) -> None:
     storage = storage_for(settings)
     unnamed = storage.put_bytes(b"a segment whose record is not committed yet", "flac").key
@@ -222,6 +241,7 @@ def test_a_file_younger_than_the_grace_period_is_kept(settings: Settings) -> Non
     assert not storage.exists(unnamed)
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_the_sample_of_a_voice_no_longer_in_the_catalog_is_collected(settings: Settings) -> None:
     storage = storage_for(settings)
     old = storage.put_bytes(b"ID3 the sample of an old version of a voice", "mp3").key
@@ -232,6 +252,7 @@ def test_the_sample_of_a_voice_no_longer_in_the_catalog_is_collected(settings: S
     assert not storage.exists(old)
 
 
+@pytest.mark.parametrize("settings", BACKENDS, indirect=True)
 def test_the_policy_keeps_the_current_narration_even_when_it_is_not_among_the_newest(settings: Settings) -> None:
     article_id = narrated(settings, document(*PARAGRAPHS))
     for n in range(3):  # three newer versions that failed: the first stays current
