@@ -1,11 +1,11 @@
 """Rate limits on requests: per API key, or per client address without one; and their headers on every answer.
 
 Keyed requests are counted per key in `authenticate` (service/api/auth.py),
-which knows the key; keyless ones per client address: the public write
-routes (listening events) through `AddressLimited`, and every route while no
+which knows the key; keyless writes per client address: the public write
+routes (listening events) through `AddressLimited`, and every write while no
 key exists (the open default, where `POST /v1/audio/speech` is public too).
-Public reads (media, feeds, the player) are not limited: caches and players
-make many small requests. Over the limit: 429 problem+json `rate_limited`
+Keyless reads (media, feeds, the player; polling a narration in the open
+default) are not limited: caches and players make many small requests. Over the limit: 429 problem+json `rate_limited`
 with `Retry-After`; every counted answer carries `RateLimit` and
 `RateLimit-Policy`.
 """

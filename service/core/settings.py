@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     )
     rate_limit_per_address: str = Field(
         default="300/minute",
-        description="Requests one client address may make without a key: listening events, and every API route "
+        description="Writes one client address may make without a key: listening events, and every write "
         "while no key exists (the open default, where POST /v1/audio/speech is public too).",
     )
     listen_plays_per_address: str = Field(
