@@ -80,3 +80,17 @@ def test_a_configured_origin_may_call_the_api_with_a_key(app_with: Callable[...,
 def test_cors_origins_are_a_comma_separated_setting(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NARRATOR_CORS_ORIGINS", f"{CMS}, https://desk.example")
     assert Settings(data_dir=settings.data_dir).cors_origins == [CMS, "https://desk.example"]
+
+
+def test_refusals_and_crashes_say_nosniff_too(app_with: Callable[..., FastAPI]) -> None:
+    app = app_with(max_body_bytes=1000)
+
+    def boom() -> None:
+        raise RuntimeError("unexpected")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        crashed = client.get("/boom")
+        refused = client.post("/v1/articles", content=b"x" * 5000, headers={"content-type": "application/json"})
+    assert (crashed.status_code, refused.status_code) == (500, 413)
+    assert crashed.headers["x-content-type-options"] == refused.headers["x-content-type-options"] == "nosniff"
