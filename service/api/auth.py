@@ -45,8 +45,6 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/v1/articles/{article_id}/events"),
     }
 )
-# What a keyless client may call without counting against its address (while no key exists).
-SAFE_METHODS = frozenset({"GET", "HEAD"})
 # Mounted apps, not routes: immutable media and the player's static files.
 PUBLIC_MOUNTS = ("/media", "/static")
 # FastAPI's own documentation routes.
@@ -67,8 +65,7 @@ def authenticate(
     if not any_keys(session):
         # Open until the first key is made; any key a client sends anyway (the OpenAI client always sends
         # one) is ignored rather than refused. Every route is public then: its writes count per address.
-        if request.method not in SAFE_METHODS:
-            limit_by_address(request, limiter)
+        limit_by_address(request, limiter)
         return OPEN_DEFAULT
     if credentials is None:
         raise Unauthenticated("Send an API key: Authorization: Bearer <key>")

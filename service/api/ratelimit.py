@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.core.errors import RateLimited
 from service.core.ratelimit import Decision, Policy, RateLimiter
 
+READS = frozenset({"GET", "HEAD"})
 STATE_KEY = "rate_limit"  # the request's Decision, in the ASGI scope's state (request.state)
 
 
@@ -54,8 +55,9 @@ def count(request: Request, limiter: RateLimiter, policy: Policy, identity: str)
 
 
 def limit_by_address(request: Request, limiter: RateLimiterDep) -> None:
-    """The per-address limit, for routes anyone may call."""
-    count(request, limiter, limiter.per_address, client_address(request))
+    """The per-address limit of a keyless write (a read without a key is not limited)."""
+    if request.method not in READS:
+        count(request, limiter, limiter.per_address, client_address(request))
 
 
 AddressLimited = Annotated[None, Depends(limit_by_address)]
