@@ -1,10 +1,17 @@
-"""Beside every worker: publish the outbox and reconcile stalled narrations, on a clock of its own.
+"""Beside every worker: publish the outbox, reconcile stalled narrations, start due source polls.
 
 `narrator worker` starts this loop as a child process (it dies with the
 worker). It needs no broker to run: the dispatcher publishes pending rows when
 the broker answers, and the reconciler writes what it re-dispatches into the
 outbox. Several workers run several loops; PostgreSQL's SKIP LOCKED keeps them
 off each other's rows, and every task is idempotent anyway.
+
+Source polls (service/sources) start here rather than from Celery beat: a
+due source is leased and its poll put in the outbox in one transaction, so
+polls need no extra scheduler process, survive a broker outage like any
+dispatch, and any number of workers can run this loop without polling a
+source twice (beat must run exactly once, and would publish straight to a
+broker that may be down).
 """
 
 from __future__ import annotations
@@ -17,8 +24,12 @@ import time
 from service.articles.reconcile import Action, reconcile
 from service.core import outbox
 from service.core.db import session_scope
-from service.core.queue import CeleryQueue
+from service.core.models import utcnow
+from service.core.queue import CeleryQueue, NarrationQueue
 from service.core.settings import Settings, get_settings
+from service.sources.poll import PollResult, poll_source
+from service.sources.records import poll_lease_s, request_poll
+from service.sources.schedule import claim_due
 from workers.lifetime import die_with_parent
 
 log = logging.getLogger("narrator.maintenance")
@@ -46,8 +57,26 @@ def reconcile_once(settings: Settings, *, dry_run: bool = False) -> list[Action]
     return actions
 
 
+def schedule_polls_once(settings: Settings) -> int:
+    """Lease every due source its host's limit allows and put its poll in the outbox: how many."""
+    with session_scope(settings.database_url) as session:
+        now = utcnow()
+        lease_s = poll_lease_s(settings)
+        claimed = claim_due(session, now, host_limit=settings.source_host_concurrency, lease_s=lease_s)
+        for source in claimed:
+            request_poll(session, source, lease_s, now)
+        return len(claimed)
+
+
+def poll_once(settings: Settings, source_id: str, queue: NarrationQueue) -> PollResult:
+    """Poll one source now (the `narrator.poll_source` task and `narrator sources poll`)."""
+    with session_scope(settings.database_url) as session:
+        return poll_source(session, queue, settings, source_id)
+
+
 def run(settings: Settings) -> None:
-    """Forever: publish the outbox every dispatch_interval_s, reconcile every reconcile_interval_s."""
+    """Forever: start due polls and publish the outbox every dispatch_interval_s, reconcile every
+    reconcile_interval_s."""
     queue = CeleryQueue(settings)
     next_reconcile = time.monotonic() + settings.reconcile_interval_s
     while True:
@@ -55,6 +84,7 @@ def run(settings: Settings) -> None:
             if time.monotonic() >= next_reconcile:
                 next_reconcile = time.monotonic() + settings.reconcile_interval_s
                 reconcile_once(settings)
+            schedule_polls_once(settings)
             dispatch_once(settings, queue)
         except Exception:
             log.exception("maintenance pass failed; retrying")
