@@ -27,7 +27,7 @@ from service.core.settings import Settings
 from service.document.metadata import canonical_url
 from service.sources.parse import Entry
 
-MIN_BODY_CHARS = 500  # a feed's content shorter than this is a teaser: the page is fetched instead
+MIN_BODY_CHARS = 200  # a feed's content shorter than this is a teaser: the page is fetched instead
 # Errors an item keeps until its listing changes; any other (a fetch that failed) is retried at the next poll.
 LASTING_ERRORS = frozenset({"url_forbidden", "not_an_article", "empty_text", "text_too_long"})
 MAX_EXTERNAL_ID = 200

@@ -126,8 +126,8 @@ def _feed(body: bytes) -> Listing:
     a file to open or a URL to fetch, and a hostile body could name `/etc/passwd`.
     """
     parsed = feedparser.parse(io.BytesIO(body))
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
-        problem = parsed.get("bozo_exception")
         raise SourceMalformed(f"not an RSS, Atom or JSON feed or an XML sitemap ({problem or 'no feed found'})")
     entries = []
     for item in parsed.entries:
@@ -152,6 +152,9 @@ def _feed(body: bytes) -> Listing:
                 item_hash=_hash(link, item.get("title"), date, item.get("summary"), content_html),
             )
         )
+    if problem is not None and not entries:
+        # feedparser reads past small faults; a broken feed it got nothing usable from is refused, not empty.
+        raise SourceMalformed(f"the feed is malformed: {problem}")
     return Listing("feed", entries)
 
 

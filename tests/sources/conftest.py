@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -70,10 +71,8 @@ class Site:
                 if status == 200:
                     self.send_header("ETag", etag)
                 self.end_headers()
-                try:
-                    self.wfile.write(resource.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client stopped reading (a body over its limit)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(resource.body)  # the client may stop reading (a body over its limit)
 
             def log_message(self, *_args: object) -> None:
                 pass
