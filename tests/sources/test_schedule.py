@@ -11,8 +11,8 @@ from service.core.models import Dispatch, Source, utcnow
 from service.core.queue import POLL_SOURCE_TASK
 from service.core.settings import Settings
 from service.sources import schedule
-from workers.maintenance import schedule_polls_once
 from tests.sources.conftest import Site, Sources
+from workers.maintenance import schedule_polls_once
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 
