@@ -16,7 +16,9 @@ NARRATOR = str(Path(sys.executable).with_name("narrator"))
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([NARRATOR, "sources", *args], capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [NARRATOR, "sources", *args], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
 
 
 @pytest.fixture

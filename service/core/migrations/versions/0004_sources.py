@@ -65,10 +65,10 @@ def upgrade() -> None:
         sa.Column("article_id", sa.String(length=32), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["source_id"], ["sources.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("source_id", "guid", name="uq_source_item_guid"),
+        sa.ForeignKeyConstraint(["source_id"], ["sources.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="SET NULL"),
     )
     op.create_index("ix_source_items_source_id", "source_items", ["source_id"])
     op.create_index("ix_source_items_canonical_url", "source_items", ["canonical_url"])
