@@ -182,3 +182,17 @@ class SourceOut(BaseModel):
     failures: int
     created_at: datetime
     items: SourceItemsOut
+
+
+class SourceItemOut(BaseModel):
+    """One item a source listed and what became of it."""
+
+    guid: str
+    url: str
+    canonical_url: str | None
+    date: str | None
+    status: str  # narrated | unchanged | backlog | skipped | failed | pending
+    reason: str | None  # why skipped (excluded, duplicate, backlog) or the error code; for narrated: created | edited
+    article_id: str | None
+    first_seen_at: datetime
+    updated_at: datetime

@@ -119,6 +119,18 @@ def item_counts(session: Session, source_ids: list[str]) -> dict[str, ItemCounts
     return {source_id: ItemCounts(**tallies[source_id]) for source_id in source_ids}
 
 
+def list_items(session: Session, source: Source, limit: int = 500) -> list[SourceItem]:
+    """The source's items, most recently changed first."""
+    return list(
+        session.scalars(
+            select(SourceItem)
+            .where(SourceItem.source_id == source.id)
+            .order_by(SourceItem.updated_at.desc(), SourceItem.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def set_paused(session: Session, source: Source, paused: bool) -> Source:
     """Pause (no polls) or resume (polled at once) a source."""
     source.paused = paused

@@ -81,6 +81,7 @@ def test_a_polled_source_shows_its_last_error_and_item_counts(
             poll_source(session, queue, allowed, source["id"])
     shown = client.get(f"/v1/sources/{source['id']}").json()
     assert shown["last_error"]["code"] == "source_malformed"
+    assert client.get(f"/v1/sources/{source['id']}/items").json() == []
     assert shown["failures"] == 1 and shown["last_poll_at"] is not None and shown["last_success_at"] is None
 
 

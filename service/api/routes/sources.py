@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from service.api.auth import ArticlesRead, SourcesWrite
 from service.api.deps import SessionDep, SettingsDep
-from service.api.schemas import SourceCreate, SourceItemsOut, SourceOut
+from service.api.schemas import SourceCreate, SourceItemOut, SourceItemsOut, SourceOut
 from service.articles.intake import check_voice
 from service.core.models import Source
 from service.listeners.feeds.records import check_feed_owner
@@ -86,6 +86,26 @@ def list_sources(session: SessionDep, principal: ArticlesRead) -> list[SourceOut
 def get_source(source_id: str, session: SessionDep, principal: ArticlesRead) -> SourceOut:
     """One source with its last poll, last error and item counts."""
     return _one(session, records.get_source(session, source_id, principal.project_id))
+
+
+@router.get("/{source_id}/items", response_model=list[SourceItemOut])
+def list_source_items(source_id: str, session: SessionDep, principal: ArticlesRead) -> list[SourceItemOut]:
+    """The items the source listed, most recently changed first: status, why, and the article made."""
+    source = records.get_source(session, source_id, principal.project_id)
+    return [
+        SourceItemOut(
+            guid=item.guid,
+            url=item.url,
+            canonical_url=item.canonical_url,
+            date=item.item_date,
+            status=item.status,
+            reason=item.reason,
+            article_id=item.article_id,
+            first_seen_at=item.first_seen_at,
+            updated_at=item.updated_at,
+        )
+        for item in records.list_items(session, source)
+    ]
 
 
 @router.post("/{source_id}/pause", response_model=SourceOut)
