@@ -15,7 +15,7 @@ import hashlib
 
 import lxml.html
 from lxml import etree
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from service.articles.editing import edit_article, submit_article
@@ -55,8 +55,8 @@ def article_input(entry: Entry, settings: Settings) -> tuple[ArticleInput, str]:
     return ArticleInput(url=entry.url, page=page), canonical_url(page.html, page.url)
 
 
-def _duplicate(session: Session, source: Source, item: SourceItem, canonical: str, content_hash: str) -> str | None:
-    """The article another item of the project made of the same story (canonical URL or spoken text)."""
+def _duplicate(session: Session, source: Source, item: SourceItem, *same: ColumnElement[bool]) -> str | None:
+    """The article another item of the project made of the same story (any of `same` holds for it)."""
     return session.scalar(
         select(SourceItem.article_id)
         .join(Source, Source.id == SourceItem.source_id)
@@ -64,10 +64,21 @@ def _duplicate(session: Session, source: Source, item: SourceItem, canonical: st
             Source.project_id == source.project_id,
             SourceItem.id != item.id,
             SourceItem.article_id.is_not(None),
-            or_(SourceItem.canonical_url == canonical, SourceItem.content_hash == content_hash),
+            or_(*same),
         )
         .limit(1)
     )
+
+
+def _listed_before(session: Session, source: Source, item: SourceItem, entry: Entry) -> str | None:
+    """Before any fetch: an item already narrated under this URL, or under this GUID when it is a URL.
+
+    A GUID that is not a URL ("1234") is only unique within its feed, so it is not compared across feeds.
+    """
+    same = [SourceItem.canonical_url == entry.url, SourceItem.url == entry.url]
+    if entry.guid.startswith(("http://", "https://")):
+        same.append(SourceItem.guid == entry.guid)
+    return _duplicate(session, source, item, *same)
 
 
 def take_item(
@@ -83,14 +94,19 @@ def take_item(
 
     `item` is already committed (new items as `pending`), so a refusal rolls back nothing of it.
     """
+    # A duplicate's article belongs to the item that made it: this one only points there.
+    own = item.article_id if item.reason != "duplicate" else None
+    known = session.get(Article, own) if own else None
+    if known is None and (duplicate := _listed_before(session, source, item, entry)) is not None:
+        _record(item, entry, "skipped", "duplicate", None, None, duplicate)
+        return
     try:
         submitted, canonical = article_input(entry, settings)
         document = build_document(submitted, settings)
         content_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-        known = session.get(Article, item.article_id) if item.article_id else None
         if known is None:
-            duplicate = _duplicate(session, source, item, canonical, content_hash)
-            if duplicate is not None:
+            same = (SourceItem.canonical_url == canonical, SourceItem.content_hash == content_hash)
+            if (duplicate := _duplicate(session, source, item, *same)) is not None:
                 _record(item, entry, "skipped", "duplicate", canonical, content_hash, duplicate)
                 return
         if known is not None:
@@ -133,8 +149,8 @@ def _record(
     entry: Entry,
     status: str,
     reason: str | None,
-    canonical: str,
-    content_hash: str,
+    canonical: str | None,
+    content_hash: str | None,
     article_id: str,
 ) -> None:
     item.status, item.reason = status, reason

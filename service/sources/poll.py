@@ -122,7 +122,8 @@ class _Poll:
             item.item_hash, item.item_date = entry.item_hash, entry.date
         self.session.add(item)
         self.session.commit()
-        metrics.SOURCE_ITEMS.labels(source=self.source.id, outcome=reason or status).inc()
+        if status != "pending":  # a pending item is counted once taken
+            metrics.SOURCE_ITEMS.labels(source=self.source.id, outcome=reason or status).inc()
         return item
 
     def _take(self, item: SourceItem, entry: Entry, priority: str) -> None:

@@ -7,15 +7,19 @@ the exclude rule matches.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
+
+import regex
 
 from service.core.errors import InvalidSource
 from service.sources.parse import Entry
 
 RULE_KEYS = frozenset({"categories", "path_prefixes", "pattern"})
 MAX_PATTERN_CHARS = 500
+# A client's pattern runs in a worker: `regex` stops a catastrophic backtracker (`(a+)+$`) after this
+# long, and the item counts as not matching, so one bad rule never holds a poll up.
+PATTERN_TIMEOUT_S = 0.05
 
 
 def check_rule(rule: dict[str, Any] | None) -> dict[str, Any]:
@@ -32,8 +36,8 @@ def check_rule(rule: dict[str, Any] | None) -> dict[str, Any]:
         if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN_CHARS:
             raise InvalidSource(f"'pattern' is a regular expression of at most {MAX_PATTERN_CHARS} characters")
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except regex.error as exc:
             raise InvalidSource(f"'pattern' is not a regular expression: {exc}") from exc
     return rule
 
@@ -46,7 +50,12 @@ def _matches(rule: dict[str, Any], entry: Entry) -> bool:
     if any(path.startswith(prefix) for prefix in rule.get("path_prefixes", [])):
         return True
     pattern = rule.get("pattern")
-    return bool(pattern and re.search(pattern, entry.url))
+    if not pattern:
+        return False
+    try:
+        return regex.search(pattern, entry.url, timeout=PATTERN_TIMEOUT_S) is not None
+    except TimeoutError:
+        return False
 
 
 def wanted(include: dict[str, Any], exclude: dict[str, Any], entry: Entry) -> bool:

@@ -97,3 +97,16 @@ def test_include_by_path_prefix_and_exclude_by_pattern(site: Site, sources: Sour
     assert [a.title for a in session.scalars(select(Article))] == ["Town 1 library"]
     counts = item_counts(session, [source.id])[source.id]
     assert counts.skipped == {"excluded": 2} and counts.narrated == 1 and counts.seen == 3
+
+
+def test_an_item_another_feed_narrated_under_the_same_link_is_skipped_without_a_fetch(
+    site: Site, sources: Sources, session: Session
+) -> None:
+    site.put("/news/1", article_page("Town 1 library", story(1)))
+    listed = rss(site, [("1", "/news/1", "Mon, 23 Nov 2026 08:00:00 GMT")])
+    site.put("/a.xml", listed, content_type="text/xml")
+    site.put("/b.xml", listed.replace("<guid isPermaLink='false'>1</guid>", ""), content_type="text/xml")
+    sources.poll(sources.add(f"{site.url}/a.xml"))
+    sources.poll(sources.add(f"{site.url}/b.xml"))
+    assert len(site.seen("/news/1")) == 1
+    assert session.query(Article).count() == 1
