@@ -157,7 +157,8 @@ class _Poll:
             if self.budget <= 0:
                 return  # the rest at the next poll
             newest_left -= 1
-            self._take(item or self._item(entry), entry, source.priority)
+            waiting = item is not None and item.status == "backlog"  # a first poll's leftover stays a backfill
+            self._take(item or self._item(entry), entry, "backfill" if waiting else source.priority)
 
     def drain_backlog(self) -> None:
         """Items a first poll left for later, oldest listed first, at backfill priority, as the budget allows."""
