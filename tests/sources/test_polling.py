@@ -152,3 +152,12 @@ def test_items_on_a_private_address_are_refused_one_by_one(site: Site, sources: 
     assert (by_guid["2"].status, by_guid["2"].reason) == ("failed", "url_forbidden")
     assert (by_guid["3"].status, by_guid["3"].reason) == ("failed", "url_forbidden")
     assert session.query(Article).count() == 1
+
+
+def test_last_modified_is_sent_back_as_if_modified_since(site: Site, sources: Sources) -> None:
+    _publish(site, [("1", "/news/1", MON)])
+    site.resources["/feed.xml"].headers = {"Last-Modified": MON}
+    source = sources.add(f"{site.url}/feed.xml")
+    sources.poll(source)
+    sources.poll(source)
+    assert site.seen("/feed.xml")[-1].headers.get("If-Modified-Since") == MON
