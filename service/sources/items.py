@@ -119,6 +119,7 @@ def take_item(
                 voice=source.voice,
                 priority=priority,
                 section_voices=source.section_voices,
+                document=document,
             )
         else:
             outcome = submit_article(
@@ -132,6 +133,7 @@ def take_item(
                 priority=priority,
                 section_voices=source.section_voices,
                 project=source.project_id,
+                document=document,
             )
     except NarratorError as exc:
         session.rollback()  # the item row was committed before: it is read again
