@@ -142,8 +142,8 @@ class _Poll:
         newest_left = source.first_poll_newest
         for entry in _newest_first(listing.entries):
             item = known.get(entry.guid)
-            if item is not None and item.item_hash == entry.item_hash:
-                continue  # listed as before: not fetched again
+            if item is not None and (item.item_hash == entry.item_hash or item.reason == "backlog"):
+                continue  # listed as before (or left out by a first poll without backfill): not fetched again
             if not rules.wanted(source.include, source.exclude, entry):
                 if item is None:
                     self._item(entry, "skipped", "excluded")
@@ -171,7 +171,9 @@ class _Poll:
             .limit(self.budget)
         ).all()
         for item in waiting:
-            self._take(item, Entry(guid=item.guid, url=item.url), "backfill")
+            # As listed when the first poll saw it: the item is then known, unchanged, at the next walk.
+            listed = Entry(guid=item.guid, url=item.url, date=item.item_date, item_hash=item.item_hash or "")
+            self._take(item, listed, "backfill")
 
 
 def poll_source(

@@ -54,6 +54,9 @@ def test_items_beyond_a_polls_budget_wait_for_the_next_poll(site: Site, sources:
     assert sources.poll(source).taken == 3
     assert sources.poll(source).taken == 2  # the listing is unchanged (304); the backlog is drained
     assert session.query(Article).count() == 5
+    _feed(site, range(1, 7))  # one new item: only it is fetched
+    assert sources.poll(source).taken == 1
+    assert [len(site.seen(f"/news/{n}")) for n in range(1, 7)] == [1] * 6
 
 
 def test_the_same_story_in_two_feeds_is_narrated_once(site: Site, sources: Sources, session: Session) -> None:
