@@ -12,10 +12,12 @@ paragraphs that changed are synthesized again.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import lxml.html
 from lxml import etree
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service.articles.editing import edit_article, submit_article
@@ -26,6 +28,8 @@ from service.core.queue import NarrationQueue
 from service.core.settings import Settings
 from service.document.metadata import canonical_url
 from service.sources.parse import Entry
+
+log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 200  # a feed's content shorter than this is a teaser: the page is fetched instead
 # Errors an item keeps until its listing changes; any other (a fetch that failed) is retried at the next poll.
@@ -135,11 +139,17 @@ def take_item(
                 project=source.project_id,
                 document=document,
             )
-    except NarratorError as exc:
+    except SQLAlchemyError:
+        raise  # the database, not the item: the task's retry policy decides
+    except Exception as exc:
+        # A refused item (a coded error), or a page that broke extraction: this item fails, the poll goes on.
         session.rollback()  # the item row was committed before: it is read again
-        item.status, item.reason = "failed", exc.code
+        error = exc if isinstance(exc, NarratorError) else NarratorError(str(exc))
+        if not isinstance(exc, NarratorError):
+            log.exception("source %s: item %s failed", source.id, entry.url)
+        item.status, item.reason = "failed", error.code
         item.item_date = entry.date
-        item.item_hash = entry.item_hash if exc.code in LASTING_ERRORS else None
+        item.item_hash = entry.item_hash if error.code in LASTING_ERRORS else None
         return
     status = "narrated" if outcome.narration is not None else "unchanged"
     reason = None if outcome.narration is None else outcome.narration.reason

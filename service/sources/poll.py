@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service.core import metrics
@@ -199,6 +200,12 @@ def poll_source(
     except PollFailed as failed:
         session.rollback()
         return _failed(session, source, settings, failed, poll.taken)
+    except SQLAlchemyError:
+        raise  # the database, not the source: the task's retry policy decides
+    except Exception as exc:  # a bug met on this source's content: recorded and backed off like any error
+        log.exception("source %s: poll failed unexpectedly", source.id)
+        session.rollback()
+        return _failed(session, source, settings, PollFailed(NarratorError(str(exc))), poll.taken)
     source.etag = resource.headers.get("etag") or source.etag
     source.last_modified = resource.headers.get("last-modified") or source.last_modified
     source.failures, source.last_error_code, source.last_error_message = 0, None, None
