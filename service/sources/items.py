@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from service.articles.editing import edit_article, submit_article
 from service.articles.intake import ArticleInput, build_document, fetch_page
 from service.core.errors import NarratorError
+from service.core.hygiene import clean_text
 from service.core.models import Article, Source, SourceItem
 from service.core.queue import NarrationQueue
 from service.core.settings import Settings
@@ -54,7 +55,9 @@ def external_id_for(url: str) -> str:
 def article_input(entry: Entry, settings: Settings) -> tuple[ArticleInput, str]:
     """How to read the item (the feed's body, or its page fetched once) and its canonical URL."""
     if entry.content_html and _text_chars(entry.content_html) >= MIN_BODY_CHARS:
-        return ArticleInput(title=entry.title, html=entry.content_html), entry.url
+        # Fetched text like a page: control, bidi-override and non-characters removed (service/core/hygiene.py).
+        title = clean_text(entry.title) if entry.title else None
+        return ArticleInput(title=title, html=clean_text(entry.content_html)), entry.url
     page = fetch_page(entry.url, settings)
     return ArticleInput(url=entry.url, page=page), canonical_url(page.html, page.url)
 
