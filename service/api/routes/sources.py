@@ -126,7 +126,10 @@ def resume_source(source_id: str, session: SessionDep, principal: SourcesWrite) 
 
 @router.post("/{source_id}/poll", status_code=202, response_model=SourceOut)
 def poll_source(source_id: str, session: SessionDep, settings: SettingsDep, principal: SourcesWrite) -> SourceOut:
-    """Poll now: the poll is queued (through the outbox) for a worker; the source shows its outcome."""
+    """Poll now: the poll is queued (through the outbox) for a worker; the source shows its outcome.
+
+    A paused source is not polled, even on request: resume it.
+    """
     source = records.get_source(session, source_id, principal.project_id)
     records.request_poll(session, source, records.poll_lease_s(settings))
     session.commit()
