@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -40,7 +41,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[Ru
     """The embedded default (its worker runs the maintenance loop that starts polls), allowed the site's port."""
     tmp_path = tmp_path_factory.mktemp("sources-service")
     port = free_port()
-    env = service_env(tmp_path / "data", NARRATOR_FETCH_ALLOW_HOSTS=f"127.0.0.1:{site.port}")
+    allowed = f"127.0.0.1:{site.port}"
+    env = service_env(tmp_path / "data", NARRATOR_FETCH_ALLOW_HOSTS=allowed, NARRATOR_WEBHOOK_ALLOW_HOSTS=allowed)
     with running([[NARRATOR, "serve", "--port", str(port)]], env, port, tmp_path / "logs"):
         yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
 
@@ -63,6 +65,7 @@ def _latest(client: httpx.Client, article_id: str) -> dict:
 @pytest.fixture(scope="module")
 def first_poll(service: RunningService, site: Site) -> dict:
     with service.client() as client:
+        assert client.post("/v1/webhooks", json={"url": f"{site.url}/hook"}).status_code == 201
         source = client.post("/v1/sources", json={"url": f"{site.url}/feed.xml", "interval_s": 600})
         assert source.status_code == 201, source.text
         items = _items(client, source.json()["id"], 2)
@@ -76,6 +79,18 @@ def first_poll(service: RunningService, site: Site) -> dict:
 def test_the_worker_polls_a_new_source_and_narrates_its_items(first_poll: dict) -> None:
     assert {g: n["status"] for g, n in first_poll["narrations"].items()} == {"1": "done", "2": "done"}
     assert all(n["segments"]["synthesized"] == 4 for n in first_poll["narrations"].values())  # title + 3
+
+
+def test_webhooks_fire_for_the_narrations_a_source_made(site: Site, first_poll: dict) -> None:
+    articles = {i["article_id"] for i in first_poll["items"].values()}
+    deadline = time.monotonic() + 60
+    while True:
+        events = [json.loads(r.body) for r in site.requests if r.path == "/hook"]
+        completed = {e["data"]["article_id"] for e in events if e["type"] == "narration.completed"}
+        if completed >= articles or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert completed >= articles
 
 
 def test_an_edited_item_is_narrated_again_from_one_new_segment(

@@ -37,12 +37,14 @@ class Request:
     path: str
     headers: dict[str, str]
     status: int
+    body: bytes = b""
 
 
 class Site:
     """A publisher on 127.0.0.1: resources change between polls; every request is logged with its answer.
 
     Every 200 carries an ETag (a digest of the body) and honours If-None-Match with a 304.
+    POSTs are logged and answered 204 (a webhook receiver).
     """
 
     def __init__(self) -> None:
@@ -73,6 +75,13 @@ class Site:
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(resource.body)  # the client may stop reading (a body over its limit)
+
+            def do_POST(self) -> None:
+                """A webhook receiver: every POST is logged with its body and answered 204."""
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                site.requests.append(Request(self.path, dict(self.headers), 204, body))
+                self.send_response(204)
+                self.end_headers()
 
             def log_message(self, *_args: object) -> None:
                 pass
