@@ -67,6 +67,10 @@ class XmlEntitiesForbidden(SourceMalformed):
     code, title = "xml_entities_forbidden", "XML that declares entities is refused"
 
 
+class DuplicateSource(NarratorError):
+    code, status, title = "duplicate_source", 409, "This project already follows this URL"
+
+
 class InvalidSource(InvalidInput):
     code, title = "invalid_source", "Invalid source"
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.core import outbox
-from service.core.errors import InvalidSource, NotFound, UrlForbidden
+from service.core.errors import DuplicateSource, InvalidSource, NotFound, UrlForbidden
 from service.core.models import DEFAULT_PROJECT, Source, SourceItem, utcnow
 from service.core.netpolicy import idna
 from service.core.queue import POLL_SOURCE_TASK, PRIORITY_QUEUES
@@ -52,11 +52,18 @@ class ItemCounts:
 
 
 def create_source(session: Session, spec: SourceSpec, settings: Settings, project: str = DEFAULT_PROJECT) -> Source:
-    """Register a source (polled at once by the next dispatcher pass); `InvalidSource` for a bad URL or rule."""
+    """Register a source (polled at once by the next dispatcher pass).
+
+    `UrlForbidden` for a URL that is not http(s), `InvalidSource` for a bad rule, `DuplicateSource` when the
+    project already follows the URL.
+    """
     try:
         url = parse_url(spec.url)
     except document_errors.UrlForbidden as exc:
         raise UrlForbidden(str(exc)) from exc
+    known = session.scalar(select(Source.id).where(Source.project_id == project, Source.url == str(url)))
+    if known is not None:
+        raise DuplicateSource(f"source {known} already polls {url}")
     if spec.priority not in PRIORITIES:
         raise InvalidSource(f"priority is one of {', '.join(PRIORITIES)}")
     source = Source(

@@ -61,6 +61,12 @@ def test_a_pattern_that_is_not_a_regular_expression_is_invalid_source(client: Te
     assert (response.status_code, response.json()["code"]) == (422, "invalid_source")
 
 
+def test_a_url_the_project_already_follows_is_a_conflict(client: TestClient) -> None:
+    _create(client)
+    response = client.post("/v1/sources", json={"url": FEED})
+    assert (response.status_code, response.json()["code"]) == (409, "duplicate_source")
+
+
 def test_a_non_http_url_is_url_forbidden(client: TestClient) -> None:
     response = client.post("/v1/sources", json={"url": "file:///etc/passwd"})
     assert (response.status_code, response.json()["code"]) == (422, "url_forbidden")
