@@ -49,6 +49,7 @@ bench:
 	$(BIN)/python bench/renarrate.py
 	$(BIN)/python bench/first_audio.py
 	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/source_poll.py
 	$(BIN)/python bench/normalization.py
 
 # The end-to-end tests start their own redis-server on a free port; the

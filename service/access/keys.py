@@ -31,6 +31,7 @@ SCOPES = (
     "feeds:write",
     "lexicon:write",
     "webhooks:write",
+    "sources:write",  # /v1/sources: feeds and sitemaps polled for articles
     "stats:read",
     "metrics:read",  # GET /metrics: service-wide totals, across projects (Prometheus' key)
     ADMIN,

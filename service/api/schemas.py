@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -117,3 +117,82 @@ class VoiceOut(BaseModel):
     license: str
     sample_text: str
     default: bool
+
+
+class SourceRule(RequestBody):
+    """Which items a source takes (include) or leaves (exclude): any part matching counts."""
+
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str] = Field(default_factory=list, max_length=100)
+    path_prefixes: list[str] = Field(default_factory=list, max_length=100)
+    pattern: str | None = Field(default=None, max_length=500, description="a regular expression searched in the URL")
+
+
+class SourceCreate(RequestBody):
+    """POST /v1/sources: an RSS/Atom/JSON feed or XML sitemap to poll, and how its items are narrated."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(max_length=2000)
+    feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", description="target podcast feed")
+    interval_s: int = Field(default=900, ge=60, le=86_400, description="seconds between polls")
+    voice: str | None = Field(default=None, max_length=100)
+    heading_voice: str | None = Field(default=None, max_length=100)
+    quote_voice: str | None = Field(default=None, max_length=100)
+    priority: Literal["now", "backfill"] = "now"
+    include: SourceRule | None = None
+    exclude: SourceRule | None = None
+    first_poll_newest: int | None = Field(
+        default=None, ge=0, le=1000, description="narrated at once on the first poll (default: the setting)"
+    )
+    backfill: bool = Field(default=True, description="the rest of a first poll: narrated at backfill priority, or not")
+
+    def section_voices(self) -> dict[str, str]:
+        """The section voices named in the request."""
+        named = {"heading": self.heading_voice, "quote": self.quote_voice}
+        return {section: voice for section, voice in named.items() if voice}
+
+
+class SourceItemsOut(BaseModel):
+    seen: int
+    narrated: int
+    unchanged: int
+    backlog: int
+    skipped: dict[str, int]  # by reason: excluded, duplicate, backlog
+    failed: dict[str, int]  # by error code: url_forbidden, fetch_failed, not_an_article, ...
+
+
+class SourceOut(BaseModel):
+    id: str
+    url: str
+    kind: str | None
+    feed: str | None
+    voice: str | None
+    section_voices: dict[str, str]
+    priority: str
+    include: dict[str, Any]
+    exclude: dict[str, Any]
+    interval_s: int
+    first_poll_newest: int
+    backfill: bool
+    paused: bool
+    next_poll_at: datetime
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: dict[str, str] | None  # {"code", "message"}
+    failures: int
+    created_at: datetime
+    items: SourceItemsOut
+
+
+class SourceItemOut(BaseModel):
+    """One item a source listed and what became of it."""
+
+    guid: str
+    url: str
+    canonical_url: str | None
+    date: str | None
+    status: str  # narrated | unchanged | backlog | skipped | failed | pending
+    reason: str | None  # why skipped (excluded, duplicate, backlog) or the error code; for narrated: created | edited
+    article_id: str | None
+    first_seen_at: datetime
+    updated_at: datetime

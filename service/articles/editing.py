@@ -63,12 +63,16 @@ def submit_article(
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
     project: str = DEFAULT_PROJECT,
+    document: Document | None = None,
 ) -> Outcome:
-    """Create an article (in `project`), or update the one the publisher already sent under `external_id`."""
+    """Create an article (in `project`), or update the one the publisher already sent under `external_id`.
+
+    `document` is the input already extracted (a source poll extracts first, to find duplicates).
+    """
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
-    document = build_document(submitted, settings)
+    document = document or build_document(submitted, settings)
     kind, source = source_of(submitted)
 
     def update(known: Article) -> Outcome:
@@ -127,8 +131,9 @@ def edit_article(
     priority: str,
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
+    document: Document | None = None,
 ) -> Outcome:
-    """Replace an article's content; narrate again only if what is spoken changed."""
+    """Replace an article's content; narrate again only if what is spoken changed (`document`: as extracted)."""
     voice_id = check_voice(voice or article.voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     return _apply_edit(
@@ -138,7 +143,7 @@ def edit_article(
         submitted,
         voice_id,
         priority,
-        document=build_document(submitted, settings),
+        document=document or build_document(submitted, settings),
         sections=sections,
         asr_review=settings.asr_review if review is None else review,
     )

@@ -53,6 +53,28 @@ class FetchFailed(InvalidInput):
     code, title = "fetch_failed", "The article could not be fetched"
 
 
+class SourceTooLarge(FetchFailed):
+    code, title = "source_too_large", "The feed or sitemap is larger than the limit"
+
+
+class SourceMalformed(InvalidInput):
+    code, title = "source_malformed", "Not a readable RSS, Atom or JSON feed or XML sitemap"
+
+
+class XmlEntitiesForbidden(SourceMalformed):
+    """A document that declares XML entities (the billion-laughs attack and its kin) is never expanded."""
+
+    code, title = "xml_entities_forbidden", "XML that declares entities is refused"
+
+
+class DuplicateSource(NarratorError):
+    code, status, title = "duplicate_source", 409, "This project already follows this URL"
+
+
+class InvalidSource(InvalidInput):
+    code, title = "invalid_source", "Invalid source"
+
+
 class TextTooLong(InvalidInput):
     code, title = "text_too_long", "The article is too long"
 
