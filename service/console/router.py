@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
-from service.console.pages import articles
+from service.console.pages import article, articles, pronunciation
 from service.console.session import (
     ConsoleRead,
     CurrentSession,
@@ -99,7 +99,8 @@ def sign_out() -> RedirectResponse:
     return response
 
 
-router.include_router(articles.router)
+for page in (articles, article, pronunciation):
+    router.include_router(page.router)
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
