@@ -179,6 +179,27 @@ def test_an_editors_day(
     assert "Nike" in page.locator(".block:has(.resynth) .block-text").inner_text()
     assert page.locator(".changes li").count() == 1  # what changed: the pronunciation of one paragraph
     walk.check("article-renarrated")
+
+    # A/B: the two versions from one position; switching keeps the place.
+    page.click("[data-ab-toggle]")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-ab-audio=a]'); return !a.paused && a.currentTime > 0.5; }"
+    )
+    page.click("[data-ab-toggle]")
+    switched = page.evaluate(
+        "() => { const [a, b] = ['a', 'b'].map((s) => document.querySelector(`[data-ab-audio=${s}]`));"
+        " return {aPaused: a.paused, a: a.currentTime, b: b.currentTime}; }"
+    )
+    assert switched["aPaused"] and abs(switched["b"] - switched["a"]) < 0.5, switched
+    page.evaluate("() => document.querySelectorAll('audio').forEach((a) => a.pause())")
+
+    # Editing in place says what saving would re-read, before saving.
+    page.click("#edit summary")
+    text = page.input_value("#edit-text")
+    page.fill("#edit-text", text.replace("fell on Monday", "rose on Tuesday"))
+    page.click("[data-preview-button]")
+    page.wait_for_function("() => document.querySelector('[data-preview-out]').textContent.includes('of 3')")
+    assert page.inner_text("[data-preview-out]") == "1 of 3 paragraphs will be re-read."
     page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing wider than the screen
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     walk.check("article-360px")
