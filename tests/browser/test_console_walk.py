@@ -135,6 +135,14 @@ def test_an_editors_day(
         "a.dataset.playingBlock === '2'; }",
         timeout=20_000,
     )
+    # Read-along: the word being heard is highlighted, inside the paragraph being played.
+    page.wait_for_function(
+        "() => { const h = CSS.highlights.get('console-word'); return h && h.size === 1 && "
+        "document.querySelector('#block-2').classList.contains('current'); }",
+        timeout=10_000,
+    )
+    heard = page.evaluate("() => [...CSS.highlights.get('console-word')][0].toString()")
+    assert heard and heard in "The company sells running shoes in many countries."
     played_from = page.evaluate("() => document.getElementById('player').currentTime")
     page.evaluate("() => document.getElementById('player').pause()")
     assert played_from > 1.0  # not the start of the file: the title and the first paragraph come before
