@@ -221,6 +221,12 @@ def test_an_editors_day(
     page.wait_for_load_state("load")
     feed = httpx.get(f"{service.base_url}/feeds/markets.xml")
     assert feed.status_code == 200 and TITLE in feed.text and "<enclosure" in feed.text
+
+    # The list shows the article done, in its feed.
+    page.goto(f"{service.base_url}/console/articles?feed=markets")
+    row = page.locator("table.articles tbody tr")
+    assert row.count() == 1 and "done" in row.inner_text() and "markets" in row.inner_text()
+    walk.check("articles")
     context.close()
     assert not errors, errors
     print(f"editor's day: {time.monotonic() - started:.1f} s, {walk.shots} pages checked")
