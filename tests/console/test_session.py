@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.access import keys
 from service.api.app import create_app
+from service.api.auth import check_routes_declared
+from service.console.router import PRINCIPAL
+from service.console.session import ConsoleRead
 from service.core.db import session_scope
 from service.core.settings import Settings
 from tests.console.conftest import ORIGIN, csrf_of, make_key, sign_in
@@ -97,3 +102,21 @@ def test_a_signed_in_console_counts_against_its_keys_rate_limit(settings: Settin
         sign_in(client, make_key(settings, ["admin"]))  # the sign-in form is keyless: not counted per key
         answers = [client.get("/console/articles").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
+
+
+def test_a_console_route_declares_its_scope_through_the_session_or_the_app_refuses_it(client: TestClient) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+
+    @app.get("/console/declared")
+    def declared(user: ConsoleRead) -> dict[str, str]:
+        return {}
+
+    check_routes_declared(app, principals=[PRINCIPAL])
+
+    @app.get("/console/forgotten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(RuntimeError, match="GET /console/forgotten declares no scope and is not public"):
+        check_routes_declared(app, principals=[PRINCIPAL])
