@@ -5,6 +5,7 @@
 
 (() => {
   const csrf = () => document.body.dataset.csrf;
+  const MAX_LIVE = 3;
 
   // POST a form's fields with the session's CSRF token (as a header: the form's own field is there too).
   const post = (url, form) =>
@@ -149,7 +150,9 @@
 
   window.narratorConsole = { csrf, follow };
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("[data-live]").forEach(follow);
+    // A browser keeps six connections to a server over HTTP/1.1: follow a few narrations live and leave
+    // room for the page's own requests (when one finishes, the page reloads and follows the next ones).
+    [...document.querySelectorAll("[data-live]")].slice(0, MAX_LIVE).forEach(follow);
     const audio = document.getElementById("player");
     if (audio) player(audio);
     document.querySelectorAll("[data-ab]").forEach(ab);
