@@ -86,6 +86,17 @@ class Settings(BaseSettings):
     reconcile_interval_s: float = Field(default=15.0, gt=0)
     reconcile_max_attempts: int = Field(default=5, ge=1, description="Then the narration fails with `stalled`.")
     dispatch_interval_s: float = Field(default=2.0, gt=0, description="How often pending dispatches are published.")
+    # Retention (service/articles/retention/): what no kept narration, segment, feed or voice
+    # sample references is collected; nothing younger than gc_grace_s is (a narration may be about to use it).
+    retain_versions: int = Field(
+        default=3, ge=1, description="Narrations kept per article: the newest N versions (the current one always)."
+    )
+    gc_grace_s: float = Field(
+        default=3600.0, ge=0, description="Files and records younger than this are never collected."
+    )
+    gc_interval_s: float = Field(
+        default=3600.0, ge=0, description="How often the loop beside each worker collects garbage; 0: never."
+    )
     synth_threads: int = Field(
         default=0,
         ge=0,
