@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from service.articles.intake import ArticleInput
+from service.articles.listing import ArticleRow
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -41,6 +43,19 @@ class ArticleCreate(RequestBody):
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
 
+    def article_input(self) -> ArticleInput:
+        """What intake reads: the source and its metadata."""
+        return ArticleInput(
+            title=self.title,
+            text=self.text,
+            markdown=self.markdown,
+            html=self.html,
+            url=self.url,
+            ssml=self.ssml,
+            byline=self.byline,
+            language=self.language,
+        )
+
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
         named = {"heading": self.heading_voice, "quote": self.quote_voice}
@@ -62,6 +77,42 @@ class RenarrateIn(RequestBody):
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = None
+
+
+class ArticleSummary(BaseModel):
+    """One line of GET /v1/articles: the article and its newest narration."""
+
+    id: str
+    title: str | None
+    external_id: str | None
+    feed: str | None
+    voice: str
+    status: str  # the newest narration's: queued | running | done | failed (none: never narrated)
+    duration_s: float | None
+    changed_at: datetime
+    latest_narration: NarrationOut | None
+
+    @classmethod
+    def of(cls, row: ArticleRow) -> ArticleSummary:
+        a, latest = row.article, row.latest
+        return cls(
+            id=a.id,
+            title=a.title,
+            external_id=a.external_id,
+            feed=a.feed,
+            voice=a.voice,
+            status=row.status,
+            duration_s=latest.duration_s if latest else None,
+            changed_at=row.changed_at,
+            latest_narration=NarrationOut.of(latest) if latest else None,
+        )
+
+
+class FeedIn(RequestBody):
+    """PUT /v1/articles/{id}/feed: the feed the article is an episode of (null: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    feed: str | None = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 class ArticleOut(BaseModel):
