@@ -51,9 +51,14 @@ def pending_for(session: Session, narration_id: str) -> bool:
 
 
 def publish_pending(
-    session: Session, publisher: Publisher, *, narration_id: str | None = None, limit: int = 500
+    session: Session,
+    publisher: Publisher,
+    *,
+    narration_id: str | None = None,
+    dispatch_id: int | None = None,
+    limit: int = 500,
 ) -> tuple[int, int]:
-    """Publish pending dispatches (oldest first; only one narration's if given) and commit.
+    """Publish pending dispatches (oldest first; only one narration's, or one row, if given) and commit.
 
     Returns (sent, left). Stops at the first broker error: the rest stay pending
     for the next run.
@@ -61,6 +66,8 @@ def publish_pending(
     query = select(Dispatch).where(Dispatch.sent_at.is_(None)).order_by(Dispatch.id).limit(limit)
     if narration_id is not None:
         query = query.where(Dispatch.narration_id == narration_id)
+    if dispatch_id is not None:
+        query = query.where(Dispatch.id == dispatch_id)
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     sent = 0
     for row in rows:
@@ -74,7 +81,7 @@ def publish_pending(
             break
         row.sent_at, row.last_error = utcnow(), None
         sent += 1
-    if narration_id is None:
+    if narration_id is None and dispatch_id is None:
         session.execute(delete(Dispatch).where(Dispatch.sent_at < utcnow() - KEEP_SENT))
     session.commit()
     return sent, len(rows) - sent

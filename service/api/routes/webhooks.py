@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from service.api.auth import WebhooksWrite
-from service.api.deps import SessionDep, SettingsDep
+from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.listeners.feeds.records import check_feed_owner
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
+from service.webhooks.resend import resend_delivery
 from service.webhooks.signing import check_secret, generate_secret
 from service.webhooks.targets import TargetPolicy, check_webhook_url
 
@@ -137,3 +138,12 @@ def list_deliveries(
     return [
         DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit, principal.project_id)
     ]
+
+
+@router.post("/{webhook_id}/deliveries/{delivery_id}/resend", status_code=202, response_model=DeliveryOut)
+def resend(
+    webhook_id: str, delivery_id: str, principal: WebhooksWrite, session: SessionDep, queue: QueueDep
+) -> DeliveryOut:
+    """Send a finished delivery again (same event id, one more attempt); 202, or 409 while it is still pending."""
+    delivery = resend_delivery(session, queue, webhook_id, delivery_id, principal.project_id)
+    return DeliveryOut.model_validate(delivery)

@@ -51,6 +51,15 @@ def create_feed(
     return feed
 
 
+def update_feed(session: Session, slug: str, fields: FeedFields, project: str | None = None) -> Feed:
+    """Replace what the publisher says about a feed; its slug and podcast:guid never change."""
+    feed = get_feed(session, slug, project)
+    for name, value in fields.__dict__.items():
+        setattr(feed, name, value)
+    session.flush()
+    return feed
+
+
 def get_feed(session: Session, slug: str, project: str | None = None) -> Feed:
     """The feed with this slug (in `project`, when given), or `NotFound`."""
     feed = session.get(Feed, slug)
