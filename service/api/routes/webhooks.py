@@ -12,12 +12,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from service.api.auth import WebhooksWrite
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
-from service.listeners.feeds.records import check_feed_owner
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
+from service.webhooks.register import register_endpoint
 from service.webhooks.resend import resend_delivery
-from service.webhooks.signing import check_secret, generate_secret
-from service.webhooks.targets import TargetPolicy, check_webhook_url
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -90,16 +88,14 @@ def create_webhook(
     settings: SettingsDep,
 ) -> WebhookCreated:
     """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
-    url = check_webhook_url(body.url, TargetPolicy.of(settings))
-    secret = check_secret(body.secret) if body.secret is not None else generate_secret()
-    check_feed_owner(session, body.feed, principal.project_id)
-    endpoint = store.create_endpoint(
+    endpoint, secret = register_endpoint(
         session,
-        url=url,
-        secret=secret,
+        settings,
+        url=body.url,
         event_types=body.event_types,
         feed=body.feed,
         description=body.description,
+        secret=body.secret,
         project=principal.project_id,
     )
     session.commit()
