@@ -116,6 +116,14 @@ def verify_key(session: Session, key: str) -> Principal | None:
     return Principal(record.project_id, frozenset(record.scopes), record.id)
 
 
+def principal_of_key_id(session: Session, key_id: str) -> Principal | None:
+    """The principal of an unrevoked key by its id (a console session holds the id, never the key), else None."""
+    record = session.get(ApiKey, key_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    return Principal(record.project_id, frozenset(record.scopes), record.id)
+
+
 def list_keys(session: Session, project_id: str | None = None) -> list[ApiKey]:
     """Every key (of one project), oldest first."""
     query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)

@@ -28,6 +28,7 @@ from service.api.routes import (
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
+from service.console import router as console
 from service.core.db import engine_for
 from service.core.metrics import HttpMetrics
 from service.core.settings import Settings
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     for module in (feeds, player, stats, keys):
         app.include_router(module.router)
-    check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
+    console.install(app)  # /console: the editors' pages (their scopes come from the console session)
+    check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
     app.add_middleware(

@@ -181,6 +181,21 @@ class InvalidScope(InvalidInput):
     code, title = "invalid_scope", "Unknown scope"
 
 
+# --- the editors' console (service/console) ---
+
+
+class CsrfFailed(NarratorError):
+    """A console form posted without its session's token, or from another origin."""
+
+    code, status, title = "csrf_failed", 403, "The form did not come from this console"
+
+
+class SignInRequired(NarratorError):
+    """A console page asked for without a session (or with a revoked key): the console sends the browser to sign in."""
+
+    code, status, title = "sign_in_required", 401, "Sign in to the console"
+
+
 def error_for_code(code: str | None, message: str) -> NarratorError:
     """The error a worker recorded by its code (engine_unavailable, ...), to raise again in the API."""
     classes: list[type[NarratorError]] = [NarratorError]

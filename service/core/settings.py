@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links."
     )
 
+    console_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs the editors' console session cookies; empty = a random secret kept in "
+        "<data_dir>/console-secret (set it when several API processes serve the console).",
+    )
+
     # Articles given by URL: fetched with SSRF protection (service/document/fetch.py).
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
