@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
+        per_route=[
+            (feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES),
+            *console.BODY_LIMITS,
+        ],
     )
     app.add_middleware(HeadAsGet)
     # Outermost of ours: every answer, even a refused body, gets the request id and is counted.

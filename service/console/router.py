@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
-from service.console.pages import articles
+from service.console.pages import articles, feeds, stats, voices, webhooks
 from service.console.session import (
     ConsoleRead,
     CurrentSession,
@@ -100,6 +100,10 @@ def sign_out() -> RedirectResponse:
 
 
 router.include_router(articles.router)
+for page in (voices, feeds, webhooks, stats):
+    router.include_router(page.router)
+# Console routes that take files, with their body limits (service/api/app.py gives them to BodySizeLimit).
+BODY_LIMITS = [(feeds.UPLOAD_PATH_PATTERN, feeds.MAX_UPLOAD_BYTES)]
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:

@@ -27,9 +27,11 @@ NAV = (
     ("Sources", "/console/sources"),
 )
 
-# A console page never loads anything from elsewhere and is never framed.
+# A console page never loads anything from elsewhere and is never framed (blob: is a file the editor
+# chose, previewed before it is uploaded).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' https: http:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' https: http: blob:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 

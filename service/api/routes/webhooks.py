@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from service.api.auth import WebhooksWrite
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
+from service.listeners.feeds.records import check_feed_owner
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
 from service.webhooks.register import register_endpoint
@@ -88,6 +89,7 @@ def create_webhook(
     settings: SettingsDep,
 ) -> WebhookCreated:
     """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
+    check_feed_owner(session, body.feed, principal.project_id)
     endpoint, secret = register_endpoint(
         session,
         settings,

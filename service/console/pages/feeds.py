@@ -33,8 +33,10 @@ router = APIRouter()
 UPLOAD_PATH_PATTERN = r"/console/feeds/[^/]+/assets/(intro|outro|cover)"
 MAX_UPLOAD_BYTES = MAX_ASSET_BYTES + 64_000
 
-CHANNEL_FIELDS = ("title", "description", "language", "author", "owner_email", "image_url", "link")
-CHANNEL_FIELDS += ("category", "subcategory")
+CHANNEL_FIELDS = (
+    *("title", "description", "language", "author", "owner_email"),
+    *("image_url", "link", "category", "subcategory"),
+)
 ACCEPT = {
     "intro": "audio/wav,audio/x-wav,audio/flac,.wav,.flac",
     "outro": "audio/wav,audio/x-wav,audio/flac,.wav,.flac",

@@ -4,7 +4,7 @@ one article; and the articles played most. The same plain functions as `/v1/.../
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse
@@ -41,7 +41,7 @@ def stats_page(
     allowed = user.can(SCOPE)
     project = user.principal.project_id
     first, last = listens.window(days)
-    context: dict[str, object] = {"allowed": allowed, "scope": SCOPE, "days": days, "windows": WINDOWS}
+    context: dict[str, Any] = {"allowed": allowed, "scope": SCOPE, "days": days, "windows": WINDOWS}
     if allowed:
         feeds = list_feeds(session, project)
         selected_feed = get_feed(session, feed, project) if feed else None

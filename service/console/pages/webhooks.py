@@ -22,7 +22,7 @@ from service.console.templating import render
 from service.core.errors import DeliveryPending, InvalidInput, NotFound
 from service.core.models import WebhookEndpoint
 from service.core.settings import Settings
-from service.listeners.feeds.records import list_feeds
+from service.listeners.feeds.records import check_feed_owner, list_feeds
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES
 from service.webhooks.register import register_endpoint
@@ -84,6 +84,7 @@ def register(
     }
     try:
         body = WebhookCreate.model_validate(data)
+        check_feed_owner(session, body.feed, user.principal.project_id)
         endpoint, secret = register_endpoint(
             session,
             settings,
