@@ -67,7 +67,7 @@ def daily_chart(stats: DailyStats, label: str) -> Markup:
         + "."
     )
     parts = [
-        f'<svg class="chart chart-daily" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-daily" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{chart_id}-t">{escape(label)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}</desc>',
@@ -130,7 +130,7 @@ def quartile_chart(stats: ListeningStats, label: str) -> Markup:
         for q in QUARTILES
     )
     parts = [
-        f'<svg class="chart chart-quartiles" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-quartiles" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(label)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}.</desc>',
