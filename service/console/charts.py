@@ -19,6 +19,7 @@ from service.listeners.feeds.listens import QUARTILES, DailyStats, ListeningStat
 
 _ids = itertools.count(1)
 
+SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 28
 TEXT, GRID, BAR, TRACK = "#333333", "#d0d4da", "#9fb8d3", "#eef0f3"
@@ -67,7 +68,7 @@ def daily_chart(stats: DailyStats, label: str) -> Markup:
         + "."
     )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-daily" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="{SVG_NS}" class="chart chart-daily" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{chart_id}-t">{escape(label)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}</desc>',
@@ -130,7 +131,7 @@ def quartile_chart(stats: ListeningStats, label: str) -> Markup:
         for q in QUARTILES
     )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-quartiles" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="{SVG_NS}" class="chart chart-quartiles" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(label)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}.</desc>',
