@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.api.routes.feeds import FeedChannelIn, FeedIn, base_url
-from service.console.forms import PostedForm, field_errors, text_fields
+from service.console.form_errors import PostedForm, field_errors, text_fields
 from service.console.session import ConsoleFeedsWrite, ConsoleRead, ConsoleUser
 from service.console.templating import render
 from service.core.errors import DuplicateFeed, InvalidAsset
@@ -46,7 +46,7 @@ ACCEPT["cover"] = "image/png,image/jpeg"
 
 def channel_data(form: FormData) -> dict[str, Any]:
     """A feed form as the API's body: blank optional fields left out, checkboxes as booleans."""
-    data: dict[str, Any] = {k: v for k, v in text_fields(form, CHANNEL_FIELDS).items() if v is not None}
+    data: dict[str, Any] = dict(text_fields(form, *CHANNEL_FIELDS))
     data.update(explicit="explicit" in form, locked="locked" in form)
     return data
 
@@ -89,7 +89,7 @@ def create_feed(
     request: Request, user: ConsoleFeedsWrite, session: SessionDep, settings: SettingsDep, form: PostedForm
 ) -> Response:
     """Create a feed from the form; to its page, or the form again with what to fix."""
-    data = {**channel_data(form), "slug": text_fields(form, ("slug",))["slug"] or ""}
+    data = {**channel_data(form), "slug": text_fields(form, "slug").get("slug", "")}
     try:
         body = FeedIn.model_validate(data)
     except ValidationError as exc:

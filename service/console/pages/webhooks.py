@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.routes.webhooks import WebhookCreate
-from service.console.forms import PostedForm, field_errors, text_fields
+from service.console.form_errors import PostedForm, field_errors, text_fields
 from service.console.session import ConsoleRead, ConsoleUser, ConsoleWebhooksWrite
 from service.console.templating import render
 from service.core.errors import DeliveryPending, InvalidInput, NotFound
@@ -75,12 +75,12 @@ def register(
     request: Request, user: ConsoleWebhooksWrite, session: SessionDep, settings: SettingsDep, form: PostedForm
 ) -> Response:
     """Register an endpoint; its page with the secret shown this once, or the form again with what to fix."""
-    fields = text_fields(form, ("url", "feed", "description"))
+    fields = text_fields(form, "url", "feed", "description")
     data: dict[str, Any] = {
-        "url": fields["url"] or "",
+        "url": fields.get("url", ""),
         "event_types": [v for v in form.getlist("event_types") if isinstance(v, str)],
-        "feed": fields["feed"],
-        "description": fields["description"],
+        "feed": fields.get("feed"),
+        "description": fields.get("description"),
     }
     try:
         body = WebhookCreate.model_validate(data)

@@ -1,8 +1,8 @@
-"""Posted forms for console pages: read them once, check them with the API's own request models.
+"""Refused console forms shown again with each error beside its field.
 
 A page validates a form with the pydantic model its API route takes (`FeedIn`,
-`WebhookCreate`, ...), so a rule lives in one place; a refusal is shown beside
-its field instead of as a problem+json body.
+`WebhookCreate`, ...), so a rule lives in one place; where the API answers a
+problem+json body, the page shows the form again with the message by the field.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
-def text_fields(form: FormData, names: tuple[str, ...]) -> dict[str, str | None]:
-    """The named text fields, stripped; an empty one is None (optional fields left blank)."""
-    values: dict[str, str | None] = {}
+def text_fields(form: FormData, *names: str) -> dict[str, str]:
+    """The named fields that were filled in (blank ones are left out, as an API client would omit them)."""
+    out: dict[str, str] = {}
     for name in names:
         value = form.get(name)
-        text = value.strip() if isinstance(value, str) else ""
-        values[name] = text or None
-    return values
+        if isinstance(value, str) and value.strip():
+            out[name] = value.strip()
+    return out
