@@ -18,11 +18,15 @@ import soundfile
 
 from service.api.app import create_app
 from service.api.deps import get_queue
+from service.api.routes.voices import get_sample_queue
 from service.articles import records
 from service.core.db import session_scope
+from service.core.models import VoiceSample
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.core.storage import storage_for
+from service.core.voices import catalog_dirs, get_voice
+from service.listeners.samples import record_sample
 from service.webhooks import store
 from service.webhooks.events import Event
 from service.webhooks.retry import Decision, Outcome
@@ -31,6 +35,7 @@ from tests.api.test_feeds import FEED
 from tests.browser.axe import REPO_ROOT, axe_script, serious_violations
 from tests.browser.live import CHROMIUM, serve_app
 from tests.console.files import png
+from tests.console.test_voices_page import SLOW_JOE
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,11 +48,23 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 HOOK_URL = "https://93.184.215.14/hooks/cms"  # a public address literal; the recording queue sends nothing
 
 
+class SampleRequests:
+    """Records the voices whose sample the API asked a worker for (the test does the worker's part)."""
+
+    def __init__(self) -> None:
+        self.voices: list[str] = []
+
+    def enqueue_voice_sample(self, voice_id: str) -> None:
+        self.voices.append(voice_id)
+
+
 @dataclass(frozen=True)
 class Console:
     base_url: str
     queue: RecordingQueue
+    samples: SampleRequests
     settings: Settings
+    root: Path
     webhook_id: str
     delivery_id: str
 
@@ -64,10 +81,13 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """The app under uvicorn with a feed and one narrated episode that was listened to, and a webhook whose
     one delivery failed: what an editor finds on these pages."""
     root = tmp_path_factory.mktemp("console")
-    settings = Settings(data_dir=root / "data")
-    queue = RecordingQueue()
+    (root / "voices").mkdir()
+    (root / "voices" / "slow.toml").write_text(SLOW_JOE, encoding="utf-8")
+    settings = Settings(data_dir=root / "data", extra_voices_dir=root / "voices")
+    queue, samples = RecordingQueue(), SampleRequests()
     app = create_app(settings)
     app.dependency_overrides[get_queue] = lambda: queue
+    app.dependency_overrides[get_sample_queue] = lambda: samples
     with serve_app(app) as base_url:
         api = httpx.Client(base_url=base_url)
         assert api.post("/v1/feeds", json=FEED).status_code == 201
@@ -97,7 +117,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
                 outcome=Outcome.FINAL,
                 decision=Decision("failed", error="the endpoint's answer is final; not retried"),
             )
-        yield Console(base_url, queue, settings, webhook_id, delivery_id)
+        yield Console(base_url, queue, samples, settings, root, webhook_id, delivery_id)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +154,7 @@ def check_page(page: Any, name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "path", "heading"),
     [
-        ("voices", "/console/voices?compare=en_US-joe-medium", "Voices"),
+        ("voices", "/console/voices?compare=en_US-joe-medium&compare=en_US-joe-slow", "Voices"),
         ("feeds", "/console/feeds", "Feeds"),
         ("feed", "/console/feeds/daily", FEED["title"]),
         ("webhooks", "/console/webhooks", "Webhooks"),
@@ -214,3 +234,22 @@ def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> 
     assert "its next attempt is queued" in page.get_by_role("status").first.inner_text()
     assert console.queue.sent == [(WEBHOOK_DELIVERY_TASK, [console.delivery_id, 2], DEFAULT_QUEUE)]
     assert page.get_by_text("on its way").is_visible()
+
+
+def test_a_sample_not_made_yet_plays_once_a_worker_has_made_it(page: Any, console: Console) -> None:
+    voice = get_voice(catalog_dirs(console.settings), "en_US-joe-slow")
+    with session_scope(console.settings.database_url) as session:  # each viewport starts with no sample
+        session.query(VoiceSample).filter_by(voice_id=voice.id).delete()
+    page.goto(console.base_url + "/console/voices?compare=en_US-joe-medium&compare=en_US-joe-slow")
+    page.locator("#compare-en_US-joe-slow").evaluate("(audio) => audio.play().catch(() => {})")
+    page.get_by_text("Preparing the sample…").wait_for(timeout=15_000)  # the API answered 202
+    assert voice.id in console.samples.voices
+    # The worker's part: the sample narrated into storage and recorded.
+    stored = storage_for(console.settings).put_file(tone_mp3(console.root / "sample.mp3", 2.0), "mp3")
+    with session_scope(console.settings.database_url) as session:
+        record_sample(session, voice, stored.key)
+    page.wait_for_function(
+        "() => { const a = document.getElementById('compare-en_US-joe-slow');"
+        " return a.src.includes('/media/') && a.currentTime > 0.2; }",
+        timeout=20_000,
+    )
