@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from service.articles.intake import ArticleInput
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -41,6 +42,19 @@ class ArticleCreate(RequestBody):
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
 
+    def article_input(self) -> ArticleInput:
+        """What intake reads: the source and its metadata."""
+        return ArticleInput(
+            title=self.title,
+            text=self.text,
+            markdown=self.markdown,
+            html=self.html,
+            url=self.url,
+            ssml=self.ssml,
+            byline=self.byline,
+            language=self.language,
+        )
+
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
         named = {"heading": self.heading_voice, "quote": self.quote_voice}
@@ -62,6 +76,13 @@ class RenarrateIn(RequestBody):
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = None
+
+
+class FeedIn(RequestBody):
+    """PUT /v1/articles/{id}/feed: the feed the article is an episode of (null: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    feed: str | None = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 class ArticleOut(BaseModel):

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
-from service.console.pages import articles, feeds, stats, voices, webhooks
+from service.console.pages import article, articles, feeds, pronunciation, stats, voices, webhooks
 from service.console.session import (
     ConsoleRead,
     CurrentSession,
@@ -99,8 +99,7 @@ def sign_out() -> RedirectResponse:
     return response
 
 
-router.include_router(articles.router)
-for page in (voices, feeds, webhooks, stats):
+for page in (articles, article, pronunciation, voices, feeds, webhooks, stats):
     router.include_router(page.router)
 # Console routes that take files, with their body limits (service/api/app.py gives them to BodySizeLimit).
 BODY_LIMITS = [(feeds.UPLOAD_PATH_PATTERN, feeds.MAX_UPLOAD_BYTES)]

@@ -1,7 +1,6 @@
-"""axe-core (the npm package) for browser tests: found or installed once, injected into every page, run.
+"""axe-core (npm, pinned in tests/browser/package.json) for the browser tests.
 
-The script is added with Playwright's init script (the DevTools protocol), so the
-console's Content-Security-Policy, which allows no inline script, does not stop it.
+`make test` installs it (Makefile `system-deps`); a plain `pytest` run installs it on first use when npm is here.
 """
 
 from __future__ import annotations
@@ -14,41 +13,38 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-AXE_VERSION = "4.10.3"
-# Where `npm install` puts it (git ignores .cache/); NARRATOR_AXE_JS names a copy to use instead.
-AXE_PREFIX = REPO_ROOT / ".cache" / "axe"
-AXE_JS = AXE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING_IMPACTS = ("serious", "critical")
+PACKAGE_DIR = Path(__file__).resolve().parent  # package.json names the version
+AXE_JS = PACKAGE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+# Runs axe on the whole page; only what a person meets: violations with their impact and first target.
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+                                        target: v.nodes[0] && v.nodes[0].target}));
+}"""
 
 
-def axe_script() -> Path:
-    """The path of axe.min.js: NARRATOR_AXE_JS, else the copy in .cache/axe, installed with npm if missing."""
-    configured = os.environ.get("NARRATOR_AXE_JS")
-    if configured:
-        return Path(configured)
-    if AXE_JS.exists():
-        return AXE_JS
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("needs axe-core: npm (apt-get install -y npm), or NARRATOR_AXE_JS=<path to axe.min.js>")
-    AXE_PREFIX.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [npm, "install", "--prefix", str(AXE_PREFIX), "--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return AXE_JS
+def axe_source() -> str:
+    """axe.min.js, installed with npm into tests/browser/node_modules when it is not there yet."""
+    if not AXE_JS.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            if os.environ.get("CI"):
+                pytest.fail("axe-core is missing and npm is not installed (make system-deps installs both)")
+            pytest.skip("needs axe-core: npm install --prefix tests/browser (make system-deps)")
+        subprocess.run(
+            [npm, "install", "--prefix", str(PACKAGE_DIR), "--no-package-lock", "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return AXE_JS.read_text(encoding="utf-8")
 
 
-def serious_violations(page: Any) -> list[str]:
-    """axe's serious and critical violations on the page as it is now: 'rule: target (message)' lines."""
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    found = []
-    for violation in result["violations"]:
-        if violation["impact"] not in BLOCKING_IMPACTS:
-            continue
-        for node in violation["nodes"]:
-            found.append(f"{violation['id']}: {node['target']} ({node['failureSummary']})")
-    return found
+def blocking_violations(page: Any, source: str) -> list[dict[str, Any]]:
+    """The serious and critical accessibility violations axe finds on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=source)  # the context bypasses the console's CSP for this
+    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
+    return [v for v in violations if v["impact"] in BLOCKING]

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.api.routes.feeds import FeedChannelIn, FeedIn, base_url
-from service.console.form_errors import PostedForm, field_errors, text_fields
+from service.console.forms import PostedForm, field_errors, text_fields
 from service.console.session import ConsoleFeedsWrite, ConsoleRead, ConsoleUser
 from service.console.templating import render
 from service.core.errors import DuplicateFeed, InvalidAsset

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.routes.webhooks import WebhookCreate
-from service.console.form_errors import PostedForm, field_errors, text_fields
+from service.console.forms import PostedForm, field_errors, text_fields
 from service.console.session import ConsoleRead, ConsoleUser, ConsoleWebhooksWrite
 from service.console.templating import render
 from service.core.errors import DeliveryPending, InvalidInput, NotFound
