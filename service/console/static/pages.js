@@ -5,14 +5,15 @@
   const say = (el, text) => { if (el) el.textContent = text; };
 
   // A voice's sample is made by a worker on first request (202 + Retry-After until then):
-  // when the <audio> cannot play it yet, wait for it, then play.
+  // when the <audio> cannot play it yet, wait for it, then play. The redirect is not followed here
+  // (with S3 storage it leads to the bucket, which the page may not fetch): the <audio> follows it.
   async function awaitSample(audio) {
     const status = document.getElementById(audio.dataset.status);
     say(status, "Preparing the sample…");
     for (let i = 0; i < 40; i++) {
-      const response = await fetch(audio.dataset.sample + "?wait=5", { redirect: "follow" });
-      if (response.status === 200) {
-        audio.src = response.url;
+      const response = await fetch(audio.dataset.sample + "?wait=5", { redirect: "manual" });
+      if (response.type === "opaqueredirect" || response.status === 200) {
+        audio.src = audio.dataset.sample;
         say(status, "");
         audio.play().catch(() => {});
         return;
