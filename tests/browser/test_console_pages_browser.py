@@ -32,6 +32,7 @@ from service.webhooks.events import Event
 from service.webhooks.retry import Decision, Outcome
 from tests.api.conftest import RecordingQueue
 from tests.api.test_feeds import FEED
+from tests.api.test_stats_daily import listened
 from tests.browser.axe import axe_source, blocking_violations
 from tests.browser.live import CHROMIUM, serve_app
 from tests.console.files import png
@@ -101,8 +102,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
                 article["latest_narration"]["id"],
                 records.FinishedAudio(stored.sha256, stored.key, stored.size, 3.0),
             )
-        for event in ['{"event":"play"}'] * 3 + ['{"event":"progress","percent":25}'] * 2:
-            assert api.post(f"/v1/articles/{article['id']}/events", content=event).status_code == 204
+        listened(settings, article["id"], 0, ["play", "play", "play", "p25", "p25"])  # what the player counted
         webhook_id = api.post("/v1/webhooks", json={"url": HOOK_URL, "description": "CMS"}).json()["id"]
         event = Event("msg_n1_completed", "narration.completed", datetime.now(UTC), {"id": "n1"})
         with session_scope(settings.database_url) as session:
