@@ -71,7 +71,7 @@ def _list(
         session=user.session,
         title="Feeds",
         status_code=status_code,
-        feeds=[(feed, feed_url(base, feed.slug), len(feed_records.feed_items(session, feed.slug))) for feed in feeds],
+        feeds=[(feed, feed_url(base, feed.slug), feed_records.episode_count(session, feed.slug)) for feed in feeds],
         categories=APPLE_CATEGORIES,
         values=values or {"language": "en"},
         errors=errors or {},
