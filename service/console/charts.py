@@ -20,8 +20,11 @@ from service.listeners.feeds.listens import QUARTILES, DailyStats, ListeningStat
 _ids = itertools.count(1)
 
 SVG_NS = "http://www.w3.org/2000/svg"
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 28
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
+# Text sizes in the charts' own units: a chart is at most its width in CSS pixels (pages.css), so these are
+# pixels on a desktop and about half that on a 360 px phone.
+AXIS_FONT, BAR_FONT = 16, 16
 TEXT, GRID, BAR, TRACK = "#333333", "#d0d4da", "#9fb8d3", "#eef0f3"
 # Each quartile line: (fallback colour, dash pattern); its class is q25, q50, ...
 LINE_STYLES = {
@@ -77,7 +80,7 @@ def daily_chart(stats: DailyStats, label: str) -> Markup:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'class="grid" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{LEFT - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" font-size="{AXIS_FONT}" '
             f'class="label" fill="{TEXT}">{tick}</text>'
         )
     bar_w = max(1.0, slot * 0.7)
@@ -98,7 +101,7 @@ def daily_chart(stats: DailyStats, label: str) -> Markup:
         )
     for anchor, edge, when in (("start", LEFT, first), ("end", WIDTH - RIGHT, last)):
         parts.append(
-            f'<text x="{edge}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
+            f'<text x="{edge}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="{AXIS_FONT}" '
             f'class="label" fill="{TEXT}">{when:%d %b}</text>'
         )
     parts.append("</svg>")
@@ -124,7 +127,7 @@ def legend() -> Markup:
 def quartile_chart(stats: ListeningStats, label: str) -> Markup:
     """How far listens got: one horizontal bar per quartile, as a share of the plays."""
     chart_id = f"chart-{next(_ids)}"
-    row_h, label_w, width = 26, 110, 480
+    row_h, label_w, width = 32, 130, 480
     height = row_h * len(QUARTILES) + 4
     summary = "; ".join(
         f"{q} % reached by {stats.reached[q]} of {stats.plays} plays ({_percent(stats.reached[q], stats.plays)})"
@@ -142,12 +145,12 @@ def quartile_chart(stats: ListeningStats, label: str) -> Markup:
         share = stats.reached[q] / stats.plays if stats.plays else 0.0
         colour, _dash = LINE_STYLES[q]
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="13" '
+            f'<text x="{label_w - 8}" y="{y + 21}" text-anchor="end" font-size="{BAR_FONT}" '
             f'class="label" fill="{TEXT}">reached {q} %</text>'
             f'<rect class="track" x="{label_w}" y="{y + 4}" width="{bar_space}" height="{row_h - 8}" fill="{TRACK}"/>'
             f'<rect class="q{q}-fill" x="{label_w}" y="{y + 4}" width="{bar_space * min(share, 1.0):.1f}" '
             f'height="{row_h - 8}" fill="{colour}"/>'
-            f'<text x="{label_w + bar_space + 6}" y="{y + 17}" font-size="13" '
+            f'<text x="{label_w + bar_space + 6}" y="{y + 21}" font-size="{BAR_FONT}" '
             f'class="label" fill="{TEXT}">{_percent(stats.reached[q], stats.plays)}</text>'
         )
     parts.append("</svg>")
