@@ -124,3 +124,16 @@ def test_a_key_without_feeds_write_sees_the_feeds_read_only(client: TestClient, 
     )
     refused = client.post("/console/feeds/daily", data={**FORM, "csrf_token": csrf_of(listing.text)})
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+
+
+def test_an_upload_larger_than_the_general_body_limit_is_taken(
+    client: TestClient, settings: Settings, created: str
+) -> None:
+    jingle = wav(40.0, rate=44100)  # 3.5 MB: over NARRATOR_MAX_BODY_BYTES (2 MB), under the assets' 20 MB
+    assert len(jingle) > settings.max_body_bytes
+    response = post(
+        client, f"/console/feeds/{created}/assets/outro", {}, files={"file": ("o.wav", jingle, "audio/wav")}
+    )
+    assert response.status_code == 303, response.text
+    with session_scope(settings.database_url) as session:
+        assert session.get(Feed, created).outro_key is not None  # type: ignore[union-attr]
