@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.articles.intake import ArticleInput
+from service.articles.listing import ArticleRow
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -76,6 +77,35 @@ class RenarrateIn(RequestBody):
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = None
+
+
+class ArticleSummary(BaseModel):
+    """One line of GET /v1/articles: the article and its newest narration."""
+
+    id: str
+    title: str | None
+    external_id: str | None
+    feed: str | None
+    voice: str
+    status: str  # the newest narration's: queued | running | done | failed (none: never narrated)
+    duration_s: float | None
+    changed_at: datetime
+    latest_narration: NarrationOut | None
+
+    @classmethod
+    def of(cls, row: ArticleRow) -> ArticleSummary:
+        a, latest = row.article, row.latest
+        return cls(
+            id=a.id,
+            title=a.title,
+            external_id=a.external_id,
+            feed=a.feed,
+            voice=a.voice,
+            status=row.status,
+            duration_s=latest.duration_s if latest else None,
+            changed_at=row.changed_at,
+            latest_narration=NarrationOut.of(latest) if latest else None,
+        )
 
 
 class FeedIn(RequestBody):

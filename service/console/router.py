@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
+from service.api.ratelimit import limit_by_address
 from service.console.pages import article, articles, feeds, pronunciation, stats, voices, webhooks
 from service.console.session import (
     ConsoleRead,
@@ -63,7 +64,7 @@ def sign_in_page(
     )
 
 
-@router.post("/sign-in")
+@router.post("/sign-in", dependencies=[Depends(limit_by_address)])  # tries count per address
 def sign_in_submit(
     request: Request,
     session: SessionDep,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from service.access.keys import OPEN_DEFAULT, Principal, any_keys, principal_of_key_id, verify_key
 from service.api.deps import SessionDep, SettingsDep
+from service.api.ratelimit import RateLimiterDep, count, limit_by_address
 from service.core.errors import CsrfFailed, Forbidden, SignInRequired
 from service.core.settings import Settings
 
@@ -143,19 +144,26 @@ def sign_in(session: Session, key: str) -> SessionData | None:
 
 
 def console_principal(
-    security_scopes: SecurityScopes, request: Request, session: SessionDep, data: CurrentSession
+    security_scopes: SecurityScopes,
+    request: Request,
+    session: SessionDep,
+    limiter: RateLimiterDep,
+    data: CurrentSession,
 ) -> ConsoleUser:
     """Who the console request acts as; SignInRequired without a usable session, Forbidden without the scope.
 
-    Console routes declare their scope with this dependency (`ConsoleRead`, `ConsoleWrite`, ...), as API routes
-    do with `service.api.auth.authenticate`; `check_routes_declared` accepts either.
+    Console routes declare their scope with this dependency (`ConsoleRead`, `ConsoleArticlesWrite`, ...), as API
+    routes do with `service.api.auth.authenticate`; `check_routes_declared` accepts either. Requests count against
+    the rate limits as the API's do: per key, or per address for writes while no key exists.
     """
     if not any_keys(session):
+        limit_by_address(request, limiter)
         user = ConsoleUser(OPEN_DEFAULT, data, open_default=True)
     else:
         principal = principal_of_key_id(session, data.key_id) if data.key_id else None
         if principal is None:
             raise SignInRequired(f"Sign in to open {request.url.path}")
+        count(request, limiter, limiter.per_key, f"key:{principal.key_id}")
         user = ConsoleUser(principal, data, open_default=False)
     for scope in security_scopes.scopes:
         if not user.can(scope):

@@ -135,6 +135,14 @@ def test_an_editors_day(
         "a.dataset.playingBlock === '2'; }",
         timeout=20_000,
     )
+    # Read-along: the word being heard is highlighted, inside the paragraph being played.
+    page.wait_for_function(
+        "() => { const h = CSS.highlights.get('console-word'); return h && h.size === 1 && "
+        "document.querySelector('#block-2').classList.contains('current'); }",
+        timeout=10_000,
+    )
+    heard = page.evaluate("() => [...CSS.highlights.get('console-word')][0].toString()")
+    assert heard and heard in "The company sells running shoes in many countries."
     played_from = page.evaluate("() => document.getElementById('player').currentTime")
     page.evaluate("() => document.getElementById('player').pause()")
     assert played_from > 1.0  # not the start of the file: the title and the first paragraph come before
@@ -179,6 +187,27 @@ def test_an_editors_day(
     assert "Nike" in page.locator(".block:has(.resynth) .block-text").inner_text()
     assert page.locator(".changes li").count() == 1  # what changed: the pronunciation of one paragraph
     walk.check("article-renarrated")
+
+    # A/B: the two versions from one position; switching keeps the place.
+    page.click("[data-ab-toggle]")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-ab-audio=a]'); return !a.paused && a.currentTime > 0.5; }"
+    )
+    page.click("[data-ab-toggle]")
+    switched = page.evaluate(
+        "() => { const [a, b] = ['a', 'b'].map((s) => document.querySelector(`[data-ab-audio=${s}]`));"
+        " return {aPaused: a.paused, a: a.currentTime, b: b.currentTime}; }"
+    )
+    assert switched["aPaused"] and abs(switched["b"] - switched["a"]) < 0.5, switched
+    page.evaluate("() => document.querySelectorAll('audio').forEach((a) => a.pause())")
+
+    # Editing in place says what saving would re-read, before saving.
+    page.click("#edit summary")
+    text = page.input_value("#edit-text")
+    page.fill("#edit-text", text.replace("fell on Monday", "rose on Tuesday"))
+    page.click("[data-preview-button]")
+    page.wait_for_function("() => document.querySelector('[data-preview-out]').textContent.includes('of 3')")
+    assert page.inner_text("[data-preview-out]") == "1 of 3 paragraphs will be re-read."
     page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing wider than the screen
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     walk.check("article-360px")

@@ -162,3 +162,26 @@ def test_a_read_only_key_sees_no_forms_and_its_posts_are_refused(client: TestCli
         refused = client.post(path, data={"csrf_token": token, **data})
         assert refused.status_code == 403, path
         assert refused.json()["code"] == "forbidden"
+
+
+def test_the_console_streams_a_narrations_progress_on_its_session(client: TestClient, settings: Settings) -> None:
+    article_id = submit(client, paste=TEXT, title="Nike")
+    with session_scope(settings.database_url) as session:
+        narration = records.latest_narration(session, article_id)
+        assert narration is not None
+        narration_id = narration.id
+        records.fail_narration(session, narration_id, "synthesis_failed", "the voice broke")
+    with client.stream("GET", f"/console/narrations/{narration_id}/events") as events:
+        body = "".join(events.iter_text())
+    assert "event: failed" in body and "the voice broke" in body
+
+
+def test_another_projects_narration_is_not_streamed(client: TestClient, settings: Settings) -> None:
+    article_id = submit(client, paste=TEXT, title="Nike")
+    with session_scope(settings.database_url) as session:
+        narration = records.latest_narration(session, article_id)
+        assert narration is not None
+        narration_id = narration.id
+    sign_in(client, make_key(settings, ["admin"], project="other"))
+    assert client.get(f"/console/narrations/{narration_id}/events").status_code == 404
+    assert client.get(f"/console/articles/{article_id}").status_code == 404

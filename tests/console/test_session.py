@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from service.access import keys
+from service.api.app import create_app
 from service.core.db import session_scope
 from service.core.settings import Settings
-from tests.console.conftest import csrf_of, make_key, sign_in
+from tests.console.conftest import ORIGIN, csrf_of, make_key, sign_in
 
 
 def test_without_keys_the_console_opens_directly(client: TestClient) -> None:
@@ -88,3 +89,11 @@ def test_a_form_with_its_token_from_this_origin_is_accepted(client: TestClient, 
     out = client.post("/console/sign-out", data={"csrf_token": token})
     assert out.status_code == 303
     assert client.get("/console/articles").status_code == 303  # signed out
+
+
+def test_a_signed_in_console_counts_against_its_keys_rate_limit(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_key": "3 per minute"})
+    with TestClient(create_app(limited), headers={"Origin": ORIGIN}, follow_redirects=False) as client:
+        sign_in(client, make_key(settings, ["admin"]))  # the sign-in form is keyless: not counted per key
+        answers = [client.get("/console/articles").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]

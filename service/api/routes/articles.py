@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
@@ -15,8 +15,8 @@ from service.api.deps import (
     StorageDep,
 )
 from service.api.routes.media import media_redirect
-from service.api.schemas import ArticleCreate, ArticleOut, FeedIn, RenarrateIn
-from service.articles import idempotency, records
+from service.api.schemas import ArticleCreate, ArticleOut, ArticleSummary, FeedIn, RenarrateIn
+from service.articles import idempotency, listing, records
 from service.articles.editing import Outcome, edit_article, move_to_feed, renarrate, submit_article
 from service.articles.views import NarrationOut
 from service.core.errors import NotFound
@@ -93,6 +93,20 @@ def create_article(
             response.headers.get("location"),
         )
     return response
+
+
+@router.get("", response_model=list[ArticleSummary])
+def list_articles(
+    session: SessionDep,
+    principal: ArticlesRead,
+    q: str = Query(default="", max_length=200, description="searches the title, external id and URL"),
+    status: str | None = Query(default=None, pattern=r"^(queued|running|done|failed)$"),
+    feed: str | None = Query(default=None, description="a feed slug; empty: articles in no feed"),
+    limit: int = Query(default=listing.PAGE_SIZE, ge=1, le=500),
+) -> list[ArticleSummary]:
+    """The project's articles, most recently changed first, with their newest narration's status."""
+    rows = listing.list_articles(session, principal.project_id, search=q, status=status, feed=feed, limit=limit)
+    return [ArticleSummary.of(row) for row in rows]
 
 
 @router.get("/{article_id}", response_model=ArticleOut)

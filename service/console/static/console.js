@@ -10,6 +10,9 @@
   const post = (url, form) =>
     fetch(url, { method: "POST", body: new FormData(form), headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
 
+  // Start playback; a pause that interrupts the start is not an error (the browser rejects the promise then).
+  const play = (audio) => audio.play().catch((error) => { if (error.name !== "AbortError") throw error; });
+
   // Live status: an element with data-live="<narration id>" follows the narration's events (SSE).
   function follow(el) {
     const id = el.dataset.live;
@@ -58,7 +61,7 @@
         stopAt = next ? next.time_ms / 1000 : null;
         audio.currentTime = mark.time_ms / 1000;
         audio.dataset.playingBlock = button.dataset.block;
-        audio.play();
+        play(audio);
       });
     }
 
@@ -102,7 +105,7 @@
       const at = from ? from.currentTime : 0;
       if (from) from.pause();
       audio[next].currentTime = at;
-      audio[next].play();
+      play(audio[next]);
       side = next;
       toggle.textContent = next === "a" ? "Switch to B" : "Switch to A";
       toggle.setAttribute("aria-pressed", "true");
@@ -140,7 +143,7 @@
       audio.hidden = false;
       out.textContent = "Preview ready.";
       audio.dataset.ready = "true";
-      audio.play();
+      play(audio);
     });
   }
 
