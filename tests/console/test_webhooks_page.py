@@ -79,6 +79,16 @@ def test_deliveries_show_each_attempt(client: TestClient, settings: Settings) ->
     assert 'class="status status-failed">failed' in row
     assert "HTTP 410, 41 ms (final)" in row
     assert f'action="/console/webhooks/{endpoint_id}/deliveries/{delivery_id}/resend"' in row
+    assert "&#34;type&#34;: &#34;narration.failed&#34;" in row  # the payload as sent, indented
+
+
+def test_removing_an_endpoint(client: TestClient, settings: Settings) -> None:
+    register(client)
+    endpoint_id = client.get("/v1/webhooks").json()[0]["id"]
+    token = csrf_of(client.get(f"/console/webhooks/{endpoint_id}").text)
+    response = client.post(f"/console/webhooks/{endpoint_id}/delete", data={"csrf_token": token})
+    assert (response.status_code, response.headers["location"]) == (303, "/console/webhooks")
+    assert client.get("/v1/webhooks").json() == []
 
 
 def test_resending_queues_the_next_attempt(client: TestClient, settings: Settings, queue: RecordingQueue) -> None:

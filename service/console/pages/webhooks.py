@@ -8,6 +8,7 @@ through the same plain functions as `/v1/webhooks`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -127,6 +128,8 @@ def _endpoint_page(
         status_code=status_code,
         endpoint=endpoint,
         deliveries=deliveries,
+        # The body exactly as signed and sent, indented to be read.
+        payloads={d.id: json.dumps(json.loads(d.payload), indent=2, ensure_ascii=False) for d in deliveries},
         secret=secret,
         notice=notice,
         error=error,
