@@ -61,7 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
+        per_route=[
+            (feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES),
+            *console.BODY_LIMITS,
+        ],
     )
     app.add_middleware(HeadAsGet)
     app.state.rate_limiter = RateLimiter.from_settings(settings)  # counted in service/api/auth.py and ratelimit.py

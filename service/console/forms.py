@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
@@ -47,3 +48,22 @@ def validated(model: type[Body], data: dict[str, object]) -> Body:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise InvalidInput(f"{where + ': ' if where else ''}{first.get('msg', 'invalid')}") from None
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form (Starlette keeps it parsed: the CSRF check read it already)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+FORM_ERROR = ""  # the key of an error about the whole form rather than one field
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Each field's first message, by field name (FORM_ERROR for the whole form): to show beside the fields."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else FORM_ERROR
+        errors.setdefault(field, str(error["msg"]).removeprefix("Value error, "))
+    return errors

@@ -19,7 +19,7 @@ from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
 from service.api.ratelimit import limit_by_address
-from service.console.pages import article, articles, pronunciation
+from service.console.pages import article, articles, feeds, pronunciation, stats, voices, webhooks
 from service.console.session import (
     ConsoleRead,
     CurrentSession,
@@ -100,8 +100,10 @@ def sign_out() -> RedirectResponse:
     return response
 
 
-for page in (articles, article, pronunciation):
+for page in (articles, article, pronunciation, voices, feeds, webhooks, stats):
     router.include_router(page.router)
+# Console routes that take files, with their body limits (service/api/app.py gives them to BodySizeLimit).
+BODY_LIMITS = [(feeds.UPLOAD_PATH_PATTERN, feeds.MAX_UPLOAD_BYTES)]
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:

@@ -27,11 +27,13 @@ NAV = (
     ("Sources", "/console/sources"),
 )
 
-# A console page never loads anything from elsewhere and is never framed.
+# A console page runs nothing from elsewhere and is never framed. Images and audio may come from the
+# bucket (/media redirects there with S3 storage: a feed's cover, a sample), or be blob: (a file the
+# editor chose, previewed before it is uploaded).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self' blob: https: http:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https: http:; "
+    "media-src 'self' https: http: blob:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
 

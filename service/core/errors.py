@@ -166,6 +166,12 @@ class InvalidWebhookSecret(InvalidInput):
     code, title = "webhook_secret_invalid", "Invalid webhook secret"
 
 
+class DeliveryPending(NarratorError):
+    """A resend of a webhook delivery that is still on its way (its next attempt is queued)."""
+
+    code, status, title = "delivery_pending", 409, "This delivery is still pending; it cannot be resent yet"
+
+
 # --- access control ---
 
 
