@@ -1,4 +1,8 @@
-"""Real processes for end-to-end tests and benchmarks: redis-server, `narrator worker`, `narrator serve`."""
+"""Real processes for end-to-end tests and benchmarks: redis-server, `narrator worker`, `narrator serve`.
+
+A service runs as a deployment does: `create_key` makes an API key with `narrator keys create` (from then on
+every non-public route needs one), editors' and CMS clients send it, listeners send none.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 
 NARRATOR = str(Path(sys.executable).with_name("narrator"))
 START_TIMEOUT_S = 60
+# What a CMS that publishes articles needs: post and update them, follow their narrations.
+CMS_SCOPES = ("articles:read", "articles:write")
 
 
 def free_port() -> int:
@@ -77,16 +83,54 @@ def redis_server(workdir: Path) -> Iterator[str]:
         _stop(proc)
 
 
-@dataclass
+def create_key(env: dict[str, str], scopes: tuple[str, ...], name: str = "e2e", project: str = "default") -> str:
+    """A new API key, made as an operator makes one: `narrator keys create`, which prints it on its last line."""
+    created = subprocess.run(
+        [NARRATOR, "keys", "create", "--project", project, "--name", name, "--scopes", ",".join(scopes)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if created.returncode != 0:
+        raise RuntimeError(f"narrator keys create failed: {created.stderr}")
+    return created.stdout.strip().splitlines()[-1]
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The header an API client sends its key in."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+@dataclass(frozen=True)
 class RunningService:
-    """A running API (and workers) reachable at `base_url`."""
+    """A running API (and workers) reachable at `base_url`; `key` is the one its API clients send.
+
+    `key` None: no key exists, the service is the open embedded default.
+    """
 
     base_url: str
     data_dir: Path
     env: dict[str, str]
+    key: str | None = None
 
-    def client(self) -> httpx.Client:
+    def client(self, timeout_s: float = 30) -> httpx.Client:
+        """An API client (a CMS, an editor's script): sends the service's key."""
+        headers = bearer(self.key) if self.key else {}
+        return httpx.Client(base_url=self.base_url, timeout=timeout_s, headers=headers)
+
+    def listener(self) -> httpx.Client:
+        """A listener's client (a podcast app, a browser): sends no key; what it reads must be public."""
         return httpx.Client(base_url=self.base_url, timeout=30)
+
+    def with_key(self, *scopes: str, name: str = "e2e") -> RunningService:
+        """The same service once a key with `scopes` exists (its clients send that key)."""
+        keyed = replace(self, key=create_key(self.env, scopes, name))
+        with keyed.listener() as anonymous:
+            # From the first key on, the API is closed to callers without one.
+            assert anonymous.get("/v1/articles").status_code == 401
+        return keyed
 
 
 @contextmanager

@@ -25,6 +25,7 @@ import numpy as np
 import soundfile
 import uvicorn
 
+from service.access import keys
 from service.articles import records
 from service.core.db import session_scope
 from service.core.settings import Settings
@@ -65,9 +66,10 @@ class NullQueue:
 
 @dataclass(frozen=True)
 class Narrated:
-    """The live service and its one narrated article."""
+    """The live service and its one narrated article; `stats_key` reads its stats (a dashboard's key)."""
 
     base_url: str
+    stats_key: str
     article_id: str
     text: str
     sentences: list[dict[str, Any]]  # the sentence marks, in time order
@@ -82,10 +84,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def create_keys(settings: Settings, *scopes: tuple[str, ...]) -> list[str]:
+    """One new API key for each tuple of scopes (service/access/keys.py, as `narrator keys create` does)."""
+    with session_scope(settings.database_url) as session:
+        return [keys.create_key(session, "default", "browser", wanted)[1] for wanted in scopes]
+
+
 def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
-    """Create the article through the API and finish its narration with stored MP3 and marks files."""
+    """Create the article through the API with a CMS's key, finish its narration with stored MP3 and marks files.
+
+    From then on keys exist: the player, which sends none, reads only what is public.
+    """
+    cms_key, stats_key = create_keys(settings, ("articles:read", "articles:write"), ("stats:read",))
+    assert httpx.get(f"{base_url}/v1/articles").status_code == 401  # closed to callers without a key
     body = "\n\n".join(PARAGRAPHS)
-    created = httpx.post(f"{base_url}/v1/articles", json={"title": TITLE, "text": body}).json()
+    created = httpx.post(
+        f"{base_url}/v1/articles",
+        json={"title": TITLE, "text": body},
+        headers={"Authorization": f"Bearer {cms_key}"},
+    ).json()
     text = created["text"]
     audio, marks, real_voice = _real_voice(root, body) or _tone(root, text)
     sentences = sorted((m for m in marks if m["type"] == "sentence"), key=lambda m: m["time_ms"])
@@ -102,7 +119,7 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
             created["latest_narration"]["id"],
             records.FinishedAudio(stored.sha256, stored.key, stored.size, duration, marks_key=stored_marks.key),
         )
-    return Narrated(base_url, created["id"], text, sentences, duration, real_voice)
+    return Narrated(base_url, stats_key, created["id"], text, sentences, duration, real_voice)
 
 
 def _real_voice(root: Path, body: str) -> tuple[Path, list[dict[str, Any]], bool] | None:

@@ -1,4 +1,8 @@
-"""End-to-end fixtures: real `narrator` processes on a real redis-server (tests/conftest.py), the real voice."""
+"""End-to-end fixtures: real `narrator` processes on a real redis-server (tests/conftest.py), the real voice.
+
+The deployments on Redis run with an API key, made before the tests start (`narrator keys create`): their
+clients send a CMS's key, listeners none. The embedded default stays keyless, as `make run` starts it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import (
+    CMS_SCOPES,
     NARRATOR,
     RunningService,
     free_port,
@@ -46,7 +51,7 @@ def voices_with_a_broken_one(directory: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def redis_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RunningService]:
-    """Production topology on one machine: Redis broker, a `narrator worker`, the API."""
+    """Production topology on one machine: Redis broker, a `narrator worker`, the API, a CMS's key."""
     tmp_path = tmp_path_factory.mktemp("redis-service")
     port = free_port()
     env = service_env(
@@ -56,12 +61,12 @@ def redis_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> I
     )
     cmds = [[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]]
     with running(cmds, env, port, tmp_path / "logs"):
-        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env).with_key(*CMS_SCOPES, name="cms")
 
 
 @pytest.fixture(scope="module")
 def two_worker_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RunningService]:
-    """Two `narrator worker` processes and the API against one Redis: a scaled-out deployment in small."""
+    """Two `narrator worker` processes and the API against one Redis, a CMS's key: a scaled-out deployment in small."""
     tmp_path = tmp_path_factory.mktemp("two-workers")
     port = free_port()
     env = service_env(tmp_path / "data", NARRATOR_BROKER_URL=redis_url.rsplit("/", 1)[0] + "/1")
@@ -71,12 +76,12 @@ def two_worker_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str)
         [NARRATOR, "serve", "--no-worker", "--port", str(port)],
     ]
     with running(cmds, env, port, tmp_path / "logs"):
-        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env).with_key(*CMS_SCOPES, name="cms")
 
 
 @pytest.fixture(scope="module")
 def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    """The embedded default: `narrator serve` with its own worker, SQLite broker and records."""
+    """The embedded default: `narrator serve` with its own worker, SQLite broker and records, and no key at all."""
     tmp_path = tmp_path_factory.mktemp("embedded-service")
     port = free_port()
     env = service_env(tmp_path / "data")

@@ -19,11 +19,11 @@ def _body(paragraphs: list[str]) -> dict:
 
 @pytest.fixture(scope="module")
 def first(two_worker_service: RunningService) -> dict:
-    with two_worker_service.client() as client:
+    with two_worker_service.client() as client, two_worker_service.listener() as listener:
         created = client.post("/v1/articles", json=_body(PARAGRAPHS))
         narration = wait_for_narration(client, created.headers["location"])
-        audio = client.get(f"/v1/articles/{created.json()['id']}/audio.mp3", follow_redirects=False).headers["location"]
-    return {"article": created.json()["id"], "narration": narration, "audio": audio}
+        redirect = listener.get(f"/v1/articles/{created.json()['id']}/audio.mp3", follow_redirects=False)
+    return {"article": created.json()["id"], "narration": narration, "audio": redirect.headers["location"]}
 
 
 def test_a_twenty_paragraph_article_is_narrated_from_twenty_one_segments(first: dict) -> None:
@@ -45,20 +45,20 @@ def test_editing_one_paragraph_synthesizes_one_segment_and_serves_the_old_audio_
     edited = list(PARAGRAPHS)
     edited[6] = "Paragraph 7: the council postponed item 7 until next month."
     audio_url = f"/v1/articles/{first['article']}/audio.mp3"
-    with two_worker_service.client() as client:
+    with two_worker_service.client() as client, two_worker_service.listener() as listener:
         response = client.put(f"/v1/articles/{first['article']}", json=_body(edited))
         assert response.status_code == 202
         location = response.headers["location"]
         served_meanwhile = set()
         while True:
-            served = client.get(audio_url, follow_redirects=False).headers["location"]
+            served = listener.get(audio_url, follow_redirects=False).headers["location"]
             if client.get(location).json()["status"] in ("done", "failed"):
                 break
             served_meanwhile.add(served)  # served while the new narration was still running
             time.sleep(0.1)
         narration = client.get(location).json()
-        new_audio = client.get(audio_url, follow_redirects=False).headers["location"]
-        old_still_there = client.head(first["audio"]).status_code
+        new_audio = listener.get(audio_url, follow_redirects=False).headers["location"]
+        old_still_there = listener.head(first["audio"]).status_code
     assert narration["status"] == "done", narration["error"]
     assert narration["segments"] == {"total": 21, "cached": 20, "synthesized": 1}
     assert served_meanwhile <= {first["audio"]}

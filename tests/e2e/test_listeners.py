@@ -47,7 +47,8 @@ def test_the_live_stream_starts_long_before_the_narration_ends(redis_service: Ru
         narration = wait_for_narration(client, created.headers["location"])
         total = time.monotonic() - started
         listener.join(timeout=60)
-        after = client.get(f"/v1/articles/{created.json()['id']}/live.mp3", follow_redirects=False)
+    with redis_service.listener() as anonymous:
+        after = anonymous.get(f"/v1/articles/{created.json()['id']}/live.mp3", follow_redirects=False)
     assert narration["status"] == "done"
     print(f"\nfirst live bytes after {first_byte_at[0]:.1f} s of a {total:.1f} s narration")
     assert first_byte_at[0] < total / 3
@@ -58,7 +59,9 @@ def test_the_live_stream_starts_long_before_the_narration_ends(redis_service: Ru
 
 @pytest.fixture
 def openai_client(redis_service: RunningService) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{redis_service.base_url}/v1", api_key="not-needed")
+    """The OpenAI client with the service's key (`POST /v1/audio/speech` needs `articles:write`)."""
+    assert redis_service.key is not None
+    return openai.OpenAI(base_url=f"{redis_service.base_url}/v1", api_key=redis_service.key)
 
 
 def test_the_openai_client_gets_mp3_speech(openai_client: openai.OpenAI) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,7 @@ import soundfile as sf
 
 from tests.asr import transcribe_file_guarded, word_error_rate
 from tests.conftest import EXAMPLES
-from tests.processes import RunningService, wait_for_narration
+from tests.processes import NARRATOR, RunningService, wait_for_narration
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +22,15 @@ WER_GOAL = 0.04
 
 @pytest.fixture(scope="module")
 def narrated(redis_service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Post the example page, wait for its narration, download the audio once."""
-    with redis_service.client() as client:
+    """Post the example page with the CMS's key, wait for its narration; a listener downloads the audio once."""
+    with redis_service.client() as client, redis_service.listener() as listener:
         created = client.post("/v1/articles", json={"html": ARTICLE_HTML.read_text()})
         assert created.status_code == 202, created.text
         narration = wait_for_narration(client, created.headers["location"])
         article = client.get(f"/v1/articles/{created.json()['id']}").json()
         audio_path = tmp_path_factory.mktemp("audio") / "article.mp3"
-        media_url = client.get(f"/v1/articles/{article['id']}/audio.mp3", follow_redirects=False).headers["location"]
-        audio_path.write_bytes(client.get(media_url).content)
+        media_url = listener.get(f"/v1/articles/{article['id']}/audio.mp3", follow_redirects=False).headers["location"]
+        audio_path.write_bytes(listener.get(media_url).content)
     return {"article": article, "narration": narration, "media_url": media_url, "audio": audio_path}
 
 
@@ -51,7 +52,7 @@ def test_audio_redirects_to_the_immutable_sha256_url(narrated: dict) -> None:
 
 def test_media_serves_ranges_head_and_304(redis_service: RunningService, narrated: dict) -> None:
     url, size = narrated["media_url"], narrated["narration"]["bytes"]
-    with redis_service.client() as client:
+    with redis_service.listener() as client:
         head = client.head(url)
         assert head.status_code == 200 and head.headers["content-length"] == str(size)
         assert head.headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -78,12 +79,12 @@ def test_the_narration_says_the_words_of_the_article(
     rates = [word_error_rate(reference, transcribe_file_guarded(Path(narrated["audio"])))]
     # The voice samples noise, so one narration's WER varies (0.026-0.042 seen): the goal is judged on the
     # mean over three narrations (two more, forced: all synthesized again).
-    with redis_service.client() as client:
+    with redis_service.client() as client, redis_service.listener() as listener:
         for attempt in range(2):
             again = client.post(f"/v1/articles/{narrated['article']['id']}/narrations", json={"force": True})
             narration = wait_for_narration(client, again.headers["location"])
             heard = tmp_path / f"again{attempt}.mp3"
-            heard.write_bytes(client.get(narration["audio_url"]).content)
+            heard.write_bytes(listener.get(narration["audio_url"]).content)
             rates.append(word_error_rate(reference, transcribe_file_guarded(heard)))
     mean = sum(rates) / len(rates)
     print(
@@ -105,7 +106,14 @@ def test_a_failing_narration_records_its_error_and_the_worker_keeps_serving(redi
     assert done["status"] == "done"
 
 
-def test_the_embedded_default_narrates_without_any_server(embedded_service: RunningService, tmp_path: Path) -> None:
+def test_the_embedded_default_narrates_without_any_server_or_key(
+    embedded_service: RunningService, tmp_path: Path
+) -> None:
+    """`make run`'s service needs no set-up: no key exists, and every call goes without one."""
+    listed = subprocess.run(
+        [NARRATOR, "keys", "list"], env=embedded_service.env, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert embedded_service.key is None and listed.stdout == ""
     with embedded_service.client() as client:
         created = client.post("/v1/articles", json={"html": ARTICLE_HTML.read_text()})
         narration = wait_for_narration(client, created.headers["location"])

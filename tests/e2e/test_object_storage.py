@@ -19,7 +19,16 @@ import pytest
 import soundfile as sf
 from sqlalchemy import create_engine, text
 
-from tests.processes import NARRATOR, free_port, running, service_env, wait_for_narration
+from tests.processes import (
+    CMS_SCOPES,
+    NARRATOR,
+    bearer,
+    create_key,
+    free_port,
+    running,
+    service_env,
+    wait_for_narration,
+)
 from tests.s3server import S3Server
 
 pytestmark = pytest.mark.e2e
@@ -61,6 +70,7 @@ class Split:
     worker_data: Path
     bucket: str
     s3: S3Server
+    key: str  # a publisher's: articles and feeds
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +92,15 @@ def split_service(
     # As in production: the shared database is migrated once before the API and workers start.
     subprocess.run([NARRATOR, "migrate"], env=envs[0], check=True, capture_output=True, timeout=120)
     with running(cmds, envs, port, tmp / "logs"):
-        yield Split(f"http://127.0.0.1:{port}", api_data, worker_data, bucket, s3_server)
+        key = create_key(envs[1], (*CMS_SCOPES, "feeds:write"), name="publisher")
+        yield Split(f"http://127.0.0.1:{port}", api_data, worker_data, bucket, s3_server, key)
 
 
 def test_a_narration_travels_through_the_bucket_only(split_service: Split) -> None:
-    with httpx.Client(base_url=split_service.base_url, timeout=30) as client:
+    with (
+        httpx.Client(base_url=split_service.base_url, timeout=30, headers=bearer(split_service.key)) as client,
+        httpx.Client(base_url=split_service.base_url, timeout=30) as anonymous,
+    ):
         assert client.get("/readyz").json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
         feed = {"slug": "harbor", "title": "Harbor", "description": "News", "language": "en", "author": "Desk"}
         feed |= {"owner_email": "desk@example.com", "category": "News"}
@@ -110,9 +124,10 @@ def test_a_narration_travels_through_the_bucket_only(split_service: Split) -> No
         narration = wait_for_narration(client, created.headers["location"])
         listener.join(timeout=120)
         assert narration["status"] == "done", narration
-        audio = client.get(f"/v1/articles/{article_id}/audio.mp3", follow_redirects=False)
-        media = client.get(f"/media/{narration['sha256']}.mp3", follow_redirects=False)
-        rss = client.get("/feeds/harbor.xml").content
+        # Listeners send no key.
+        audio = anonymous.get(f"/v1/articles/{article_id}/audio.mp3", follow_redirects=False)
+        media = anonymous.get(f"/media/{narration['sha256']}.mp3", follow_redirects=False)
+        rss = anonymous.get("/feeds/harbor.xml").content
 
     # The listener is sent to the object in the bucket (a presigned URL), not to the API.
     assert audio.status_code == 307 and media.status_code == 307

@@ -19,7 +19,16 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from service.core.queue import ALL_QUEUES, PRIORITY_QUEUES, make_celery, queue_depths
 from service.core.settings import Settings
-from tests.processes import NARRATOR, free_port, running, service_env, wait_for_narration
+from tests.processes import (
+    CMS_SCOPES,
+    NARRATOR,
+    bearer,
+    create_key,
+    free_port,
+    running,
+    service_env,
+    wait_for_narration,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +42,9 @@ REQUEST_ID = "e2e-observability-1"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
-def scrape(url: str) -> Samples:
-    response = httpx.get(url, timeout=10)
+def scrape(url: str, key: str | None = None) -> Samples:
+    """The samples at `url`; the API's /metrics needs a `metrics:read` key, a worker's exporter none."""
+    response = httpx.get(url, timeout=10, headers=bearer(key) if key else {})
     assert response.status_code == 200, response.text
     return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
@@ -57,6 +67,8 @@ class Observed:
     api: str
     worker_metrics: str
     logs: Path
+    cms_key: str  # articles:read and articles:write
+    prometheus_key: str  # metrics:read only
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +88,9 @@ def observed(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
     with running(cmds, env, port, tmp_path / "logs") as (worker, _api):
         metrics_dirs = list(Path(tempfile.gettempdir()).glob(f"narrator-worker-metrics-{worker.pid}-*"))
         assert len(metrics_dirs) == 1 and any(metrics_dirs[0].glob("*.db"))  # the pool processes' files
-        yield Observed(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics", tmp_path / "logs")
+        cms, prometheus = create_key(env, CMS_SCOPES, "cms"), create_key(env, ("metrics:read",), "prometheus")
+        api, worker_metrics = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics"
+        yield Observed(api, worker_metrics, tmp_path / "logs", cms, prometheus)
     # Stopped (warm shutdown, pool processes ended): still nothing but JSON lines, and its metrics files gone.
     stopped = json_lines(tmp_path / "logs" / "proc0.log")
     assert any(line["event"] == "worker: Warm shutdown (MainProcess)" for line in stopped)
@@ -87,7 +101,7 @@ def observed(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
 @pytest.fixture(scope="module")
 def narrated(observed: Observed) -> dict:
     """One narration through the real worker, then the same article again (every segment cached)."""
-    with httpx.Client(base_url=observed.api, timeout=30) as client:
+    with httpx.Client(base_url=observed.api, timeout=30, headers=bearer(observed.cms_key)) as client:
         created = client.post("/v1/articles", json=ARTICLE, headers={"X-Request-ID": REQUEST_ID})
         assert created.status_code == 202, created.text
         assert created.headers["x-request-id"] == REQUEST_ID
@@ -132,7 +146,7 @@ def test_the_second_narration_of_the_same_text_hits_the_segment_cache(observed: 
 
 
 def test_the_api_shows_the_queues_empty_and_the_narrations_done(observed: Observed, narrated: dict) -> None:
-    api = scrape(f"{observed.api}/metrics")
+    api = scrape(f"{observed.api}/metrics", observed.prometheus_key)
     for queue in ALL_QUEUES.split(","):
         assert value(api, "narrator_queue_depth", queue=queue) == 0
     assert value(api, "narrator_scrape_source_up", source="broker") == 1

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from service.core.settings import Settings
-from tests.api.test_access import make_key
 from tests.api.test_stats import BEACON, beacon
-from tests.processes import NARRATOR, free_port, running, service_env
+from tests.processes import NARRATOR, bearer, create_key, free_port, running, service_env
 
 pytestmark = pytest.mark.e2e
 
@@ -19,13 +17,13 @@ pytestmark = pytest.mark.e2e
 @dataclass
 class TwoApis:
     urls: list[str]
-    key: dict[str, str]  # unused until a test counts with it
+    key: dict[str, str]  # a reader's (articles:read): the key whose requests are counted
     article_id: str
 
 
 @pytest.fixture(scope="module")
 def two_apis(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[TwoApis]:
-    """Two API processes with one data directory and one Redis, an admin key, an article, low limits."""
+    """Two API processes with one data directory and one Redis, a reader's key, an article, low limits."""
     tmp_path = tmp_path_factory.mktemp("two-apis")
     env = service_env(
         tmp_path / "data",
@@ -36,8 +34,7 @@ def two_apis(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
     ports = [free_port(), free_port()]
     # One after the other: the first migrates the shared embedded database.
     with running([[NARRATOR, "serve", "--no-worker", "--port", str(ports[0])]], env, ports[0], tmp_path / "a"):
-        settings = Settings(data_dir=tmp_path / "data")
-        key, editor = ({"Authorization": f"Bearer {make_key(settings, ['admin'])}"} for _ in range(2))
+        key, editor = bearer(create_key(env, ("articles:read",))), bearer(create_key(env, ("articles:write",)))
         article = httpx.post(f"http://127.0.0.1:{ports[0]}/v1/articles", json={"text": "Hello."}, headers=editor)
         with running([[NARRATOR, "serve", "--no-worker", "--port", str(ports[1])]], env, ports[1], tmp_path / "b"):
             yield TwoApis([f"http://127.0.0.1:{port}" for port in ports], key, article.json()["id"])

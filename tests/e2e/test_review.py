@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.processes import (
+    CMS_SCOPES,
     NARRATOR,
     RunningService,
     free_port,
@@ -23,7 +24,10 @@ TEXT = "Shares of Nike fell on Monday.\n\nThe company sells running shoes in man
 
 @pytest.fixture(scope="module")
 def bare_lexicon_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RunningService]:
-    """A deployment without the shipped default lexicon, as an editor finds a name the voice misreads."""
+    """A deployment without the shipped default lexicon, as an editor finds a name the voice misreads.
+
+    Its key is an editor's: articles and the lexicon.
+    """
     tmp_path = tmp_path_factory.mktemp("review")
     port = free_port()
     env = service_env(
@@ -32,7 +36,8 @@ def bare_lexicon_service(tmp_path_factory: pytest.TempPathFactory, redis_url: st
     with running(
         [[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]], env, port, tmp_path / "logs"
     ):
-        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        service = RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield service.with_key(*CMS_SCOPES, "lexicon:write", name="editor")
 
 
 def _review(client, narration_id: str, timeout_s: float = 300) -> dict:  # type: ignore[no-untyped-def]

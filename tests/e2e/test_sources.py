@@ -38,13 +38,17 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[RunningService]:
-    """The embedded default (its worker runs the maintenance loop that starts polls), allowed the site's port."""
+    """The embedded default (its worker runs the maintenance loop that starts polls), allowed the site's port.
+
+    Its key registers sources and webhooks and reads what they made.
+    """
     tmp_path = tmp_path_factory.mktemp("sources-service")
     port = free_port()
     allowed = f"127.0.0.1:{site.port}"
     env = service_env(tmp_path / "data", NARRATOR_FETCH_ALLOW_HOSTS=allowed, NARRATOR_WEBHOOK_ALLOW_HOSTS=allowed)
     with running([[NARRATOR, "serve", "--port", str(port)]], env, port, tmp_path / "logs"):
-        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        service = RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield service.with_key("articles:read", "sources:write", "webhooks:write", name="intake")
 
 
 def _items(client: httpx.Client, source_id: str, count: int, timeout_s: float = 120) -> dict[str, dict]:

@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 import soundfile as sf
 
-from tests.processes import NARRATOR, free_port, running, service_env
+from tests.processes import NARRATOR, RunningService, free_port, running, service_env
 
 pytestmark = pytest.mark.e2e
 
@@ -50,20 +49,26 @@ def rss_mb(process: psutil.Process) -> float:
 
 
 @pytest.fixture(scope="module")
-def speech_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[tuple[str, psutil.Process]]:
-    """One `narrator worker` (one process in its pool) and the API; yields the API's URL and the worker."""
+def speech_service(
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[tuple[RunningService, psutil.Process]]:
+    """One `narrator worker` (one process in its pool) and the API with a speech client's key (`articles:write`).
+
+    Yields the service and the worker.
+    """
     tmp_path: Path = tmp_path_factory.mktemp("speed-memory")
     port = free_port()
     env = service_env(tmp_path / "data", NARRATOR_BROKER_URL=redis_url.rsplit("/", 1)[0] + "/2")
     cmds = [[NARRATOR, "worker", "--concurrency", "1"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]]
     with running(cmds, env, port, tmp_path / "logs") as procs:
-        yield f"http://127.0.0.1:{port}", psutil.Process(procs[0].pid)
+        service = RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield service.with_key("articles:write", name="speech"), psutil.Process(procs[0].pid)
 
 
-def test_fifty_speeds_keep_the_worker_within_100_mb(speech_service: tuple[str, psutil.Process]) -> None:
-    base_url, worker = speech_service
+def test_fifty_speeds_keep_the_worker_within_100_mb(speech_service: tuple[RunningService, psutil.Process]) -> None:
+    service, worker = speech_service
     seconds: dict[float, float] = {}
-    with httpx.Client(base_url=base_url, timeout=120) as client:
+    with service.client(timeout_s=120) as client:
 
         def speak(speed: float) -> None:
             response = client.post(

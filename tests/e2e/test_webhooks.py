@@ -16,6 +16,7 @@ from standardwebhooks import Webhook
 
 from service.core.settings import REPO_ROOT
 from tests.processes import (
+    CMS_SCOPES,
     NARRATOR,
     RunningService,
     free_port,
@@ -114,7 +115,10 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def hook_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[RunningService]:
-    """A worker and the API on Redis, allowed to call 127.0.0.1, retrying after about a second."""
+    """A worker and the API on Redis, allowed to call 127.0.0.1, retrying after about a second.
+
+    Its key is a CMS's that also registers webhooks and reads their delivery logs.
+    """
     tmp_path = tmp_path_factory.mktemp("webhook-service")
     port = free_port()
     env = service_env(
@@ -129,7 +133,8 @@ def hook_service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
     )
     cmds = [[NARRATOR, "worker"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]]
     with running(cmds, env, port, tmp_path / "logs"):
-        yield RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        service = RunningService(f"http://127.0.0.1:{port}", tmp_path / "data", env)
+        yield service.with_key(*CMS_SCOPES, "webhooks:write", name="cms")
 
 
 @dataclass
