@@ -25,6 +25,7 @@ from service.api.routes import (
     review,
     speech,
     stats,
+    subscribers,
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
-    for module in (feeds, player, stats, keys):
+    for module in (feeds, subscribers, player, stats, keys):
         app.include_router(module.router)
     check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from service.articles.privacy import PUBLIC, MediaLinks
 from service.core.models import Narration
 
 
@@ -40,7 +41,8 @@ class NarrationOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, n: Narration) -> NarrationOut:
+    def of(cls, n: Narration, links: MediaLinks = PUBLIC) -> NarrationOut:
+        """The narration with its files' URLs as `links` gives them (signed for a private article)."""
         return cls(
             id=n.id,
             article_id=n.article_id,
@@ -56,10 +58,10 @@ class NarrationOut(BaseModel):
             duration_s=n.duration_s,
             bytes=n.bytes,
             sha256=n.sha256,
-            audio_url=f"/media/{n.audio_key}" if n.audio_key else None,
-            captions_url=f"/media/{n.captions_key}" if n.captions_key else None,
-            marks_url=f"/media/{n.marks_key}" if n.marks_key else None,
-            chapters_url=f"/media/{n.chapters_key}" if n.chapters_key else None,
+            audio_url=links.media(n.audio_key) if n.audio_key else None,
+            captions_url=links.media(n.captions_key) if n.captions_key else None,
+            marks_url=links.media(n.marks_key) if n.marks_key else None,
+            chapters_url=links.media(n.chapters_key) if n.chapters_key else None,
             created_at=n.created_at,
             started_at=n.started_at,
             finished_at=n.finished_at,

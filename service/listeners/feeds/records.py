@@ -33,6 +33,7 @@ class FeedFields:
     locked: bool = False
     image_url: str | None = None
     link: str | None = None
+    private: bool = False  # see service/articles/privacy.py: mark_private checks it may be
 
 
 def create_feed(
@@ -72,8 +73,13 @@ def check_feed_owner(session: Session, slug: str | None, project: str) -> None:
         raise NotFound(f"No feed {slug!r}")
 
 
-def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tuple[Article, Narration]]:
-    """The feed's articles whose current narration is done, newest article first, with that narration."""
+def feed_items(
+    session: Session, slug: str, limit: int = MAX_ITEMS, *, include_private: bool = False
+) -> list[tuple[Article, Narration]]:
+    """The feed's articles whose current narration is done, newest article first, with that narration.
+
+    Private articles only with `include_private` (a private feed's): a public feed would hand out their URLs.
+    """
     query = (
         select(Article, Narration)
         .join(Narration, Narration.id == Article.current_narration_id)
@@ -83,4 +89,6 @@ def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tupl
         .order_by(Article.created_at.desc(), Article.id)
         .limit(limit)
     )
+    if not include_private:
+        query = query.where(Article.private.is_(False))
     return [(article, narration) for article, narration in session.execute(query)]
