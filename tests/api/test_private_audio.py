@@ -187,3 +187,23 @@ def app_client(settings: Settings, queue: RecordingQueue, *secrets: str) -> Iter
     app.dependency_overrides[get_queue] = lambda: queue
     with TestClient(app) as other:
         yield other
+
+
+def test_narrator_private_article(settings: Settings, monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
+    """`narrator private article ID` closes its public URLs; `--public` opens them again."""
+    from service.core.settings import get_settings
+    from workers.cli import main
+
+    created = client.post("/v1/articles", json={"title": "Open", "text": "For now."}).json()
+    story = finish(settings, created["latest_narration"]["id"], "Open")
+    monkeypatch.setenv("NARRATOR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("NARRATOR_MEDIA_SIGNING_SECRETS", OLD_SECRET)
+    get_settings.cache_clear()
+    try:
+        assert main(["private", "article", story.article_id]) == 0
+        refused(client.get(f"/media/{story.audio_key}"), "signature_invalid")
+        assert client.get(client.get(f"/v1/articles/{story.article_id}").json()["marks_url"]).status_code == 200
+        assert main(["private", "article", story.article_id, "--public"]) == 0
+        assert client.get(f"/media/{story.audio_key}").status_code == 200
+    finally:
+        get_settings.cache_clear()

@@ -106,3 +106,33 @@ def test_a_feed_made_private_later_is_served_only_to_subscribers(client: TestCli
     assert response.status_code == 200 and response.json()["private"] is True
     assert client.get("/feeds/daily.xml").status_code == 404
     assert client.get(f"/media/{narrated.audio_key}").status_code == 403
+
+
+def test_narrator_private_and_subscribers(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], client: TestClient
+) -> None:
+    """The CLI makes a feed private, prints a subscriber's URL alone on its last line, lists and revokes it."""
+    from service.core.settings import get_settings
+    from workers.cli import main
+
+    assert client.post("/v1/feeds", json=FEED).status_code == 201
+    monkeypatch.setenv("NARRATOR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("NARRATOR_MEDIA_SIGNING_SECRETS", SECRET)
+    monkeypatch.setenv("NARRATOR_PUBLIC_URL", "http://testserver")
+    get_settings.cache_clear()
+    try:
+        assert main(["private", "feed", "daily"]) == 0
+        assert client.get("/feeds/daily.xml").status_code == 404
+        assert main(["subscribers", "create", "daily", "--name", "dana"]) == 0
+        url = capsys.readouterr().out.strip().splitlines()[-1]
+        assert url.startswith("http://testserver/feeds/daily/fs_") and client.get(path_of(url)).status_code == 200
+        assert main(["subscribers", "list", "daily"]) == 0
+        listed = capsys.readouterr().out
+        prefix = url.rsplit("/", 1)[1][:11]
+        assert prefix in listed and "'dana'" in listed and "active" in listed and url not in listed
+        assert main(["subscribers", "revoke", "daily", prefix]) == 0
+        assert client.get(path_of(url)).status_code == 404
+        assert main(["private", "feed", "daily", "--public"]) == 0
+        assert client.get("/feeds/daily.xml").status_code == 200
+    finally:
+        get_settings.cache_clear()
