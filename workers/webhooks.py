@@ -17,8 +17,7 @@ from typing import Protocol
 from celery import Celery, current_app
 
 from service.articles import records
-from service.articles.privacy import links_for
-from service.articles.views import NarrationOut
+from service.articles.views import narration_view
 from service.core import metrics
 from service.core.db import session_scope
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
@@ -64,7 +63,7 @@ def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str |
             return None
         article = records.get_article(session, narration.article_id)
         # A private article's receiver gets signed URLs, as the API's answers carry.
-        data = NarrationOut.of(narration, links_for(session, settings, article)).model_dump(mode="json")
+        data = narration_view(session, settings, narration).model_dump(mode="json")
         if data["audio_url"] and settings.public_url:
             data["audio_url"] = settings.public_url.rstrip("/") + data["audio_url"]
         # The publisher's own ids, so a receiver can match the event to its article.

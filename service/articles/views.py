@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from service.articles.privacy import PUBLIC, MediaLinks
+from service.articles.privacy import PUBLIC, MediaLinks, links_for
 from service.core.models import Narration
+from service.core.settings import Settings
 
 
 class NarrationFailure(BaseModel):
@@ -66,3 +68,8 @@ class NarrationOut(BaseModel):
             started_at=n.started_at,
             finished_at=n.finished_at,
         )
+
+
+def narration_view(session: Session, settings: Settings, narration: Narration) -> NarrationOut:
+    """The narration as clients see it: its files' URLs signed when its article is private."""
+    return NarrationOut.of(narration, links_for(session, settings, narration.article))

@@ -207,3 +207,16 @@ def test_narrator_private_article(settings: Settings, monkeypatch: pytest.Monkey
         assert client.get(f"/media/{story.audio_key}").status_code == 200
     finally:
         get_settings.cache_clear()
+
+
+def test_a_private_narrations_json_and_webhook_event_carry_signed_urls(client: TestClient, settings: Settings) -> None:
+    from workers.webhooks import narration_event
+
+    story = private_article(client, settings)
+    narration_id = client.get(f"/v1/articles/{story.article_id}").json()["current_narration"]["id"]
+    narration = client.get(f"/v1/narrations/{narration_id}").json()
+    assert narration["audio_url"].startswith(f"/media/{story.audio_key}?expires=")
+    assert client.get(narration["audio_url"]).status_code == 200
+    event = narration_event(settings, narration_id)
+    assert event is not None
+    assert client.get(event[0].data["captions_url"]).status_code == 200

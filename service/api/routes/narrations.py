@@ -14,7 +14,7 @@ from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep, SettingsDep
 from service.articles import records
 from service.articles.records import TERMINAL_STATUSES
-from service.articles.views import NarrationOut
+from service.articles.views import NarrationOut, narration_view
 from service.core.db import session_scope
 from service.core.settings import Settings
 
@@ -24,14 +24,16 @@ POLL_S = 0.5
 
 
 @router.get("/{narration_id}", response_model=NarrationOut)
-def get_narration(narration_id: str, session: SessionDep, principal: ArticlesRead) -> NarrationOut:
+def get_narration(
+    narration_id: str, session: SessionDep, settings: SettingsDep, principal: ArticlesRead
+) -> NarrationOut:
     """Status (queued | running | done | failed), progress 0..1, error and timings."""
-    return NarrationOut.of(records.get_narration(session, narration_id, principal.project_id))
+    return narration_view(session, settings, records.get_narration(session, narration_id, principal.project_id))
 
 
 def _snapshot(settings: Settings, narration_id: str, project: str | None = None) -> NarrationOut:
     with session_scope(settings.database_url) as session:
-        return NarrationOut.of(records.get_narration(session, narration_id, project))
+        return narration_view(session, settings, records.get_narration(session, narration_id, project))
 
 
 @router.get("/{narration_id}/events")
