@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 from pydantic import SecretStr
 
 from service.core.settings import Settings
-from tests.api.test_feeds import FEED, narrate
+from tests.api.test_feeds import FEED, NS, narrate
 
 SECRET = "feed-secret-" + "f" * 32
 
@@ -48,6 +49,9 @@ def test_a_subscribers_feed_carries_signed_episodes_that_play(
     assert alice["feed_url"].startswith("http://testserver/feeds/daily/fs_")
     response = client.get(path_of(alice["feed_url"]))
     assert response.status_code == 200 and response.headers["cache-control"] == "private, max-age=300"
+    channel = etree.fromstring(response.content).find("channel")
+    assert channel.findtext("itunes:block", namespaces=NS) == "yes"  # kept out of podcast directories
+    assert channel.find("atom:link[@rel='self']", NS).get("href") == alice["feed_url"]
     entry = feedparser.parse(response.content).entries[0]
     enclosure = entry.enclosures[0]
     assert int(enclosure.length) == narrated.audio_bytes

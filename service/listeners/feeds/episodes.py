@@ -49,6 +49,7 @@ def channel_of(feed: Feed, base_url: str, self_url: str | None = None) -> Channe
         site_url=feed.link or base_url.rstrip("/") + "/",
         image_url=feed.image_url,
         updated=feed.updated_at,
+        private=feed.private,
     )
 
 
