@@ -20,17 +20,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.deps import SessionDep, SettingsDep
+from service.api.security import player_page_csp
 from service.articles import records
 from service.articles.privacy import route_links
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
 router = APIRouter(tags=["player"])
 
-# The page may be framed by any site (that is its purpose); everything it loads comes from here.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' https: http:; "
-    "connect-src 'self'; img-src 'self' data:; frame-ancestors *; base-uri 'none'; form-action 'none'"
-)
 # The script URL stays the same across releases, so caches revalidate it rather than keep it for long.
 SCRIPT_CACHE_CONTROL = "public, max-age=3600"
 
@@ -51,7 +47,8 @@ def player_page(
     """A minimal page holding only the player for one article, for publishers who embed an iframe.
 
     A private article's page needs its signed `player_url`; it hands the player a
-    signed player.json URL that ends at the same time.
+    signed player.json URL that ends at the same time. Everything it loads comes from here; the sites in
+    NARRATOR_FRAME_ANCESTORS (any, by default) may frame it.
     """
     article = records.get_article(session, article_id)
     links = route_links(session, settings, article, request.url.path, expires, signature)
@@ -65,7 +62,7 @@ def player_page(
     return HTMLResponse(
         html,
         headers={
-            "Content-Security-Policy": PAGE_CSP,
+            "Content-Security-Policy": player_page_csp(settings.frame_ancestors),
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "private, no-cache" if links.private else "no-cache",
         },
