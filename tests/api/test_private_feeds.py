@@ -66,6 +66,7 @@ def test_a_subscribers_feed_carries_signed_episodes_that_play(
 
 
 def test_a_private_feeds_public_url_is_404(client: TestClient, private_feed: dict[str, Any]) -> None:
+    assert private_feed["private"] is True and private_feed["rss_url"] is None
     assert client.get("/feeds/daily.xml").status_code == 404
 
 

@@ -76,12 +76,12 @@ class FeedOut(BaseModel):
     locked: bool
     private: bool
     guid: str
-    rss_url: str  # a private feed's is 404: each subscriber has their own
+    rss_url: str | None  # None for a private feed: each subscriber has their own (POST .../subscribers)
 
     @classmethod
     def of(cls, feed: Feed, base_url: str) -> FeedOut:
         fields = {name: getattr(feed, name) for name in cls.model_fields if name != "rss_url"}
-        return cls(**fields, rss_url=feed_url(base_url, feed.slug))
+        return cls(**fields, rss_url=None if feed.private else feed_url(base_url, feed.slug))
 
 
 def base_url(request: Request, settings: Settings) -> str:
