@@ -107,7 +107,7 @@ def test_a_feed_made_private_later_is_served_only_to_subscribers(client: TestCli
     assert client.post("/v1/feeds", json=FEED).status_code == 201
     narrated = narrate(client, settings, "Was open")
     assert client.get(f"/media/{narrated.audio_key}").status_code == 200
-    response = client.patch("/v1/feeds/daily", json={"private": True})
+    response = client.put("/v1/feeds/daily", json={**{k: v for k, v in FEED.items() if k != "slug"}, "private": True})
     assert response.status_code == 200 and response.json()["private"] is True
     assert client.get("/feeds/daily.xml").status_code == 404
     assert client.get(f"/media/{narrated.audio_key}").status_code == 403

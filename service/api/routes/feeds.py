@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.api.auth import ArticlesRead, FeedsWrite
 from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import RequestBody
-from service.articles.privacy import mark_private, require_signing
+from service.articles.privacy import mark_private
 from service.core.errors import NotFound
 from service.core.models import Feed
 from service.core.settings import Settings
@@ -31,11 +31,10 @@ PRIVATE_FEED_CACHE_CONTROL = "private, max-age=300"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"  # the same slugs articles accept in `feed`
 
 
-class FeedIn(RequestBody):
-    """POST /v1/feeds."""
+class FeedChannelIn(RequestBody):
+    """PUT /v1/feeds/{slug}: what a publisher says about a feed (everything but its slug)."""
 
     model_config = ConfigDict(extra="forbid")
-    slug: str = Field(pattern=SLUG_PATTERN)
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=4000)
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -47,18 +46,25 @@ class FeedIn(RequestBody):
     subcategory: str | None = None
     explicit: bool = False
     locked: bool = False
-    private: bool = Field(
-        default=False,
-        description="served only at subscribers' URLs (POST /v1/feeds/{slug}/subscribers), every episode signed",
+    private: bool | None = Field(
+        default=None,
+        description="served only at subscribers' URLs (POST /v1/feeds/{slug}/subscribers), every episode signed "
+        "(default: unchanged; a new feed is public)",
     )
 
     @model_validator(mode="after")
-    def _apple_category(self) -> FeedIn:
+    def _apple_category(self) -> FeedChannelIn:
         check_category(self.category, self.subcategory)
         return self
 
     def fields(self) -> feed_records.FeedFields:
-        return feed_records.FeedFields(**self.model_dump(exclude={"slug"}))
+        return feed_records.FeedFields(**self.model_dump(exclude={"slug", "private"}))
+
+
+class FeedIn(FeedChannelIn):
+    """POST /v1/feeds: a new feed's slug and channel."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
 
 
 class FeedOut(BaseModel):
@@ -100,32 +106,13 @@ def create_feed(
 ) -> FeedOut:
     """Create a feed; 201 with its URL in Location, 409 if the slug is taken."""
     base = base_url(request, settings)
-    if body.private:
-        require_signing(settings)
     feed = feed_records.create_feed(
         session, body.slug, body.fields(), feed_url=feed_url(base, body.slug), project=principal.project_id
     )
+    mark_private(settings, feed, bool(body.private))
     session.commit()
     response.headers["Location"] = f"/v1/feeds/{feed.slug}"
     return FeedOut.of(feed, base)
-
-
-class FeedPatch(RequestBody):
-    """PATCH /v1/feeds/{slug}: what may change on an existing feed."""
-
-    model_config = ConfigDict(extra="forbid")
-    private: bool
-
-
-@router.patch("/v1/feeds/{slug}", response_model=FeedOut)
-def update_feed(
-    slug: str, body: FeedPatch, principal: FeedsWrite, request: Request, session: SessionDep, settings: SettingsDep
-) -> FeedOut:
-    """Make a feed private (its articles' URLs signed, its RSS only at subscribers' URLs) or public again."""
-    feed = feed_records.get_feed(session, slug, principal.project_id)
-    mark_private(settings, feed, body.private)
-    session.commit()
-    return FeedOut.of(feed, base_url(request, settings))
 
 
 @router.get("/v1/feeds", response_model=list[FeedOut])
@@ -141,6 +128,26 @@ def get_feed(
 ) -> FeedOut:
     """One feed."""
     return FeedOut.of(feed_records.get_feed(session, slug, principal.project_id), base_url(request, settings))
+
+
+@router.put("/v1/feeds/{slug}", response_model=FeedOut)
+def update_feed(
+    slug: str,
+    body: FeedChannelIn,
+    principal: FeedsWrite,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FeedOut:
+    """Replace the feed's channel (title, description, category, ...); its slug and podcast:guid stay.
+
+    `private` makes it private (its articles' URLs signed, its RSS only at subscribers' URLs) or public again.
+    """
+    feed = feed_records.update_feed(session, slug, body.fields(), principal.project_id)
+    if body.private is not None:
+        mark_private(settings, feed, body.private)
+    session.commit()
+    return FeedOut.of(feed, base_url(request, settings))
 
 
 @router.get("/feeds/{slug}.xml", response_class=Response)  # HEAD too (service/api/methods.py)
@@ -176,7 +183,7 @@ def rss_response(
     """The feed's RSS with ETag/304 and gzip."""
     base = base_url(request, settings)
     links = feed_links(settings, feed, base)
-    items = feed_records.feed_items(session, feed.slug, include_private=feed.private)
+    items = feed_records.feed_items(session, feed.slug)
     body = render_rss(channel_of(feed, base, self_url), [episode_of(a, n, links) for a, n in items])
     # Weak: the gzip and identity bodies differ in bytes but are the same feed.
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'

@@ -1,7 +1,7 @@
 """Private audio: private articles and feeds, feed subscribers, the narrations' file keys indexed.
 
 Revision ID: 0005_private_audio
-Revises: 0003
+Revises: 0004_sources (re-chained when main gained it)
 Create Date: 2026-11-29
 
 - `articles.private`, `feeds.private`: their files only through signed, expiring URLs.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_private_audio"
-down_revision = "0003"
+down_revision = "0004_sources"
 branch_labels = None
 depends_on = None
 
