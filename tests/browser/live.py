@@ -64,12 +64,16 @@ class NullQueue:
         pass
 
 
+SIGNING_SECRET = "browser-test-signing-secret-" + "s" * 16
+
+
 @dataclass(frozen=True)
 class Narrated:
-    """The live service and its one narrated article; `stats_key` reads its stats (a dashboard's key)."""
+    """The live service and its one narrated article, and the keys API clients send (the player sends none)."""
 
     base_url: str
-    stats_key: str
+    cms_key: str  # articles:read and articles:write, as a CMS has
+    stats_key: str  # stats:read, as a publisher's dashboard has
     article_id: str
     text: str
     sentences: list[dict[str, Any]]  # the sentence marks, in time order
@@ -119,7 +123,7 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
             created["latest_narration"]["id"],
             records.FinishedAudio(stored.sha256, stored.key, stored.size, duration, marks_key=stored_marks.key),
         )
-    return Narrated(base_url, stats_key, created["id"], text, sentences, duration, real_voice)
+    return Narrated(base_url, cms_key, stats_key, created["id"], text, sentences, duration, real_voice)
 
 
 def _real_voice(root: Path, body: str) -> tuple[Path, list[dict[str, Any]], bool] | None:
