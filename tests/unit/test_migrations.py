@@ -105,6 +105,8 @@ def _statement(table: str, sql: str) -> list[str]:
     order is compared separately ("columns").
     """
     sql = " ".join(sql.replace(f'CREATE TABLE "{table}"', f"CREATE TABLE {table}", 1).split())
+    if sql.startswith("CREATE TABLE") and sql.endswith(")"):
+        sql = sql[:-1].rstrip()  # the body's closing parenthesis: else whichever part is last differs
     return sorted(part.strip() for part in sql.split(","))
 
 
@@ -144,9 +146,18 @@ def _revision(url: str) -> str | None:
 
 
 def _create_all(url: str, metadata: MetaData) -> None:
-    """What a release before migrations did at every start."""
+    """What a release before migrations did at every start.
+
+    On a copy of the metadata: a create_all on PostgreSQL adds the articles <-> narrations
+    `use_alter` foreign key with ALTER and marks the shared constraint so that later CREATE TABLEs
+    leave it out, and a create_all on SQLite in the same process (which cannot ALTER) would then
+    lose that key. A fresh copy renders every constraint as a first start would.
+    """
+    fresh = MetaData()
+    for table in metadata.sorted_tables:
+        table.to_metadata(fresh)
     engine = _engine(url)
-    metadata.create_all(engine)
+    fresh.create_all(engine)
     engine.dispose()
 
 
