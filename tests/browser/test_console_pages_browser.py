@@ -4,7 +4,6 @@ is kept, a feed is created with a cover upload, and a webhook delivery is resent
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +17,6 @@ import soundfile
 
 from service.api.app import create_app
 from service.api.deps import get_queue
-from service.api.routes.voices import get_sample_queue
 from service.articles import records
 from service.core.db import session_scope
 from service.core.models import VoiceSample
@@ -26,15 +24,15 @@ from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.core.storage import storage_for
 from service.core.voices import catalog_dirs, get_voice
-from service.listeners.samples import record_sample
+from service.listeners.samples import VOICE_SAMPLE_TASK, record_sample
 from service.webhooks import store
 from service.webhooks.events import Event
 from service.webhooks.retry import Decision, Outcome
 from tests.api.conftest import RecordingQueue
 from tests.api.test_feeds import FEED
 from tests.api.test_stats_daily import listened
-from tests.browser.axe import axe_source, blocking_violations
 from tests.browser.live import CHROMIUM, serve_app
+from tests.browser.pages import VIEWPORTS, check_page
 from tests.console.files import png
 from tests.console.test_voices_page import SLOW_JOE
 
@@ -43,28 +41,13 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install -y chromium)"),
 ]
 
-# Screenshots are test artifacts: under $NARRATOR_ARTIFACTS, else test-output/ (git ignores it).
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("NARRATOR_ARTIFACTS") or REPO_ROOT / "test-output") / "console-pages"
-VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 HOOK_URL = "https://93.184.215.14/hooks/cms"  # a public address literal; the recording queue sends nothing
-
-
-class SampleRequests:
-    """Records the voices whose sample the API asked a worker for (the test does the worker's part)."""
-
-    def __init__(self) -> None:
-        self.voices: list[str] = []
-
-    def enqueue_voice_sample(self, voice_id: str) -> None:
-        self.voices.append(voice_id)
 
 
 @dataclass(frozen=True)
 class Console:
     base_url: str
     queue: RecordingQueue
-    samples: SampleRequests
     settings: Settings
     root: Path
     webhook_id: str
@@ -86,10 +69,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     (root / "voices").mkdir()
     (root / "voices" / "slow.toml").write_text(SLOW_JOE, encoding="utf-8")
     settings = Settings(data_dir=root / "data", extra_voices_dir=root / "voices")
-    queue, samples = RecordingQueue(), SampleRequests()
+    queue = RecordingQueue()
     app = create_app(settings)
     app.dependency_overrides[get_queue] = lambda: queue
-    app.dependency_overrides[get_sample_queue] = lambda: samples
     with serve_app(app) as base_url:
         api = httpx.Client(base_url=base_url)
         assert api.post("/v1/feeds", json=FEED).status_code == 201
@@ -118,42 +100,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
                 outcome=Outcome.FINAL,
                 decision=Decision("failed", error="the endpoint's answer is final; not retried"),
             )
-        yield Console(base_url, queue, samples, settings, root, webhook_id, delivery_id)
-
-
-@pytest.fixture(scope="module")
-def axe_js() -> str:
-    return axe_source()
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request: pytest.FixtureRequest, chromium_browser: Any, axe_js: str) -> Iterator[Any]:
-    """A fresh browser context at a phone's or a desktop's width, axe-core in every page; fails on script errors.
-
-    axe comes in as an init script (the DevTools protocol), so the pages' own CSP stays in force: the cover
-    preview (blob:) and the voice samples are tested under it.
-    """
-    context = chromium_browser.new_context(viewport=VIEWPORTS[request.param])
-    context.add_init_script(script=axe_js)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.viewport_name, page.axe_source = request.param, axe_js
-    yield page
-    context.close()
-    assert errors == []
-
-
-def check_page(page: Any, name: str) -> None:
-    """Screenshot (kept), axe-core with no serious or critical violation, nothing wider than the viewport."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / f"{name}-{page.viewport_name}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
-    assert blocking_violations(page, page.axe_source) == [], name
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} is {overflow} px wider than the {page.viewport_name} viewport"
+        yield Console(base_url, queue, settings, root, webhook_id, delivery_id)
 
 
 @pytest.mark.parametrize(
@@ -248,7 +195,7 @@ def test_a_sample_not_made_yet_plays_once_a_worker_has_made_it(page: Any, consol
     page.goto(console.base_url + "/console/voices?compare=en_US-joe-medium&compare=en_US-joe-slow")
     page.locator("#compare-en_US-joe-slow").evaluate("(audio) => audio.play().catch(() => {})")
     page.get_by_text("Preparing the sample…").wait_for(timeout=15_000)  # the API answered 202
-    assert voice.id in console.samples.voices
+    assert (VOICE_SAMPLE_TASK, [voice.id], DEFAULT_QUEUE) in console.queue.sent  # through the outbox
     # The worker's part: the sample narrated into storage and recorded.
     stored = storage_for(console.settings).put_file(tone_mp3(console.root / "sample.mp3", 2.0), "mp3")
     with session_scope(console.settings.database_url) as session:
