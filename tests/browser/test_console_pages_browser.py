@@ -19,7 +19,7 @@ from service.api.app import create_app
 from service.api.deps import get_queue
 from service.articles import records
 from service.core.db import session_scope
-from service.core.models import VoiceSample
+from service.core.models import VoiceSample, WebhookDelivery, utcnow
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.core.storage import storage_for
@@ -176,7 +176,10 @@ def test_the_feed_url_is_copied(page: Any, console: Console) -> None:
 
 def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> None:
     with session_scope(console.settings.database_url) as session:  # each viewport resends a finished delivery
-        store.fail_delivery(session, console.delivery_id, "gave up after 1 attempt")
+        delivery = session.get(WebhookDelivery, console.delivery_id)
+        assert delivery is not None
+        delivery.status, delivery.error, delivery.next_attempt_at = "failed", "gave up after 1 attempt", None
+        delivery.finished_at = utcnow()
     console.queue.sent.clear()
     page.goto(f"{console.base_url}/console/webhooks/{console.webhook_id}")
     resend = page.get_by_role("button", name="Resend narration.completed msg_n1_completed")

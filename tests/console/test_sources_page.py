@@ -77,6 +77,8 @@ def test_adding_a_source_registers_it_as_the_api_would(client: TestClient) -> No
         first_poll_newest="3",
         backfill=None,
         priority="backfill",
+        voice="en_US-joe-medium",
+        quote_voice="en_US-joe-medium",
     )
     [source] = client.get("/v1/sources").json()
     assert (response.status_code, response.headers["location"]) == (303, f"/console/sources/{source['id']}?added=1")
@@ -84,6 +86,7 @@ def test_adding_a_source_registers_it_as_the_api_would(client: TestClient) -> No
     assert source["include"] == {"path_prefixes": ["/world/", "/science/"]}
     assert source["exclude"] == {"pattern": "/live-"}
     assert (source["first_poll_newest"], source["backfill"]) == (3, False)
+    assert (source["voice"], source["section_voices"]) == ("en_US-joe-medium", {"quote": "en_US-joe-medium"})
     assert "Source added" in client.get(response.headers["location"]).text
 
 
