@@ -86,7 +86,7 @@ def test_a_sources_page_is_accessible_and_its_item_leads_to_the_article(page: An
     assert page.get_by_role("heading", level=1).inner_text() == "Council plans a library"
 
 
-def test_a_source_is_added_paused_and_resumed(page: Any, publisher: Publisher) -> None:
+def test_a_source_is_added_paused_resumed_and_deleted(page: Any, publisher: Publisher) -> None:
     page.goto(publisher.base_url + "/console/sources")
     page.get_by_label("Feed or sitemap URL").fill(f"{publisher.site.url}/{page.viewport_name}.xml")
     page.locator("#f-include_path_prefixes").fill("/news/")
@@ -102,6 +102,12 @@ def test_a_source_is_added_paused_and_resumed(page: Any, publisher: Publisher) -
     page.get_by_role("button", name="Resume").click()
     page.wait_for_url("**?resumed=1")
     assert page.locator(".status-active").first.inner_text() == "active"
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Delete the source").click()
+    page.wait_for_url("**/console/sources?deleted=1")
+    assert asked == ["Delete this source? Its items are forgotten; the articles it made stay."]
+    assert f"/{page.viewport_name}.xml" not in page.get_by_role("table").inner_text()
 
 
 def test_an_unknown_source_is_an_html_error_page(page: Any, publisher: Publisher) -> None:
