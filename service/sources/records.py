@@ -159,7 +159,7 @@ def request_poll(session: Session, source: Source, lease_s: float, now: datetime
 
 
 def poll_now(session: Session, source: Source, settings: Settings) -> None:
-    """ "Poll now" (the API's and the console's): a poll queued for a worker; the caller commits.
+    """Poll now, for the API and the console: a poll queued for a worker; the caller commits.
 
     A paused source is not polled, even on request: the worker's poll skips it.
     """
