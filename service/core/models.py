@@ -131,6 +131,8 @@ class Article(Base):
         server_default=DEFAULT_PROJECT,
         index=True,
     )
+    # Added by revision 0005: its files are served only through signed, expiring URLs (service/articles/privacy.py).
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     narrations: Mapped[list[Narration]] = relationship(
         back_populates="article",
@@ -157,10 +159,11 @@ class Narration(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     bytes: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    audio_key: Mapped[str | None] = mapped_column(String(200))
-    captions_key: Mapped[str | None] = mapped_column(String(200))
-    marks_key: Mapped[str | None] = mapped_column(String(200))
-    chapters_key: Mapped[str | None] = mapped_column(String(200))
+    # Indexed: an unsigned /media request asks whether its file belongs to a private article.
+    audio_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    captions_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    marks_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    chapters_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[str] = mapped_column(String(10), default="now")  # now | backfill (its queue)
     reason: Mapped[str] = mapped_column(String(20), default="created")  # created | edited | voice | lexicon | forced
@@ -234,6 +237,23 @@ class Feed(Base):
         server_default=DEFAULT_PROJECT,
         index=True,
     )
+    # Added by revision 0005: the RSS only at subscribers' token URLs, every article in it private.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class FeedSubscriber(Base):
+    """One subscriber of a private feed: a token for the feed URL, kept as its SHA-256, revoked one by one."""
+
+    __tablename__ = "feed_subscribers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    feed_slug: Mapped[str] = mapped_column(String(100), ForeignKey("feeds.slug", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # who it is for, e.g. the publisher's subscriber id
+    prefix: Mapped[str] = mapped_column(String(16))  # "fs_" + the token's next 8 characters
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the whole token
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ListenEvent(Base):

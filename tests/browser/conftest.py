@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from pydantic import SecretStr
 
 from service.api.app import create_app
 from service.api.deps import get_queue
@@ -21,6 +22,7 @@ from tests.browser.axe import axe_source
 from tests.browser.live import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    SIGNING_SECRET,
     Narrated,
     NullQueue,
     QuietHandler,
@@ -52,7 +54,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
     audio, marks and captions requests are redirected.
     """
     root = tmp_path_factory.mktemp("service")
-    settings = Settings(data_dir=root / "data")
+    signing = [SecretStr(SIGNING_SECRET)]  # for the private article's test
+    settings = Settings(data_dir=root / "data", media_signing_secrets=signing)
     if request.param == "s3":
         s3 = request.getfixturevalue("s3_server")
         settings = Settings(
@@ -61,6 +64,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
             s3_endpoint_url=s3.endpoint_url,
             s3_access_key_id=s3.access_key_id,
             s3_secret_access_key=s3.secret_access_key,
+            media_signing_secrets=signing,
         )
     app = create_app(settings)
     app.dependency_overrides[get_queue] = NullQueue

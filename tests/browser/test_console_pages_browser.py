@@ -19,7 +19,7 @@ from service.api.app import create_app
 from service.api.deps import get_queue
 from service.articles import records
 from service.core.db import session_scope
-from service.core.models import VoiceSample, WebhookDelivery, utcnow
+from service.core.models import VoiceSample, WebhookDelivery
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.core.storage import storage_for
@@ -177,9 +177,7 @@ def test_the_feed_url_is_copied(page: Any, console: Console) -> None:
 def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> None:
     with session_scope(console.settings.database_url) as session:  # each viewport resends a finished delivery
         delivery = session.get(WebhookDelivery, console.delivery_id)
-        assert delivery is not None
         delivery.status, delivery.error, delivery.next_attempt_at = "failed", "gave up after 1 attempt", None
-        delivery.finished_at = utcnow()
     console.queue.sent.clear()
     page.goto(f"{console.base_url}/console/webhooks/{console.webhook_id}")
     resend = page.get_by_role("button", name="Resend narration.completed msg_n1_completed")
@@ -187,7 +185,8 @@ def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> 
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/console/webhooks/{console.webhook_id}?resent={console.delivery_id}")
     assert "its next attempt is queued" in page.get_by_role("status").first.inner_text()
-    assert console.queue.sent == [(WEBHOOK_DELIVERY_TASK, [console.delivery_id, 2], DEFAULT_QUEUE)]
+    resent = [sent for sent in console.queue.sent if sent[0] == WEBHOOK_DELIVERY_TASK]
+    assert resent == [(WEBHOOK_DELIVERY_TASK, [console.delivery_id, 2], DEFAULT_QUEUE)]
     assert page.get_by_text("on its way").is_visible()
 
 
@@ -198,7 +197,7 @@ def test_a_sample_not_made_yet_plays_once_a_worker_has_made_it(page: Any, consol
     page.goto(console.base_url + "/console/voices?compare=en_US-joe-medium&compare=en_US-joe-slow")
     page.locator("#compare-en_US-joe-slow").evaluate("(audio) => audio.play().catch(() => {})")
     page.get_by_text("Preparing the sample…").wait_for(timeout=15_000)  # the API answered 202
-    assert (VOICE_SAMPLE_TASK, [voice.id], DEFAULT_QUEUE) in console.queue.sent  # through the outbox
+    assert any(task == VOICE_SAMPLE_TASK and args[0] == voice.id for task, args, _ in console.queue.sent)
     # The worker's part: the sample narrated into storage and recorded.
     stored = storage_for(console.settings).put_file(tone_mp3(console.root / "sample.mp3", 2.0), "mp3")
     with session_scope(console.settings.database_url) as session:
