@@ -66,3 +66,10 @@ def test_a_form_without_its_csrf_token_is_an_html_403(client: TestClient) -> Non
     response = client.post("/console/sources", data={"url": "https://news.example/rss.xml"}, headers=BROWSER)
     assert response.status_code == 403
     assert '<code class="problem-code">csrf_failed</code>' in response.text
+
+
+def test_a_query_the_page_refuses_is_an_html_422_with_its_code(client: TestClient) -> None:
+    response = client.get("/console/stats?days=many", headers=BROWSER)
+    assert response.status_code == 422
+    assert '<code class="problem-code">validation_failed</code>' in response.text
+    assert '<a href="/console/stats">Back to Stats</a>' in response.text
