@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     for module in (feeds, subscribers, player, stats, keys, sources):
         app.include_router(module.router)
-    console.install(app)  # /console: the editors' pages (their scopes come from the console session)
+    console.install(app, settings)  # /console: the editors' pages (their scopes come from the console session)
     check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3

@@ -180,6 +180,7 @@ ConsoleArticlesWrite = Annotated[ConsoleUser, _scoped("articles:write")]
 ConsoleFeedsWrite = Annotated[ConsoleUser, _scoped("feeds:write")]
 ConsoleLexiconWrite = Annotated[ConsoleUser, _scoped("lexicon:write")]
 ConsoleWebhooksWrite = Annotated[ConsoleUser, _scoped("webhooks:write")]
+ConsoleSourcesWrite = Annotated[ConsoleUser, _scoped("sources:write")]
 ConsoleStatsRead = Annotated[ConsoleUser, _scoped("stats:read")]
 
 
