@@ -26,6 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service.articles import records
+from service.audio.parts import EncodedPart
 from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.errors import NarratorError
@@ -36,7 +37,6 @@ from service.core.storage import ObjectNotFound, Storage, storage_for
 from service.core.voices import catalog_dirs, get_voice
 from service.document import lexicon
 from service.segments import plan as segments
-from workers.audio.parts import EncodedPart
 from workers.narration.blocks import BlockAudio, synthesize_block
 from workers.narration.layout import join_blocks
 from workers.narration.publish import store_narration, tags_of

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from service.audio.parts import EncodedPart
 from service.core.voices import Voice
 from service.document.model import Document
-from workers.audio.parts import EncodedPart
 from workers.narration.blocks import BlockAudio, ProgressCallback, synthesize_blocks
 from workers.narration.render import Mastering, RenderedNarration, block_part, render_mp3
 from workers.narration.tags import AudioTags

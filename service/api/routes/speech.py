@@ -20,6 +20,7 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
+from service.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 from service.core.errors import EmptyText, InvalidInput, QueueUnavailable
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
@@ -28,7 +29,6 @@ from service.document.plain import document_from_text
 from service.listeners.live import Piece, stream_pieces
 from service.segments import plan as segments
 from service.segments.pauses import pauses_after
-from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
