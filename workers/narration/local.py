@@ -25,7 +25,8 @@ from service.core.models import Feed
 from service.core.settings import Settings
 from service.core.storage import Storage, storage_for
 from service.document.model import Document
-from workers.narration.fanout import assemble_narration, start_narration, synthesize_segment
+from workers.narration.assembly import assemble_narration
+from workers.narration.fanout import start_narration, synthesize_segment
 
 # The private feed that carries the intro, outro and cover, as a publisher's feed does.
 # Empty title and author: the MP3's tags name the article and its byline only.
