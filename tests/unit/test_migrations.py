@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from service.core import migrations
+from service.core.db import release_engine
 from service.core.migrations import BASELINE, VERSION_TABLE, SchemaError
 from tests.conftest import REPO_ROOT
 
@@ -60,6 +61,8 @@ def new_postgres() -> Iterator[Callable[[], str]]:
         return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
     yield make
+    for name in names:  # the engines the code under test kept for these databases
+        release_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     with admin.connect() as conn:
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from service.articles import records
-from service.core.db import engine_for, session_scope
+from service.core.db import release_engine, session_scope
 from service.core.errors import error_for_code
 from service.core.models import Feed
 from service.core.settings import Settings
@@ -137,7 +137,7 @@ def narrate_locally(
                 chapters_json=_text(storage, done.chapters_key),
             )
         finally:
-            engine_for(local.database_url).dispose()  # close the database's files before the directory goes
+            release_engine(local.database_url)  # close the database's files before the directory goes
 
 
 def _add_feed(session: Session, storage: Storage, surroundings: Surroundings) -> str:
