@@ -15,6 +15,7 @@ from celery.signals import task_failure, task_postrun, task_prerun, task_retry, 
 
 from service.core import logs, metrics
 from service.core.queue import (
+    ANNOUNCE_TASK,
     ASSEMBLE_TASK,
     CONTEXT_HEADER,
     NARRATE_TASK,
@@ -33,7 +34,7 @@ from workers.narration.failures import TRANSIENT_ERRORS
 from workers.narration.fanout import start_narration, synthesize_segment
 from workers.narration.samples import make_sample_task_result
 from workers.synthesis import load_engine
-from workers.webhooks import CeleryDeliveryQueue, deliver
+from workers.webhooks import CeleryDeliveryQueue, deliver, emit_narration_event
 
 RETRY: dict[str, Any] = {
     "autoretry_for": TRANSIENT_ERRORS,
@@ -80,9 +81,16 @@ def reconcile() -> int:
 
 
 @shared_task(name=WEBHOOK_DELIVERY_TASK, **RETRY)
-def deliver_webhook(delivery_id: str, attempt: int) -> str:
-    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next)."""
-    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app))
+def deliver_webhook(delivery_id: str, attempt: int, not_before: str | None = None) -> str:
+    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next);
+    `not_before`: its due time, when it is a retry the outbox kept while the broker was down."""
+    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app), not_before=not_before)
+
+
+@shared_task(name=ANNOUNCE_TASK, **RETRY)
+def announce_narration(narration_id: str) -> int:
+    """Announce a narration that finished outside a task (the reconciler failed it) to its webhooks."""
+    return len(emit_narration_event(get_settings(), narration_id, CeleryDeliveryQueue(current_app)))
 
 
 @shared_task(name=VOICE_SAMPLE_TASK, **RETRY)
@@ -105,6 +113,7 @@ def _warm_default_voice(**_kwargs: object) -> None:
 _ARGUMENT_CONTEXT = {
     NARRATE_TASK: "narration_id",
     ASSEMBLE_TASK: "narration_id",
+    ANNOUNCE_TASK: "narration_id",
     SEGMENT_TASK: "segment",
     WEBHOOK_DELIVERY_TASK: "delivery_id",
     VOICE_SAMPLE_TASK: "voice",

@@ -1,4 +1,4 @@
-"""The FastAPI application: routers, error handlers, limits and media."""
+"""The FastAPI application: routers, error handlers, limits, security headers and media."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from service.api.limits import BodySizeLimit
 from service.api.methods import HeadAsGet
 from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
+from service.api.ratelimit import RateLimitHeaders
 from service.api.routes import (
     articles,
     feed_assets,
@@ -28,8 +29,10 @@ from service.api.routes import (
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
+from service.api.security import SecurityHeaders, install_cors
 from service.core.db import engine_for
 from service.core.metrics import HttpMetrics
+from service.core.ratelimit import RateLimiter
 from service.core.settings import Settings
 from service.core.settings import get_settings as process_settings
 from service.core.voices import catalog_dirs, load_catalog
@@ -58,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
     )
     app.add_middleware(HeadAsGet)
+    app.state.rate_limiter = RateLimiter.from_settings(settings)  # counted in service/api/auth.py and ratelimit.py
+    app.add_middleware(RateLimitHeaders)
+    app.add_middleware(SecurityHeaders)
+    install_cors(app, settings.cors_origins)
     # Outermost of ours: every answer, even a refused body, gets the request id and is counted.
     app.state.http_metrics = HttpMetrics()
     app.add_middleware(RequestObservability, metrics=app.state.http_metrics)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Security
+from fastapi import Depends, FastAPI, Request, Security
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
 from service.access.keys import OPEN_DEFAULT, Principal, any_keys, verify_key
 from service.api.deps import SessionDep
+from service.api.ratelimit import RateLimiterDep, count, limit_by_address
 from service.core.errors import Forbidden, Unauthenticated
 
 bearer = HTTPBearer(
@@ -52,19 +53,26 @@ DOCS_ROUTES = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/re
 
 def authenticate(
     security_scopes: SecurityScopes,
+    request: Request,
     session: SessionDep,
+    limiter: RateLimiterDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller's project and scopes; 401 without a valid key (once keys exist), 403 without the scope."""
+    """The caller's project and scopes; 401 without a valid key (once keys exist), 403 without the scope.
+
+    Counted against the rate limit of its key; while no key exists, a write counts against its address.
+    """
     if not any_keys(session):
         # Open until the first key is made; any key a client sends anyway (the OpenAI client always sends
-        # one) is ignored rather than refused.
+        # one) is ignored rather than refused. Every route is public then: its writes count per address.
+        limit_by_address(request, limiter)
         return OPEN_DEFAULT
     if credentials is None:
         raise Unauthenticated("Send an API key: Authorization: Bearer <key>")
     principal = verify_key(session, credentials.credentials)
     if principal is None:
         raise Unauthenticated("The API key is unknown or revoked")
+    count(request, limiter, limiter.per_key, f"key:{principal.key_id}")
     for scope in security_scopes.scopes:
         if not principal.allows(scope):
             raise Forbidden(scope)

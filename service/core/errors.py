@@ -175,6 +175,29 @@ class InvalidScope(InvalidInput):
     code, title = "invalid_scope", "Unknown scope"
 
 
+class RateLimited(NarratorError):
+    """Over a rate limit (service/core/ratelimit.py): come back after `Retry-After` seconds."""
+
+    code, status, title = "rate_limited", 429, "Too many requests"
+
+    def __init__(self, message: str, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self._headers = headers
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self._headers
+
+
+# --- listening stats ---
+
+
+class ImplausibleListen(InvalidInput):
+    """A listening event no player sends (service/listeners/plausibility.py); it is not counted."""
+
+    code, title = "implausible_listen", "This listening event cannot happen"
+
+
 def error_for_code(code: str | None, message: str) -> NarratorError:
     """The error a worker recorded by its code (engine_unavailable, ...), to raise again in the API."""
     classes: list[type[NarratorError]] = [NarratorError]

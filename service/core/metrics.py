@@ -92,6 +92,27 @@ TASKS = Counter(
     ["task", "state"],
 )
 
+GC_RECORDS = Counter(
+    "narrator_gc_deleted_records",
+    "Records the garbage collector deleted, by table (narrations | segments | segment_parts | voice_samples).",
+    ["table"],
+)
+GC_FILES = Counter(
+    "narrator_gc_deleted_files",
+    "Stored files the garbage collector deleted, by extension (mp3, vtt, json, flac, mpa, ...).",
+    ["ext"],
+)
+GC_BYTES = Counter(
+    "narrator_gc_freed_bytes",
+    "Bytes of stored files the garbage collector deleted, by extension.",
+    ["ext"],
+)
+GC_SECONDS = Histogram(
+    "narrator_gc_seconds",
+    "Wall time of one garbage collection (records and storage).",
+    buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900),
+)
+
 
 def observe_synthesis(voice: str, seconds: float, audio_seconds: float) -> None:
     """One segment synthesized: its wall time, audio length and real-time factor."""

@@ -21,6 +21,7 @@ NARRATE_TASK = "narrator.narrate"
 SEGMENT_TASK = "narrator.synthesize_segment"
 ASSEMBLE_TASK = "narrator.assemble"
 WEBHOOK_DELIVERY_TASK = "narrator.deliver_webhook"
+ANNOUNCE_TASK = "narrator.announce_narration"  # webhooks for a narration that finished elsewhere
 
 # Publishing goes to its own queue so a backfill of thousands never delays
 # breaking news; run dedicated `narrator worker --queues narrator.now` workers

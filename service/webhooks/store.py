@@ -180,13 +180,3 @@ def record_attempt(
         delivery.finished_at = utcnow()
     session.flush()
     return delivery
-
-
-def fail_delivery(session: Session, delivery_id: str, error: str) -> None:
-    """Stop a pending delivery with a reason (e.g. its next attempt could not be queued)."""
-    delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is not None and delivery.status == "pending":
-        delivery.status = "failed"
-        delivery.error = error[:2000]
-        delivery.next_attempt_at = None
-        delivery.finished_at = utcnow()

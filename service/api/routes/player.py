@@ -19,17 +19,13 @@ from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.deps import SessionDep
+from service.api.deps import SessionDep, SettingsDep
+from service.api.security import player_page_csp
 from service.articles import records
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
 router = APIRouter(tags=["player"])
 
-# The page may be framed by any site (that is its purpose); everything it loads comes from here.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' https: http:; "
-    "connect-src 'self'; img-src 'self' data:; frame-ancestors *; base-uri 'none'; form-action 'none'"
-)
 # The script URL stays the same across releases, so caches revalidate it rather than keep it for long.
 SCRIPT_CACHE_CONTROL = "public, max-age=3600"
 
@@ -39,8 +35,11 @@ def _page_template() -> Template:
 
 
 @router.get("/player/{article_id}", response_class=HTMLResponse)
-def player_page(article_id: str, session: SessionDep) -> HTMLResponse:
-    """A minimal page holding only the player for one article, for publishers who embed an iframe."""
+def player_page(article_id: str, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """A minimal page holding only the player for one article, for publishers who embed an iframe.
+
+    Everything it loads comes from here; the sites in NARRATOR_FRAME_ANCESTORS (any, by default) may frame it.
+    """
     article = records.get_article(session, article_id)
     title = article.title or "Listen to this article"
     html = _page_template().substitute(
@@ -49,7 +48,7 @@ def player_page(article_id: str, session: SessionDep) -> HTMLResponse:
     return HTMLResponse(
         html,
         headers={
-            "Content-Security-Policy": PAGE_CSP,
+            "Content-Security-Policy": player_page_csp(settings.frame_ancestors),
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-cache",
         },

@@ -6,22 +6,29 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from service.api.auth import StatsRead
 from service.api.deps import SessionDep
+from service.api.ratelimit import AddressLimited, RateLimiterDep, client_address
 from service.api.schemas import RequestBody
 from service.articles import records
+from service.listeners import plausibility
 from service.listeners.feeds import listens
 
 router = APIRouter(prefix="/v1/articles", tags=["stats"])
 
 
 class ListenEventIn(RequestBody):
-    """One event: {"event": "play"} or {"event": "progress", "percent": 25 | 50 | 75 | 100}."""
+    """One event: {"event": "play"} or {"event": "progress", "percent": 25 | 50 | 75 | 100}, and its listen.
+
+    `listen` is a random id the player makes at each play, so the events of one listen can be told
+    apart (service/listeners/plausibility.py); it is never stored with the counts.
+    """
 
     model_config = ConfigDict(extra="forbid")
     event: Literal["play", "progress"]
+    listen: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
     percent: Literal[25, 50, 75, 100] | None = None
 
     @model_validator(mode="after")
@@ -54,11 +61,18 @@ async def beacon_body(request: Request) -> ListenEventIn:
 @router.post("/{article_id}/events", status_code=204, response_class=Response)
 def post_event(
     article_id: str,
+    request: Request,
     session: SessionDep,
+    limiter: RateLimiterDep,
+    _limited: AddressLimited,
     event: Annotated[ListenEventIn, Depends(beacon_body)],
 ) -> Response:
-    """Count a play or a quartile reached (anonymous: nothing about the listener is kept)."""
+    """Count a play or a quartile reached (anonymous: nothing about the listener is kept).
+
+    429 over the per-address limit; 422 `implausible_listen` for an event no player sends (not counted).
+    """
     article = records.get_article(session, article_id)
+    plausibility.check_event(limiter, article.id, event.listen, event.kind, client_address(request))
     listens.record_event(session, article, event.kind)
     session.commit()
     return Response(status_code=204)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.core.errors import DuplicateFeed, NotFound
-from service.core.models import DEFAULT_PROJECT, Article, Feed, Narration
+from service.core.models import DEFAULT_PROJECT, Article, Feed, LexiconEntry, Narration, WebhookEndpoint
 from service.listeners.feeds.guid import podcast_guid
 
 MAX_ITEMS = 500  # podcast apps read the newest items; a bounded feed stays fast to build and fetch
@@ -38,8 +38,11 @@ class FeedFields:
 def create_feed(
     session: Session, slug: str, fields: FeedFields, *, feed_url: str, project: str = DEFAULT_PROJECT
 ) -> Feed:
-    """Store a new feed; its podcast:guid is fixed now from the URL it is first published at."""
-    if session.get(Feed, slug) is not None:
+    """Store a new feed; its podcast:guid is fixed now from the URL it is first published at.
+
+    `DuplicateFeed` when the slug is taken: by a feed, or by another project that already uses it.
+    """
+    if session.get(Feed, slug) is not None or slug_owner(session, slug) not in (None, project):
         raise DuplicateFeed(f"feed {slug!r} already exists")
     feed = Feed(slug=slug, guid=podcast_guid(feed_url), project_id=project, **fields.__dict__)
     session.add(feed)
@@ -65,10 +68,31 @@ def list_feeds(session: Session, project: str | None = None) -> list[Feed]:
     return list(session.scalars(query if project is None else query.where(Feed.project_id == project)))
 
 
+def slug_owner(session: Session, slug: str) -> str | None:
+    """The project a feed slug belongs to, or None while no one uses it.
+
+    Slugs are one namespace across projects (`/feeds/{slug}.xml` is public): a slug is its feed's
+    project's, or, before its feed exists, the project whose articles, lexicon entries or webhooks
+    already name it. Otherwise one project could fill another's future feed with its own
+    pronunciations or external ids.
+    """
+    feed = session.get(Feed, slug)
+    if feed is not None:
+        return feed.project_id
+    for owner, named in (
+        (Article.project_id, Article.feed),
+        (LexiconEntry.project_id, LexiconEntry.scope),
+        (WebhookEndpoint.project_id, WebhookEndpoint.feed),
+    ):
+        project = session.scalar(select(owner).where(named == slug).limit(1))
+        if project is not None:
+            return str(project)
+    return None
+
+
 def check_feed_owner(session: Session, slug: str | None, project: str) -> None:
-    """NotFound when `slug` is another project's feed: articles, lexicon entries and webhooks may not use it."""
-    feed = session.get(Feed, slug) if slug else None
-    if feed is not None and feed.project_id != project:
+    """NotFound when `slug` is another project's: its articles, lexicon entries and webhooks may not use it."""
+    if slug and slug_owner(session, slug) not in (None, project):
         raise NotFound(f"No feed {slug!r}")
 
 

@@ -53,6 +53,13 @@
     return parts.join(" ");
   }
 
+  /** A random id for one listen (the service tells a listen's events apart by it; it names no one).
+   *  getRandomValues, unlike randomUUID, also works on pages served over plain http. */
+  function listenId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   /** localStorage that never throws (it does in sandboxed iframes and with storage blocked). */
   const store = {
     get(key) {
@@ -537,7 +544,11 @@
 
     onPlay() {
       this.renderPlaying();
-      if (!this.sent.has("play")) { this.sent.add("play"); this.beacon({ event: "play" }); }
+      if (!this.sent.has("play")) {
+        this.sent.add("play");
+        this.listen = listenId(); // a new listen: its progress is reported under this id
+        this.beacon({ event: "play" });
+      }
     }
 
     onTime() {
@@ -572,7 +583,7 @@
     /** Anonymous stats: a text/plain beacon (no preflight, no cookies set by the service). */
     beacon(body) {
       const url = this.url(`/v1/articles/${encodeURIComponent(this.articleId)}/events`);
-      const data = JSON.stringify(body);
+      const data = JSON.stringify({ ...body, listen: this.listen });
       try {
         if (navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
       } catch { /* fall through to fetch */ }
