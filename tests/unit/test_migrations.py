@@ -250,7 +250,7 @@ def test_the_check_sees_drift(tmp_path: Path) -> None:
 
 
 def test_every_table_the_code_defines_is_in_the_migrations() -> None:
-    # A table defined outside service/core/models.py would be missed by autogenerate.
+    # A table defined outside service/core/models/ would be missed by autogenerate.
     defined = set()
     for path in [*(REPO_ROOT / "service").rglob("*.py"), *(REPO_ROOT / "workers").rglob("*.py")]:
         if "migrations" not in path.relative_to(REPO_ROOT).parts:

@@ -79,7 +79,7 @@ class Migrated:
 
 
 def target_metadata() -> MetaData:
-    """The models' metadata: every table is in service/core/models.py."""
+    """The models' metadata: every table is in service/core/models/ (importing the package registers them)."""
     from service.core.models import Base
 
     return Base.metadata
