@@ -198,6 +198,12 @@ class ImplausibleListen(InvalidInput):
     code, title = "implausible_listen", "This listening event cannot happen"
 
 
+class SchemaError(NarratorError):
+    """The database's schema is not what this release needs (or cannot be adopted): `narrator migrate`."""
+
+    code, title = "schema_not_current", "The database schema is not current"
+
+
 def error_for_code(code: str | None, message: str) -> NarratorError:
     """The error a worker recorded by its code (engine_unavailable, ...), to raise again in the API."""
     classes: list[type[NarratorError]] = [NarratorError]
