@@ -7,6 +7,7 @@ module here imports the app.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -19,16 +20,18 @@ from service.core.queue import (
     ASSEMBLE_TASK,
     CONTEXT_HEADER,
     NARRATE_TASK,
+    POLL_SOURCE_TASK,
     PRIORITY_QUEUES,
     RECONCILE_TASK,
     SEGMENT_TASK,
     URGENT_QUEUE,
     WEBHOOK_DELIVERY_TASK,
+    CeleryQueue,
 )
 from service.core.settings import get_settings
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.samples import VOICE_SAMPLE_TASK
-from workers.maintenance import reconcile_once
+from workers.maintenance import poll_once, reconcile_once
 from workers.narration.assembly import assemble_narration
 from workers.narration.failures import TRANSIENT_ERRORS
 from workers.narration.fanout import start_narration, synthesize_segment
@@ -78,6 +81,18 @@ def assemble(narration_id: str) -> str:
 def reconcile() -> int:
     """One reconciler pass (the loop beside each worker runs it on its own clock; this is for an operator)."""
     return len(reconcile_once(get_settings()))
+
+
+@functools.cache
+def _queue() -> CeleryQueue:
+    """This process's queue for what a poll narrates (made once: a Celery app is not free)."""
+    return CeleryQueue(get_settings())
+
+
+@shared_task(name=POLL_SOURCE_TASK, **RETRY)
+def poll_source(source_id: str) -> str:
+    """Poll one source (feed or sitemap) and narrate its new and changed items."""
+    return poll_once(get_settings(), source_id, _queue()).outcome
 
 
 @shared_task(name=WEBHOOK_DELIVERY_TASK, **RETRY)

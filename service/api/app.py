@@ -25,12 +25,14 @@ from service.api.routes import (
     narrations,
     player,
     review,
+    sources,
     speech,
     stats,
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
 from service.api.security import SecurityHeaders, install_cors
+from service.console import router as console
 from service.core.db import engine_for
 from service.core.metrics import HttpMetrics
 from service.core.ratelimit import RateLimiter
@@ -51,16 +53,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
-    for module in (feeds, player, stats, keys):
+    for module in (feeds, player, stats, keys, sources):
         app.include_router(module.router)
-    check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
+    console.install(app)  # /console: the editors' pages (their scopes come from the console session)
+    check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
     document_problems(app)  # 401/403/404/413/429/503 in the OpenAPI document, from how each route is built
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
+        per_route=[
+            (feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES),
+            *console.BODY_LIMITS,
+        ],
     )
     app.add_middleware(HeadAsGet)
     app.state.rate_limiter = RateLimiter.from_settings(settings)  # counted in service/api/auth.py and ratelimit.py

@@ -13,6 +13,7 @@ is not public needs a key.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Security
@@ -45,10 +46,15 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/voices/{voice_id}/sample.mp3"),
         ("POST", "/v1/articles/{article_id}/events"),
         ("GET", "/media/{name}"),  # immutable files by digest (not in the OpenAPI document)
+        # The editors' console signs in with a key (service/console): these take none. Every other
+        # console route declares its scope through the console's session principal.
+        ("GET", "/console/sign-in"),
+        ("POST", "/console/sign-in"),
+        ("POST", "/console/sign-out"),
     }
 )
 # Mounted apps, not routes: immutable media and the player's static files.
-PUBLIC_MOUNTS = ("/media", "/static")
+PUBLIC_MOUNTS = ("/media", "/static", "/console/static")
 # FastAPI's own documentation routes.
 DOCS_ROUTES = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 
@@ -90,32 +96,41 @@ ArticlesWrite = Annotated[Principal, _scoped("articles:write")]
 FeedsWrite = Annotated[Principal, _scoped("feeds:write")]
 LexiconWrite = Annotated[Principal, _scoped("lexicon:write")]
 WebhooksWrite = Annotated[Principal, _scoped("webhooks:write")]
+SourcesWrite = Annotated[Principal, _scoped("sources:write")]
 StatsRead = Annotated[Principal, _scoped("stats:read")]
 MetricsRead = Annotated[Principal, _scoped("metrics:read")]
 Admin = Annotated[Principal, _scoped("admin")]
 
 
-def route_scopes(route: APIRoute) -> list[str]:
-    """The scopes a route declares (through its dependencies), as the OpenAPI document shows them."""
+def route_scopes(route: APIRoute, principals: Sequence[Callable[..., object]] = ()) -> list[str]:
+    """The scopes a route declares (through its dependencies), as the OpenAPI document shows them.
+
+    A scope counts when it is asked of `authenticate` (Bearer keys) or of one of `principals` (the
+    console's session, which resolves a signed-in key the same way).
+    """
+    sources = (authenticate, *principals)
     found: list[str] = []
     stack = [(route.dependant, list[str]())]
     while stack:
         dependant, parent = stack.pop()
         scopes = parent + [s for s in (dependant.own_oauth_scopes or []) if s not in parent]
-        if dependant.call is authenticate:
+        if any(dependant.call is source for source in sources):
             found.extend(s for s in scopes if s not in found)
         stack.extend((sub, scopes) for sub in dependant.dependencies)
     return found
 
 
-def check_routes_declared(app: FastAPI) -> None:
-    """Every route is public (PUBLIC_ROUTES) or declares a scope; anything else stops the app from being built."""
+def check_routes_declared(app: FastAPI, principals: Sequence[Callable[..., object]] = ()) -> None:
+    """Every route is public (PUBLIC_ROUTES) or declares a scope; anything else stops the app from being built.
+
+    `principals`: other dependencies that resolve a key and check scopes (the console's session).
+    """
     for route in api_routes(app):
         if route.path in DOCS_ROUTES:
             continue
         for method in (route.methods or set()) - {"HEAD"}:
             public = (method, route.path) in PUBLIC_ROUTES
-            scoped = bool(route_scopes(route))
+            scoped = bool(route_scopes(route, principals))
             if public == scoped:
                 problem = "is public and declares a scope" if public else "declares no scope and is not public"
                 raise RuntimeError(f"{method} {route.path} {problem} (service/api/auth.py)")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from service.articles.intake import ArticleInput
+from service.articles.listing import ArticleRow
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -41,6 +43,19 @@ class ArticleCreate(RequestBody):
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
 
+    def article_input(self) -> ArticleInput:
+        """What intake reads: the source and its metadata."""
+        return ArticleInput(
+            title=self.title,
+            text=self.text,
+            markdown=self.markdown,
+            html=self.html,
+            url=self.url,
+            ssml=self.ssml,
+            byline=self.byline,
+            language=self.language,
+        )
+
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
         named = {"heading": self.heading_voice, "quote": self.quote_voice}
@@ -62,6 +77,42 @@ class RenarrateIn(RequestBody):
     force: bool = False
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = None
+
+
+class ArticleSummary(BaseModel):
+    """One line of GET /v1/articles: the article and its newest narration."""
+
+    id: str
+    title: str | None
+    external_id: str | None
+    feed: str | None
+    voice: str
+    status: str  # the newest narration's: queued | running | done | failed (none: never narrated)
+    duration_s: float | None
+    changed_at: datetime
+    latest_narration: NarrationOut | None
+
+    @classmethod
+    def of(cls, row: ArticleRow) -> ArticleSummary:
+        a, latest = row.article, row.latest
+        return cls(
+            id=a.id,
+            title=a.title,
+            external_id=a.external_id,
+            feed=a.feed,
+            voice=a.voice,
+            status=row.status,
+            duration_s=latest.duration_s if latest else None,
+            changed_at=row.changed_at,
+            latest_narration=NarrationOut.of(latest) if latest else None,
+        )
+
+
+class FeedIn(RequestBody):
+    """PUT /v1/articles/{id}/feed: the feed the article is an episode of (null: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    feed: str | None = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 class ArticleOut(BaseModel):
@@ -117,3 +168,82 @@ class VoiceOut(BaseModel):
     license: str
     sample_text: str
     default: bool
+
+
+class SourceRule(RequestBody):
+    """Which items a source takes (include) or leaves (exclude): any part matching counts."""
+
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str] = Field(default_factory=list, max_length=100)
+    path_prefixes: list[str] = Field(default_factory=list, max_length=100)
+    pattern: str | None = Field(default=None, max_length=500, description="a regular expression searched in the URL")
+
+
+class SourceCreate(RequestBody):
+    """POST /v1/sources: an RSS/Atom/JSON feed or XML sitemap to poll, and how its items are narrated."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(max_length=2000)
+    feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", description="target podcast feed")
+    interval_s: int = Field(default=900, ge=60, le=86_400, description="seconds between polls")
+    voice: str | None = Field(default=None, max_length=100)
+    heading_voice: str | None = Field(default=None, max_length=100)
+    quote_voice: str | None = Field(default=None, max_length=100)
+    priority: Literal["now", "backfill"] = "now"
+    include: SourceRule | None = None
+    exclude: SourceRule | None = None
+    first_poll_newest: int | None = Field(
+        default=None, ge=0, le=1000, description="narrated at once on the first poll (default: the setting)"
+    )
+    backfill: bool = Field(default=True, description="the rest of a first poll: narrated at backfill priority, or not")
+
+    def section_voices(self) -> dict[str, str]:
+        """The section voices named in the request."""
+        named = {"heading": self.heading_voice, "quote": self.quote_voice}
+        return {section: voice for section, voice in named.items() if voice}
+
+
+class SourceItemsOut(BaseModel):
+    seen: int
+    narrated: int
+    unchanged: int
+    backlog: int
+    skipped: dict[str, int]  # by reason: excluded, duplicate, backlog
+    failed: dict[str, int]  # by error code: url_forbidden, fetch_failed, not_an_article, ...
+
+
+class SourceOut(BaseModel):
+    id: str
+    url: str
+    kind: str | None
+    feed: str | None
+    voice: str | None
+    section_voices: dict[str, str]
+    priority: str
+    include: dict[str, Any]
+    exclude: dict[str, Any]
+    interval_s: int
+    first_poll_newest: int
+    backfill: bool
+    paused: bool
+    next_poll_at: datetime
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: dict[str, str] | None  # {"code", "message"}
+    failures: int
+    created_at: datetime
+    items: SourceItemsOut
+
+
+class SourceItemOut(BaseModel):
+    """One item a source listed and what became of it."""
+
+    guid: str
+    url: str
+    canonical_url: str | None
+    date: str | None
+    status: str  # narrated | unchanged | backlog | skipped | failed | pending
+    reason: str | None  # why skipped (excluded, duplicate, backlog) or the error code; for narrated: created | edited
+    article_id: str | None
+    first_seen_at: datetime
+    updated_at: datetime

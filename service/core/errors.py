@@ -53,6 +53,28 @@ class FetchFailed(InvalidInput):
     code, title = "fetch_failed", "The article could not be fetched"
 
 
+class SourceTooLarge(FetchFailed):
+    code, title = "source_too_large", "The feed or sitemap is larger than the limit"
+
+
+class SourceMalformed(InvalidInput):
+    code, title = "source_malformed", "Not a readable RSS, Atom or JSON feed or XML sitemap"
+
+
+class XmlEntitiesForbidden(SourceMalformed):
+    """A document that declares XML entities (the billion-laughs attack and its kin) is never expanded."""
+
+    code, title = "xml_entities_forbidden", "XML that declares entities is refused"
+
+
+class DuplicateSource(NarratorError):
+    code, status, title = "duplicate_source", 409, "This project already follows this URL"
+
+
+class InvalidSource(InvalidInput):
+    code, title = "invalid_source", "Invalid source"
+
+
 class TextTooLong(InvalidInput):
     code, title = "text_too_long", "The article is too long"
 
@@ -144,6 +166,12 @@ class InvalidWebhookSecret(InvalidInput):
     code, title = "webhook_secret_invalid", "Invalid webhook secret"
 
 
+class DeliveryPending(NarratorError):
+    """A resend of a webhook delivery that is still on its way (its next attempt is queued)."""
+
+    code, status, title = "delivery_pending", 409, "This delivery is still pending; it cannot be resent yet"
+
+
 # --- access control ---
 
 
@@ -202,6 +230,21 @@ class SchemaError(NarratorError):
     """The database's schema is not what this release needs (or cannot be adopted): `narrator migrate`."""
 
     code, title = "schema_not_current", "The database schema is not current"
+
+
+# --- the editors' console (service/console) ---
+
+
+class CsrfFailed(NarratorError):
+    """A console form posted without its session's token, or from another origin."""
+
+    code, status, title = "csrf_failed", 403, "The form did not come from this console"
+
+
+class SignInRequired(NarratorError):
+    """A console page asked for without a session (or with a revoked key): the console sends the browser to sign in."""
+
+    code, status, title = "sign_in_required", 401, "Sign in to the console"
 
 
 def error_for_code(code: str | None, message: str) -> NarratorError:

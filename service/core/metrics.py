@@ -91,6 +91,22 @@ TASKS = Counter(
     "Celery tasks run by the worker, by task name and state (succeeded | failed | retried).",
     ["task", "state"],
 )
+SOURCE_POLLS = Counter(
+    "narrator_source_polls",
+    "Polls of a source (feed or sitemap), by source id and outcome (changed | not_modified | failed).",
+    ["source", "outcome"],
+)
+SOURCE_POLL_ERRORS = Counter(
+    "narrator_source_poll_errors",
+    "Failed polls of a source, by source id and error code (fetch_failed, source_malformed, ...).",
+    ["source", "code"],
+)
+SOURCE_ITEMS = Counter(
+    "narrator_source_items",
+    "Items of a source handled by a poll, by source id and outcome (narrated | unchanged | backlog | "
+    "a skip reason | an error code).",
+    ["source", "outcome"],
+)
 
 GC_RECORDS = Counter(
     "narrator_gc_deleted_records",

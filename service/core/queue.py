@@ -34,6 +34,7 @@ DEFAULT_QUEUE = PRIORITY_QUEUES["now"]
 URGENT_QUEUE = "narrator.urgent"
 ALL_QUEUES = ",".join([URGENT_QUEUE, *PRIORITY_QUEUES.values()])
 RECONCILE_TASK = "narrator.reconcile"
+POLL_SOURCE_TASK = "narrator.poll_source"  # one poll of a feed or sitemap (service/sources/poll.py)
 FIRST_SEGMENTS_URGENT = 2  # how many of a `now` narration's first missing segments go to the urgent queue
 
 

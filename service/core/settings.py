@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         default="", description="Absolute base URL for links in feeds and webhooks; empty = relative links."
     )
 
+    console_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs the editors' console session cookies; empty = a random secret kept in "
+        "<data_dir>/console-secret (set it when several API processes serve the console).",
+    )
+
     # Articles given by URL: fetched with SSRF protection (service/document/fetch.py).
     fetch_allow_private: bool = Field(default=False, description="Allow fetching from private/loopback addresses.")
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
@@ -64,6 +70,15 @@ class Settings(BaseSettings):
     )
     fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)
+
+    # Sources: publishers' feeds and sitemaps polled for new articles (service/sources/).
+    source_max_bytes: int = Field(default=10_000_000, ge=10_000, description="A feed or sitemap larger is refused.")
+    source_first_poll_newest: int = Field(
+        default=10, ge=0, description="A source's first poll narrates this many newest items now; the rest backfill."
+    )
+    source_max_items_per_poll: int = Field(default=100, ge=1, description="Items fetched and narrated per poll.")
+    source_host_concurrency: int = Field(default=2, ge=1, description="Polls of one host running at once.")
+    source_max_backoff_s: float = Field(default=86_400.0, gt=0, description="Longest wait after repeated errors.")
 
     max_body_bytes: int = Field(default=2_000_000, ge=1_000)
     max_text_chars: int = Field(default=200_000, ge=100)

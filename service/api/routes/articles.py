@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
@@ -15,10 +15,9 @@ from service.api.deps import (
     StorageDep,
 )
 from service.api.routes.media import media_redirect
-from service.api.schemas import ArticleCreate, ArticleOut, RenarrateIn
-from service.articles import idempotency, records
-from service.articles.editing import Outcome, edit_article, renarrate, submit_article
-from service.articles.intake import ArticleInput
+from service.api.schemas import ArticleCreate, ArticleOut, ArticleSummary, FeedIn, RenarrateIn
+from service.articles import idempotency, listing, records
+from service.articles.editing import Outcome, edit_article, move_to_feed, renarrate, submit_article
 from service.articles.views import NarrationOut
 from service.core.errors import NotFound
 from service.listeners.feeds.records import check_feed_owner
@@ -31,19 +30,6 @@ def article_out(session: Session, article_id: str, project: str | None = None) -
     current = records.current_narration(session, article)
     latest = records.latest_narration(session, article.id)
     return ArticleOut.of(article, current, latest, records.document_of(article).text)
-
-
-def _input(body: ArticleCreate) -> ArticleInput:
-    return ArticleInput(
-        title=body.title,
-        text=body.text,
-        markdown=body.markdown,
-        html=body.html,
-        url=body.url,
-        ssml=body.ssml,
-        byline=body.byline,
-        language=body.language,
-    )
 
 
 def _answer(session: Session, outcome: Outcome) -> JSONResponse:
@@ -84,7 +70,7 @@ def create_article(
             session,
             queue,
             settings,
-            _input(body),
+            body.article_input(),
             voice=body.voice,
             feed=body.feed,
             external_id=body.external_id,
@@ -109,6 +95,20 @@ def create_article(
     return response
 
 
+@router.get("", response_model=list[ArticleSummary])
+def list_articles(
+    session: SessionDep,
+    principal: ArticlesRead,
+    q: str = Query(default="", max_length=200, description="searches the title, external id and URL"),
+    status: str | None = Query(default=None, pattern=r"^(queued|running|done|failed)$"),
+    feed: str | None = Query(default=None, description="a feed slug; empty: articles in no feed"),
+    limit: int = Query(default=listing.PAGE_SIZE, ge=1, le=500),
+) -> list[ArticleSummary]:
+    """The project's articles, most recently changed first, with their newest narration's status."""
+    rows = listing.list_articles(session, principal.project_id, search=q, status=status, feed=feed, limit=limit)
+    return [ArticleSummary.of(row) for row in rows]
+
+
 @router.get("/{article_id}", response_model=ArticleOut)
 def get_article(article_id: str, session: SessionDep, principal: ArticlesRead) -> ArticleOut:
     """The article with its current and latest narration."""
@@ -131,13 +131,22 @@ def update_article(
         queue,
         settings,
         article,
-        _input(body),
+        body.article_input(),
         voice=body.voice,
         priority=body.priority,
         section_voices=body.section_voices(),
         review=body.review,
     )
     return _answer(session, outcome)
+
+
+@router.put("/{article_id}/feed", response_model=ArticleOut)
+def put_feed(article_id: str, body: FeedIn, principal: ArticlesWrite, session: SessionDep) -> ArticleOut:
+    """Put the article in a feed (null: in none): its finished narration is that feed's episode."""
+    article = records.get_article(session, article_id, principal.project_id)
+    check_feed_owner(session, body.feed, principal.project_id)
+    move_to_feed(session, article, body.feed)
+    return article_out(session, article.id)
 
 
 @router.delete("/{article_id}", status_code=204)

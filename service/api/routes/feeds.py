@@ -26,11 +26,10 @@ FEED_CACHE_CONTROL = "public, max-age=300"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"  # the same slugs articles accept in `feed`
 
 
-class FeedIn(RequestBody):
-    """POST /v1/feeds."""
+class FeedChannelIn(RequestBody):
+    """PUT /v1/feeds/{slug}: what a publisher says about a feed (everything but its slug)."""
 
     model_config = ConfigDict(extra="forbid")
-    slug: str = Field(pattern=SLUG_PATTERN)
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=4000)
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -44,12 +43,18 @@ class FeedIn(RequestBody):
     locked: bool = False
 
     @model_validator(mode="after")
-    def _apple_category(self) -> FeedIn:
+    def _apple_category(self) -> FeedChannelIn:
         check_category(self.category, self.subcategory)
         return self
 
     def fields(self) -> feed_records.FeedFields:
         return feed_records.FeedFields(**self.model_dump(exclude={"slug"}))
+
+
+class FeedIn(FeedChannelIn):
+    """POST /v1/feeds: a new feed's slug and channel."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
 
 
 class FeedOut(BaseModel):
@@ -111,6 +116,21 @@ def get_feed(
 ) -> FeedOut:
     """One feed."""
     return FeedOut.of(feed_records.get_feed(session, slug, principal.project_id), base_url(request, settings))
+
+
+@router.put("/v1/feeds/{slug}", response_model=FeedOut)
+def update_feed(
+    slug: str,
+    body: FeedChannelIn,
+    principal: FeedsWrite,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FeedOut:
+    """Replace the feed's channel (title, description, category, ...); its slug and podcast:guid stay."""
+    feed = feed_records.update_feed(session, slug, body.fields(), principal.project_id)
+    session.commit()
+    return FeedOut.of(feed, base_url(request, settings))
 
 
 @router.get("/feeds/{slug}.xml", response_class=Response)  # HEAD too (service/api/methods.py)

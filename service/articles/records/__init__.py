@@ -11,6 +11,7 @@ from service.articles.records.articles import (
     delete_article,
     spoken_content_changed,
     update_article,
+    would_narrate,
 )
 from service.articles.records.lookups import (
     current_narration,
@@ -53,4 +54,5 @@ __all__ = [
     "start_narration",
     "stored_keys",
     "update_article",
+    "would_narrate",
 ]

@@ -11,6 +11,7 @@ from service.core.models.base import DEFAULT_PROJECT, Base, UtcDateTime, new_id,
 from service.core.models.feeds import Feed, ListenEvent
 from service.core.models.lexicon import LexiconEntry, LexiconVersion
 from service.core.models.segments import NarrationSegment, Segment, SegmentPart, VoiceSample
+from service.core.models.sources import Source, SourceItem
 from service.core.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Project",
     "Segment",
     "SegmentPart",
+    "Source",
+    "SourceItem",
     "UtcDateTime",
     "VoiceSample",
     "WebhookAttempt",

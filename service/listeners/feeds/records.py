@@ -6,8 +6,9 @@ Each function takes an open `Session`; the caller owns the transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,8 @@ from service.core.errors import DuplicateFeed, NotFound
 from service.core.models import DEFAULT_PROJECT, Article, Feed, LexiconEntry, Narration, WebhookEndpoint
 from service.listeners.feeds.guid import podcast_guid
 
+# A select of any columns (SQLAlchemy 2.1 types a select by the tuple of what it returns).
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 MAX_ITEMS = 500  # podcast apps read the newest items; a bounded feed stays fast to build and fetch
 
 
@@ -51,6 +54,15 @@ def create_feed(
     except IntegrityError:  # created by a concurrent request since the check above
         session.rollback()
         raise DuplicateFeed(f"feed {slug!r} already exists") from None
+    return feed
+
+
+def update_feed(session: Session, slug: str, fields: FeedFields, project: str | None = None) -> Feed:
+    """Replace what the publisher says about a feed; its slug and podcast:guid never change."""
+    feed = get_feed(session, slug, project)
+    for name, value in fields.__dict__.items():
+        setattr(feed, name, value)
+    session.flush()
     return feed
 
 
@@ -96,15 +108,22 @@ def check_feed_owner(session: Session, slug: str | None, project: str) -> None:
         raise NotFound(f"No feed {slug!r}")
 
 
-def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tuple[Article, Narration]]:
-    """The feed's articles whose current narration is done, newest article first, with that narration."""
-    query = (
-        select(Article, Narration)
-        .join(Narration, Narration.id == Article.current_narration_id)
+def _episodes(query: Query, slug: str) -> Query:
+    """What makes an article an episode of the feed: in it, of the feed's project, its current narration done."""
+    return (
+        query.join(Narration, Narration.id == Article.current_narration_id)
         .where(Article.feed == slug, Narration.status == "done", Narration.audio_key.is_not(None))
         # Only the feed's own project's articles, should another project name the same slug.
         .where(Article.project_id == select(Feed.project_id).where(Feed.slug == slug).scalar_subquery())
-        .order_by(Article.created_at.desc(), Article.id)
-        .limit(limit)
     )
+
+
+def feed_items(session: Session, slug: str, limit: int = MAX_ITEMS) -> list[tuple[Article, Narration]]:
+    """The feed's articles whose current narration is done, newest article first, with that narration."""
+    query = _episodes(select(Article, Narration), slug).order_by(Article.created_at.desc(), Article.id).limit(limit)
     return [(article, narration) for article, narration in session.execute(query)]
+
+
+def episode_count(session: Session, slug: str) -> int:
+    """How many episodes the feed has (all of them, where the RSS shows the newest MAX_ITEMS)."""
+    return int(session.scalar(_episodes(select(func.count()).select_from(Article), slug)) or 0)

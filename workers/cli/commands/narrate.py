@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from service.core.settings import Settings
 from workers.cli.registry import Command, CommandError
@@ -80,7 +81,8 @@ def narrate(args: argparse.Namespace, settings: Settings) -> int:
     # Synthesis leaves cores idle between sentences: idle inference threads should sleep, not spin.
     use_threads(settings.synth_threads, spin=False)
     fmt, content = read_input(args.input, args.format)
-    submitted = ArticleInput(title=args.title, **{fmt: content})
+    given: dict[str, Any] = {fmt: content}
+    submitted = ArticleInput(title=args.title, **given)
     document = build_document(submitted, settings)
     output: Path = args.output
     bar = tqdm(total=100, unit="%", desc="narrating", disable=not sys.stderr.isatty(), leave=False)
