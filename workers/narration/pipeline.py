@@ -1,4 +1,7 @@
-"""The whole narration pipeline for one document in this process (the CLI and voice samples; workers fan out).
+"""A short document's blocks narrated in a row in this process: a voice's sample (workers/narration/samples.py).
+
+Articles, from the API or `narrator narrate`, go through the fan-out
+(workers/narration/fanout.py; in-process for the CLI, workers/narration/local.py).
 
 document -> blocks of PCM (workers/narration/blocks.py) -> mastered, encoded
 parts joined with the pauses between them, tagged, with timings
