@@ -38,9 +38,9 @@ def _fill(client: TestClient, auth: dict[str, str], name: str) -> dict[str, str]
 def test_each_key_sees_only_its_own_project(
     client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.api.routes import webhooks
+    from service.webhooks import register
 
-    monkeypatch.setattr(webhooks, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
+    monkeypatch.setattr(register, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
     a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
     b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
     mine, theirs = _fill(client, a, "alpha"), _fill(client, b, "beta")
