@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from celery import Celery, current_app
 
 from service.articles import records
-from service.articles.views import NarrationOut
+from service.articles.views import narration_view
 from service.core import metrics, outbox
 from service.core.db import session_scope
 from service.core.models import utcnow
@@ -73,7 +73,8 @@ def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str |
         if event_type is None:
             return None
         article = records.get_article(session, narration.article_id)
-        data = NarrationOut.of(narration).model_dump(mode="json")
+        # A private article's receiver gets signed URLs, as the API's answers carry.
+        data = narration_view(session, settings, narration).model_dump(mode="json")
         if data["audio_url"] and settings.public_url:
             data["audio_url"] = settings.public_url.rstrip("/") + data["audio_url"]
         # The publisher's own ids, so a receiver can match the event to its article.

@@ -28,6 +28,7 @@ from service.api.routes import (
     sources,
     speech,
     stats,
+    subscribers,
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
-    for module in (feeds, player, stats, keys, sources):
+    for module in (feeds, subscribers, player, stats, keys, sources):
         app.include_router(module.router)
     console.install(app)  # /console: the editors' pages (their scopes come from the console session)
     check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope

@@ -38,6 +38,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/healthz"),
         ("GET", "/readyz"),
         ("GET", "/feeds/{slug}.xml"),
+        ("GET", "/feeds/{slug}/{token}.xml"),  # a private feed's, for one subscriber
         ("GET", "/player/{article_id}"),
         ("GET", "/player.js"),
         ("GET", "/v1/articles/{article_id}/player.json"),

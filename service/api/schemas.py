@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from service.articles.intake import ArticleInput
 from service.articles.listing import ArticleRow
+from service.articles.privacy import PUBLIC, MediaLinks
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -40,6 +41,11 @@ class ArticleCreate(RequestBody):
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = Field(default=None, description="ASR self-check of the narration (default: the setting)")
+    private: bool | None = Field(
+        default=None,
+        description="serve its audio, captions, marks and chapters only at signed, expiring URLs "
+        "(default: unchanged; new articles are public)",
+    )
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
 
@@ -93,7 +99,8 @@ class ArticleSummary(BaseModel):
     latest_narration: NarrationOut | None
 
     @classmethod
-    def of(cls, row: ArticleRow) -> ArticleSummary:
+    def of(cls, row: ArticleRow, links: MediaLinks = PUBLIC) -> ArticleSummary:
+        """The row with its narration's URLs as `links` gives them (signed for a private article)."""
         a, latest = row.article, row.latest
         return cls(
             id=a.id,
@@ -104,7 +111,7 @@ class ArticleSummary(BaseModel):
             status=row.status,
             duration_s=latest.duration_s if latest else None,
             changed_at=row.changed_at,
-            latest_narration=NarrationOut.of(latest) if latest else None,
+            latest_narration=NarrationOut.of(latest, links) if latest else None,
         )
 
 
@@ -133,11 +140,17 @@ class ArticleOut(BaseModel):
     captions_url: str | None = None
     marks_url: str | None = None
     chapters_url: str | None = None
+    private: bool  # marked private, or in a private feed: every URL here is signed and expires
+    player_url: str  # the embeddable player page (signed when private)
+    player_json_url: str  # what <narrator-player source="..."> reads (signed when private)
     current_narration: NarrationOut | None
     latest_narration: NarrationOut | None
 
     @classmethod
-    def of(cls, a: Article, current: Narration | None, latest: Narration | None, text: str) -> ArticleOut:
+    def of(
+        cls, a: Article, current: Narration | None, latest: Narration | None, text: str, links: MediaLinks = PUBLIC
+    ) -> ArticleOut:
+        """The article with its URLs as `links` gives them (signed for a private article)."""
         return cls(
             id=a.id,
             external_id=a.external_id,
@@ -151,12 +164,15 @@ class ArticleOut(BaseModel):
             text=text,
             created_at=a.created_at,
             updated_at=a.updated_at,
-            audio_url=f"/v1/articles/{a.id}/audio.mp3" if current else None,
-            captions_url=f"/media/{current.captions_key}" if current and current.captions_key else None,
-            marks_url=f"/media/{current.marks_key}" if current and current.marks_key else None,
-            chapters_url=f"/media/{current.chapters_key}" if current and current.chapters_key else None,
-            current_narration=NarrationOut.of(current) if current else None,
-            latest_narration=NarrationOut.of(latest) if latest else None,
+            audio_url=links.route(f"/v1/articles/{a.id}/audio.mp3") if current else None,
+            captions_url=links.media(current.captions_key) if current and current.captions_key else None,
+            marks_url=links.media(current.marks_key) if current and current.marks_key else None,
+            chapters_url=links.media(current.chapters_key) if current and current.chapters_key else None,
+            private=links.private,
+            player_url=links.route(f"/player/{a.id}"),
+            player_json_url=links.route(f"/v1/articles/{a.id}/player.json"),
+            current_narration=NarrationOut.of(current, links) if current else None,
+            latest_narration=NarrationOut.of(latest, links) if latest else None,
         )
 
 

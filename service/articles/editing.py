@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.articles import planning, records
 from service.articles.intake import ArticleInput, build_document, check_voice, source_of
+from service.articles.privacy import require_signing
 from service.core import outbox
 from service.core.errors import DuplicateArticle
 from service.core.models import DEFAULT_PROJECT, Article, Narration
@@ -64,11 +65,15 @@ def submit_article(
     review: bool | None = None,
     project: str = DEFAULT_PROJECT,
     document: Document | None = None,
+    private: bool | None = None,
 ) -> Outcome:
     """Create an article (in `project`), or update the one the publisher already sent under `external_id`.
 
     `document` is the input already extracted (a source poll extracts first, to find duplicates).
+    `private` marks it private or public (None: a new article is public, a known one stays as it is).
     """
+    if private:
+        require_signing(settings)
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
@@ -86,6 +91,7 @@ def submit_article(
             document=document,
             sections=sections,
             asr_review=asr_review,
+            private=private,
         )
 
     if external_id is not None:
@@ -107,6 +113,7 @@ def submit_article(
             asr_review=asr_review,
             project=project,
         )
+        article.private = bool(private)
         dispatch(session, narration)
         session.commit()
     except IntegrityError:
@@ -132,8 +139,14 @@ def edit_article(
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
     document: Document | None = None,
+    private: bool | None = None,
 ) -> Outcome:
-    """Replace an article's content; narrate again only if what is spoken changed (`document`: as extracted)."""
+    """Replace an article's content; narrate again only if what is spoken changed (`document`: as extracted).
+
+    `private` marks it private or public (None: as it is).
+    """
+    if private:
+        require_signing(settings)
     voice_id = check_voice(voice or article.voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     return _apply_edit(
@@ -146,6 +159,7 @@ def edit_article(
         document=document or build_document(submitted, settings),
         sections=sections,
         asr_review=settings.asr_review if review is None else review,
+        private=private,
     )
 
 
@@ -160,8 +174,11 @@ def _apply_edit(
     document: Document,
     sections: dict[str, str],
     asr_review: bool,
+    private: bool | None,
 ) -> Outcome:
     kind, source = source_of(submitted)
+    if private is not None:
+        article.private = private
     narration = records.update_article(
         session,
         article,

@@ -8,19 +8,20 @@ from collections.abc import AsyncIterator
 
 from service.articles import records
 from service.articles.records import TERMINAL_STATUSES
-from service.articles.views import NarrationOut
+from service.articles.views import NarrationOut, narration_view
 from service.core.db import session_scope
+from service.core.settings import Settings
 
 POLL_S = 0.5
 
 
-def snapshot(database_url: str, narration_id: str, project: str | None = None) -> NarrationOut:
-    """The narration now (NotFound when it is not the project's)."""
-    with session_scope(database_url) as session:
-        return NarrationOut.of(records.get_narration(session, narration_id, project))
+def snapshot(settings: Settings, narration_id: str, project: str | None = None) -> NarrationOut:
+    """The narration now (NotFound when it is not the project's), a private article's URLs signed."""
+    with session_scope(settings.database_url) as session:
+        return narration_view(session, settings, records.get_narration(session, narration_id, project))
 
 
-async def narration_events(database_url: str, first: NarrationOut) -> AsyncIterator[dict[str, str]]:
+async def narration_events(settings: Settings, first: NarrationOut) -> AsyncIterator[dict[str, str]]:
     """Server-Sent Events from `first` on: `progress` whenever status or progress changes, then `done` or `failed`.
 
     A terminal event's data is the whole narration JSON; a progress event's is {id, status, progress}.
@@ -38,4 +39,4 @@ async def narration_events(database_url: str, first: NarrationOut) -> AsyncItera
             }
             last = seen
         await asyncio.sleep(POLL_S)
-        current = await asyncio.to_thread(snapshot, database_url, first.id)
+        current = await asyncio.to_thread(snapshot, settings, first.id)

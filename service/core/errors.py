@@ -247,6 +247,27 @@ class SignInRequired(NarratorError):
     code, status, title = "sign_in_required", 401, "Sign in to the console"
 
 
+# --- private audio ---
+
+
+class SignatureInvalid(NarratorError):
+    """A private file (or a private article's player) asked for without a valid signature: none, or a changed one."""
+
+    code, status, title = "signature_invalid", 403, "This URL needs a valid signature"
+
+
+class SignatureExpired(NarratorError):
+    """A signed URL whose signature holds but whose time is up."""
+
+    code, status, title = "signature_expired", 403, "This signed URL has expired"
+
+
+class SigningNotConfigured(NarratorError):
+    """Something is to be private while no secret to sign its URLs is set."""
+
+    code, status, title = "signing_not_configured", 409, "Private audio needs NARRATOR_MEDIA_SIGNING_SECRETS"
+
+
 def error_for_code(code: str | None, message: str) -> NarratorError:
     """The error a worker recorded by its code (engine_unavailable, ...), to raise again in the API."""
     classes: list[type[NarratorError]] = [NarratorError]

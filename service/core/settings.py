@@ -49,6 +49,23 @@ class Settings(BaseSettings):
         default=43200, ge=60, le=604800, description="How long the presigned URLs listeners are sent to stay valid"
     )
     s3_create_bucket: bool = Field(default=True, description="Create the bucket on first use when it is missing")
+    # Private audio (docs/architecture.md, "Private audio"): signed, expiring media URLs.
+    media_signing_secrets: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated secrets for signed media URLs: the first signs, every one verifies, so a "
+        "new secret is put first and an old one removed once the URLs it signed have expired. Needed to mark "
+        "anything private.",
+    )
+    signed_url_expires_s: int = Field(
+        default=3600, ge=60, le=604800, description="How long a private file's URL in the API and player works"
+    )
+    feed_signed_url_expires_s: int = Field(
+        default=604800,
+        ge=3600,
+        le=604800,
+        description="How long an episode URL in a private feed works (podcast apps fetch episodes long after "
+        "the feed; at most 7 days, as long as an S3 presigned URL may last)",
+    )
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
     extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"
@@ -193,7 +210,7 @@ class Settings(BaseSettings):
         description="Comma-separated host names, IPs or CIDR networks webhooks may target although not public.",
     )
 
-    @field_validator("webhook_allow_hosts", "fetch_allow_hosts", "cors_origins", mode="before")
+    @field_validator("webhook_allow_hosts", "fetch_allow_hosts", "cors_origins", "media_signing_secrets", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         # An environment variable is one string: "hooks.internal,10.0.0.0/8" (or a JSON list).
@@ -229,6 +246,14 @@ class Settings(BaseSettings):
         if self.webhook_retry_base_s > self.webhook_retry_max_s:
             raise ValueError("webhook_retry_base_s must not exceed webhook_retry_max_s")
         return self
+
+    @field_validator("media_signing_secrets")
+    @classmethod
+    def _long_secrets(cls, value: list[SecretStr]) -> list[SecretStr]:
+        # An HMAC key much shorter than the digest could be guessed offline from one signed URL.
+        if any(len(secret.get_secret_value()) < 32 for secret in value):
+            raise ValueError("each media signing secret needs at least 32 characters (e.g. openssl rand -hex 32)")
+        return value
 
     @model_validator(mode="after")
     def _defaults_under_data_dir(self) -> Settings:

@@ -63,6 +63,9 @@ class NullQueue:
         pass
 
 
+SIGNING_SECRET = "browser-test-signing-secret-" + "s" * 16
+
+
 @dataclass(frozen=True)
 class Narrated:
     """The live service and its one narrated article."""

@@ -18,15 +18,14 @@ import soundfile
 
 from service.api.app import create_app
 from service.api.deps import get_queue
-from service.api.routes.voices import get_sample_queue
 from service.articles import records
 from service.core.db import session_scope
-from service.core.models import VoiceSample
+from service.core.models import VoiceSample, WebhookDelivery
 from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.core.storage import storage_for
 from service.core.voices import catalog_dirs, get_voice
-from service.listeners.samples import record_sample
+from service.listeners.samples import VOICE_SAMPLE_TASK, record_sample
 from service.webhooks import store
 from service.webhooks.events import Event
 from service.webhooks.retry import Decision, Outcome
@@ -50,21 +49,10 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 HOOK_URL = "https://93.184.215.14/hooks/cms"  # a public address literal; the recording queue sends nothing
 
 
-class SampleRequests:
-    """Records the voices whose sample the API asked a worker for (the test does the worker's part)."""
-
-    def __init__(self) -> None:
-        self.voices: list[str] = []
-
-    def enqueue_voice_sample(self, voice_id: str) -> None:
-        self.voices.append(voice_id)
-
-
 @dataclass(frozen=True)
 class Console:
     base_url: str
     queue: RecordingQueue
-    samples: SampleRequests
     settings: Settings
     root: Path
     webhook_id: str
@@ -86,10 +74,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     (root / "voices").mkdir()
     (root / "voices" / "slow.toml").write_text(SLOW_JOE, encoding="utf-8")
     settings = Settings(data_dir=root / "data", extra_voices_dir=root / "voices")
-    queue, samples = RecordingQueue(), SampleRequests()
+    queue = RecordingQueue()
     app = create_app(settings)
     app.dependency_overrides[get_queue] = lambda: queue
-    app.dependency_overrides[get_sample_queue] = lambda: samples
     with serve_app(app) as base_url:
         api = httpx.Client(base_url=base_url)
         assert api.post("/v1/feeds", json=FEED).status_code == 201
@@ -118,7 +105,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
                 outcome=Outcome.FINAL,
                 decision=Decision("failed", error="the endpoint's answer is final; not retried"),
             )
-        yield Console(base_url, queue, samples, settings, root, webhook_id, delivery_id)
+        yield Console(base_url, queue, settings, root, webhook_id, delivery_id)
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +216,8 @@ def test_the_feed_url_is_copied(page: Any, console: Console) -> None:
 
 def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> None:
     with session_scope(console.settings.database_url) as session:  # each viewport resends a finished delivery
-        store.fail_delivery(session, console.delivery_id, "gave up after 1 attempt")
+        delivery = session.get(WebhookDelivery, console.delivery_id)
+        delivery.status, delivery.error, delivery.next_attempt_at = "failed", "gave up after 1 attempt", None
     console.queue.sent.clear()
     page.goto(f"{console.base_url}/console/webhooks/{console.webhook_id}")
     resend = page.get_by_role("button", name="Resend narration.completed msg_n1_completed")
@@ -237,7 +225,8 @@ def test_a_delivery_is_resent_from_the_keyboard(page: Any, console: Console) -> 
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/console/webhooks/{console.webhook_id}?resent={console.delivery_id}")
     assert "its next attempt is queued" in page.get_by_role("status").first.inner_text()
-    assert console.queue.sent == [(WEBHOOK_DELIVERY_TASK, [console.delivery_id, 2], DEFAULT_QUEUE)]
+    resent = [sent for sent in console.queue.sent if sent[0] == WEBHOOK_DELIVERY_TASK]
+    assert resent == [(WEBHOOK_DELIVERY_TASK, [console.delivery_id, 2], DEFAULT_QUEUE)]
     assert page.get_by_text("on its way").is_visible()
 
 
@@ -248,7 +237,7 @@ def test_a_sample_not_made_yet_plays_once_a_worker_has_made_it(page: Any, consol
     page.goto(console.base_url + "/console/voices?compare=en_US-joe-medium&compare=en_US-joe-slow")
     page.locator("#compare-en_US-joe-slow").evaluate("(audio) => audio.play().catch(() => {})")
     page.get_by_text("Preparing the sample…").wait_for(timeout=15_000)  # the API answered 202
-    assert voice.id in console.samples.voices
+    assert any(task == VOICE_SAMPLE_TASK and args[0] == voice.id for task, args, _ in console.queue.sent)
     # The worker's part: the sample narrated into storage and recorded.
     stored = storage_for(console.settings).put_file(tone_mp3(console.root / "sample.mp3", 2.0), "mp3")
     with session_scope(console.settings.database_url) as session:

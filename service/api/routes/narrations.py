@@ -9,15 +9,17 @@ from sse_starlette.sse import EventSourceResponse
 from service.api.auth import ArticlesRead
 from service.api.deps import SessionDep, SettingsDep
 from service.articles import progress, records
-from service.articles.views import NarrationOut
+from service.articles.views import NarrationOut, narration_view
 
 router = APIRouter(prefix="/v1/narrations", tags=["narrations"])
 
 
 @router.get("/{narration_id}", response_model=NarrationOut)
-def get_narration(narration_id: str, session: SessionDep, principal: ArticlesRead) -> NarrationOut:
+def get_narration(
+    narration_id: str, session: SessionDep, settings: SettingsDep, principal: ArticlesRead
+) -> NarrationOut:
     """Status (queued | running | done | failed), progress 0..1, error and timings."""
-    return NarrationOut.of(records.get_narration(session, narration_id, principal.project_id))
+    return narration_view(session, settings, records.get_narration(session, narration_id, principal.project_id))
 
 
 @router.get("/{narration_id}/events")
@@ -27,6 +29,6 @@ async def narration_events(narration_id: str, settings: SettingsDep, principal: 
     Each event's data is the narration JSON of GET /v1/narrations/{id}.
     """
     first = await run_in_threadpool(
-        progress.snapshot, settings.database_url, narration_id, principal.project_id
+        progress.snapshot, settings, narration_id, principal.project_id
     )  # 404 before the stream
-    return EventSourceResponse(progress.narration_events(settings.database_url, first), ping=15)
+    return EventSourceResponse(progress.narration_events(settings, first), ping=15)

@@ -134,5 +134,5 @@ async def submit(
 @router.get("/narrations/{narration_id}/events")
 async def narration_events(narration_id: str, user: ConsoleRead, settings: SettingsDep) -> EventSourceResponse:
     """Live status for the console's pages: the events GET /v1/narrations/{id}/events sends, on the session."""
-    first = await run_in_threadpool(progress.snapshot, settings.database_url, narration_id, user.principal.project_id)
-    return EventSourceResponse(progress.narration_events(settings.database_url, first), ping=15)
+    first = await run_in_threadpool(progress.snapshot, settings, narration_id, user.principal.project_id)
+    return EventSourceResponse(progress.narration_events(settings, first), ping=15)

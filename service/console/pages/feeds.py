@@ -25,7 +25,7 @@ from service.core.settings import Settings
 from service.listeners.feeds import records as feed_records
 from service.listeners.feeds.assets import ASSETS, MAX_ASSET_BYTES, Asset, asset_key, clear_asset, store_asset
 from service.listeners.feeds.categories import APPLE_CATEGORIES
-from service.listeners.feeds.episodes import feed_url, media_url
+from service.listeners.feeds.episodes import feed_links, feed_url
 
 router = APIRouter()
 
@@ -118,8 +118,9 @@ def _detail(
     notice: str | None = None,
 ) -> HTMLResponse:
     base = base_url(request, settings)
+    links = feed_links(settings, feed, base)  # a private feed's signed, as its subscribers get them
     episodes = [
-        (article, narration, media_url(base, narration.audio_key or "", settings.media_base_url))
+        (article, narration, links.media(narration.audio_key or ""))
         for article, narration in feed_records.feed_items(session, feed.slug)
     ]
     assets = {asset: asset_key(feed, asset) for asset in ASSETS}

@@ -8,7 +8,7 @@ migrations (service/core/migrations) compare against.
 from service.core.models.access import ApiKey, Project
 from service.core.models.articles import Article, Dispatch, IdempotencyRecord, Narration, NarrationReview
 from service.core.models.base import DEFAULT_PROJECT, Base, UtcDateTime, new_id, utcnow
-from service.core.models.feeds import Feed, ListenEvent
+from service.core.models.feeds import Feed, FeedSubscriber, ListenEvent
 from service.core.models.lexicon import LexiconEntry, LexiconVersion
 from service.core.models.segments import NarrationSegment, Segment, SegmentPart, VoiceSample
 from service.core.models.sources import Source, SourceItem
@@ -21,6 +21,7 @@ __all__ = [
     "Base",
     "Dispatch",
     "Feed",
+    "FeedSubscriber",
     "IdempotencyRecord",
     "LexiconEntry",
     "LexiconVersion",

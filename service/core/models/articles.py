@@ -66,6 +66,8 @@ class Article(Base):
         server_default=DEFAULT_PROJECT,
         index=True,
     )
+    # Added by revision 0005: its files are served only through signed, expiring URLs (service/articles/privacy.py).
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     narrations: Mapped[list[Narration]] = relationship(
         back_populates="article",
@@ -92,10 +94,11 @@ class Narration(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     bytes: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    audio_key: Mapped[str | None] = mapped_column(String(200))
-    captions_key: Mapped[str | None] = mapped_column(String(200))
-    marks_key: Mapped[str | None] = mapped_column(String(200))
-    chapters_key: Mapped[str | None] = mapped_column(String(200))
+    # Indexed: an unsigned /media request asks whether its file belongs to a private article.
+    audio_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    captions_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    marks_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    chapters_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[str] = mapped_column(String(10), default="now")  # now | backfill (its queue)
     reason: Mapped[str] = mapped_column(String(20), default="created")  # created | edited | voice | lexicon | forced

@@ -1,19 +1,13 @@
-"""Podcast feeds and the anonymous listening events of their players."""
+"""Podcast feeds, a private feed's subscribers, and the anonymous listening events of their players."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-)
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.core.models.base import DEFAULT_PROJECT, Base, UtcDateTime, utcnow
+from service.core.models.base import DEFAULT_PROJECT, Base, UtcDateTime, new_id, utcnow
 
 
 class Feed(Base):
@@ -49,6 +43,23 @@ class Feed(Base):
         server_default=DEFAULT_PROJECT,
         index=True,
     )
+    # Added by revision 0005: the RSS only at subscribers' token URLs, every article in it private.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class FeedSubscriber(Base):
+    """One subscriber of a private feed: a token for the feed URL, kept as its SHA-256, revoked one by one."""
+
+    __tablename__ = "feed_subscribers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    feed_slug: Mapped[str] = mapped_column(String(100), ForeignKey("feeds.slug", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # who it is for, e.g. the publisher's subscriber id
+    prefix: Mapped[str] = mapped_column(String(16))  # "fs_" + the token's next 8 characters
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the whole token
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ListenEvent(Base):

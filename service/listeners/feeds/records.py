@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,6 +115,8 @@ def _episodes(query: Query, slug: str) -> Query:
         .where(Article.feed == slug, Narration.status == "done", Narration.audio_key.is_not(None))
         # Only the feed's own project's articles, should another project name the same slug.
         .where(Article.project_id == select(Feed.project_id).where(Feed.slug == slug).scalar_subquery())
+        # A public feed leaves private articles out (it would hand out their URLs); a private feed has them all.
+        .where(or_(Article.private.is_(False), select(Feed.private).where(Feed.slug == slug).scalar_subquery()))
     )
 
 

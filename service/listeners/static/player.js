@@ -6,7 +6,9 @@
  *
  * Attributes: article (required), src-base (the service's base URL; default:
  * where this script was loaded from), text-selector (optional: the element
- * holding the article text, for read-along highlighting and click-to-seek).
+ * holding the article text, for read-along highlighting and click-to-seek),
+ * source (optional: the article's player.json URL; a private article's is
+ * signed, `player_json_url` in the article's API answer).
  *
  * No cookies: requests omit credentials and nothing is stored but the
  * listening position (and preferred speed) in localStorage. Stats are anonymous
@@ -381,7 +383,7 @@
   // ---------- the element ----------
 
   class NarratorPlayer extends HTMLElement {
-    static get observedAttributes() { return ["article", "src-base", "text-selector"]; }
+    static get observedAttributes() { return ["article", "src-base", "text-selector", "source"]; }
 
     constructor() {
       super();
@@ -467,7 +469,8 @@
       if (!id) { this.say("No article given."); return; }
       let article;
       try {
-        const response = await fetch(this.url(`/v1/articles/${encodeURIComponent(id)}/player.json`), {
+        const source = this.getAttribute("source") || `/v1/articles/${encodeURIComponent(id)}/player.json`;
+        const response = await fetch(this.url(source), {
           credentials: "omit", headers: { Accept: "application/json" },
         });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -482,7 +485,7 @@
       this.sent = new Set();
       const rate = Number(store.get("rate"));
       if (SPEEDS.includes(rate)) this.ui.speed.value = String(rate);
-      this.ui.audio.src = this.url(`/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
+      this.ui.audio.src = this.url(article.audio_url || `/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
       this.ui.audio.playbackRate = Number(this.ui.speed.value);
       for (const control of [this.ui.play, this.ui.back, this.ui.forward, this.ui.seek, this.ui.speed]) control.disabled = false;
       this.say("");
