@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from service.core import migrations
+from service.core.db import release_engine
 from service.core.migrations import BASELINE, VERSION_TABLE, SchemaError
 from tests.conftest import REPO_ROOT
 
@@ -60,6 +61,8 @@ def new_postgres() -> Iterator[Callable[[], str]]:
         return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
     yield make
+    for name in names:  # the engines the code under test kept for these databases
+        release_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     with admin.connect() as conn:
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -258,7 +261,7 @@ def test_the_check_sees_drift(tmp_path: Path) -> None:
 
 
 def test_every_table_the_code_defines_is_in_the_migrations() -> None:
-    # A table defined outside service/core/models.py would be missed by autogenerate.
+    # A table defined outside service/core/models/ would be missed by autogenerate.
     defined = set()
     for path in [*(REPO_ROOT / "service").rglob("*.py"), *(REPO_ROOT / "workers").rglob("*.py")]:
         if "migrations" not in path.relative_to(REPO_ROOT).parts:

@@ -21,12 +21,12 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
+from service.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 from service.core.errors import EmptyText, InvalidInput
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
 from service.listeners.speech import speak
-from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import soundfile as sf
 
-from workers.audio.loudness import integrated_loudness
-from workers.audio.pcm import db_to_gain, resample, to_mono
+from service.audio.loudness import integrated_loudness
+from service.audio.pcm import db_to_gain, resample, to_mono
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -62,7 +62,8 @@ def _pydub() -> type[AudioSegment]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from pydub import AudioSegment
-    return AudioSegment
+    segment: type[AudioSegment] = AudioSegment  # pydub is untyped
+    return segment
 
 
 def _segment(pcm: np.ndarray, sample_rate: int, ms: int | None = None) -> AudioSegment:

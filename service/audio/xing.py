@@ -3,7 +3,7 @@
 The Info frame (frame count, byte count, seek table, and encoder delay and
 padding for gapless playback) lets players show the exact duration and
 decoders return exactly the samples encoded. Narrations are joined from
-parts encoded without one (workers/audio/parts.py), so it is written here for
+parts encoded without one (service/audio/parts.py), so it is written here for
 the whole stream: in a frame of the stream's own bitrate, or of a larger one
 where that frame is too small to hold it (below 56 kbit/s for mono MPEG-1,
 where LAME itself would drop it).

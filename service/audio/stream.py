@@ -2,12 +2,12 @@
 
 The API streams segments as workers finish them (service/listeners/live.py);
 this module turns each one into bytes of the stream. A segment is mastered by
-the chain the final file's parts go through (workers/audio/master.py: the same
+the chain the final file's parts go through (service/audio/master.py: the same
 loudness target and true-peak ceiling, without the check on the decoded
 audio), followed by its pause (service/segments/pauses.py), and handed to one
 running encoder: MP3 frames from the final file's LAME setup
-(workers/audio/mp3.py), WAV or raw 16-bit PCM. Each encoder resamples to its
-own output rate with the pipeline's resampler (workers/audio/pcm.py).
+(service/audio/mp3.py), WAV or raw 16-bit PCM. Each encoder resamples to its
+own output rate with the pipeline's resampler (service/audio/pcm.py).
 
 The API process imports this module: it must never import a TTS library.
 """
@@ -20,9 +20,9 @@ from typing import Protocol
 import lameenc
 import numpy as np
 
-from workers.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master
-from workers.audio.mp3 import lame_encoder, lame_input
-from workers.audio.pcm import resample, silence, to_int16
+from service.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master
+from service.audio.mp3 import lame_encoder, lame_input
+from service.audio.pcm import resample, silence, to_int16
 
 
 class StreamEncoder(Protocol):

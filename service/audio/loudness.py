@@ -28,8 +28,10 @@ def integrated_loudness(pcm: np.ndarray, sample_rate: int) -> float:
 
 def oversampled(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """`pcm` at 4x its rate: the signal between the samples made visible."""
-    return soxr.resample(
-        pcm.astype(np.float32, copy=False), sample_rate, sample_rate * TRUE_PEAK_OVERSAMPLING, quality="HQ"
+    return np.asarray(
+        soxr.resample(
+            pcm.astype(np.float32, copy=False), sample_rate, sample_rate * TRUE_PEAK_OVERSAMPLING, quality="HQ"
+        )
     )
 
 

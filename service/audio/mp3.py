@@ -1,10 +1,10 @@
 """MP3 encoding (LAME through lameenc) and decoding (libsndfile's mpg123).
 
 `encode_frames` gives bare MPEG frames, the unit narrations are joined from
-(workers/audio/parts.py); `encode_mp3` writes a whole file: the frames behind a
+(service/audio/parts.py); `encode_mp3` writes a whole file: the frames behind a
 Xing "Info" frame with a LAME tag (encoder delay and padding), so players show
 the exact duration and gapless decoders return exactly the samples encoded.
-The live stream (workers/audio/stream.py) feeds the same encoder, set up by
+The live stream (service/audio/stream.py) feeds the same encoder, set up by
 `lame_encoder`, with the same input (`lame_input`), as it goes.
 """
 
@@ -17,8 +17,8 @@ import lameenc
 import numpy as np
 import soundfile as sf
 
-from workers.audio.pcm import to_int16
-from workers.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, info_frame
+from service.audio.pcm import to_int16
+from service.audio.xing import LAME_ENCODER_DELAY, SAMPLES_PER_FRAME, info_frame
 
 _MIN_KBPS, _MAX_KBPS = 32, 320
 MP3_SAMPLE_RATES = (32000, 44100, 48000)
@@ -93,4 +93,5 @@ def decode_frames(frames: bytes) -> tuple[np.ndarray, int]:
 def header_duration_s(path: Path) -> float:
     """The duration a player reads from the file's headers."""
     info = sf.info(str(path))
-    return info.frames / float(info.samplerate)
+    frames: int = info.frames  # soundfile is untyped
+    return frames / float(info.samplerate)

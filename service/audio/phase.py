@@ -32,4 +32,5 @@ def allpass_section(frequency: float, q: float, sample_rate: int) -> np.ndarray:
 def rotate_phase(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """`pcm` through the phase rotator: same spectrum, lower peaks."""
     sos = np.stack([allpass_section(ROTATOR_HZ, ROTATOR_Q, sample_rate)] * SECTIONS)
-    return sosfilt(sos, pcm.astype(np.float64)).astype(np.float32)
+    rotated: np.ndarray = sosfilt(sos, pcm.astype(np.float64)).astype(np.float32)  # scipy is untyped
+    return rotated

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_frames
-from workers.audio.mp3 import encode_frames
-from workers.audio.xing import (
+from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_frames
+from service.audio.mp3 import encode_frames
+from service.audio.xing import (
     LAME_ENCODER_DELAY,
     SAMPLES_PER_FRAME,
     frame_offsets,

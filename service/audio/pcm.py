@@ -39,12 +39,14 @@ def resample(pcm: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """Resample mono float32 PCM with soxr's high-quality filter (the length scales exactly)."""
     if from_rate == to_rate:
         return pcm.astype(np.float32, copy=False)
-    return soxr.resample(pcm.astype(np.float32, copy=False), from_rate, to_rate, quality="HQ").astype(np.float32)
+    resampled: np.ndarray = soxr.resample(pcm.astype(np.float32, copy=False), from_rate, to_rate, quality="HQ")
+    return resampled.astype(np.float32)
 
 
 def to_int16(pcm: np.ndarray) -> np.ndarray:
     """Float PCM as 16-bit little-endian samples (clipped to full scale, rounded)."""
-    return np.round(np.clip(pcm, -1.0, 1.0) * 32767.0).astype("<i2")
+    samples: np.ndarray = np.round(np.clip(pcm, -1.0, 1.0) * 32767.0)
+    return samples.astype("<i2")
 
 
 def read_pcm(data: bytes) -> tuple[np.ndarray, int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
-from workers.audio.pcm import samples_in
+from service.audio.pcm import samples_in
 
 ENVELOPE_MS = 50.0
 SMOOTHING_MS = 40.0
@@ -53,5 +53,5 @@ def compress(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     # Hold each reduction across the smoothing window before averaging, so a
     # syllable's peak is never left under-compressed by the smoothing.
     width = samples_in(SMOOTHING_MS, sample_rate)
-    reduction = uniform_filter1d(maximum_filter1d(reduction, width, mode="nearest"), width, mode="nearest")
+    reduction = np.asarray(uniform_filter1d(maximum_filter1d(reduction, width, mode="nearest"), width, mode="nearest"))
     return (pcm * 10 ** (-reduction / 20)).astype(np.float32)

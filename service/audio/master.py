@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workers.audio.compressor import compress
-from workers.audio.limiter import limit_true_peak
-from workers.audio.loudness import MIN_LOUDNESS_S, integrated_loudness, true_peak_dbtp
-from workers.audio.mp3 import DECODER_DELAY, decode_frames, encode_frames
-from workers.audio.pcm import db_to_gain
-from workers.audio.phase import rotate_phase
-from workers.audio.xing import LAME_ENCODER_DELAY
+from service.audio.compressor import compress
+from service.audio.limiter import limit_true_peak
+from service.audio.loudness import MIN_LOUDNESS_S, integrated_loudness, true_peak_dbtp
+from service.audio.mp3 import DECODER_DELAY, decode_frames, encode_frames
+from service.audio.pcm import db_to_gain
+from service.audio.phase import rotate_phase
+from service.audio.xing import LAME_ENCODER_DELAY
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from workers.audio.loudness import TRUE_PEAK_OVERSAMPLING, oversampled
-from workers.audio.pcm import db_to_gain, samples_in
+from service.audio.loudness import TRUE_PEAK_OVERSAMPLING, oversampled
+from service.audio.pcm import db_to_gain, samples_in
 
 LOOKAHEAD_MS = 5.0
 HOLD_MS = 40.0
@@ -30,7 +30,7 @@ def sample_peaks(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     if len(up) < len(pcm) * factor:
         up = np.concatenate([up, np.zeros(len(pcm) * factor - len(up), dtype=up.dtype)])
     # The max of four strided views is much faster than a reduction over a reshaped axis.
-    peaks = up[0 : len(pcm) * factor : factor]
+    peaks: np.ndarray = up[0 : len(pcm) * factor : factor]
     for phase in range(1, factor):
         peaks = np.maximum(peaks, up[phase : len(pcm) * factor : factor])
     return peaks
@@ -43,7 +43,7 @@ def limiter_gain(peaks: np.ndarray, ceiling: float, lookahead: int, hold: int) -
     size = hold + lookahead + 1
     held = minimum_filter1d(needed, size, mode="nearest", origin=(hold - lookahead) // 2)
     # An average over +-lookahead only ever mixes values whose windows covered the peak.
-    return uniform_filter1d(held, 2 * lookahead + 1, mode="nearest")
+    return np.asarray(uniform_filter1d(held, 2 * lookahead + 1, mode="nearest"))
 
 
 def limit_true_peak(
