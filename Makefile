@@ -53,8 +53,9 @@ bench:
 
 # The end-to-end tests start their own redis-server on a free port; the
 # browser tests drive Debian's Chromium (Playwright's own browser download
-# is not used). Installed with apt-get when missing (needs root).
-APT_PACKAGES := redis-server:redis-server chromium:chromium
+# is not used); the tests of the compressed speech formats decode them with
+# Debian's ffmpeg. Installed with apt-get when missing (needs root).
+APT_PACKAGES := redis-server:redis-server chromium:chromium ffmpeg:ffmpeg
 system-deps:
 	@missing=""; for pair in $(APT_PACKAGES); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
