@@ -50,6 +50,8 @@ bench:
 	$(BIN)/python bench/first_audio.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/normalization.py
+	$(BIN)/python bench/intelligibility.py
+	$(BIN)/python bench/memory.py
 
 # The end-to-end tests start their own redis-server on a free port; the
 # browser tests drive Debian's Chromium (Playwright's own browser download

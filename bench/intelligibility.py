@@ -17,6 +17,13 @@ brought to words the same way, spacing and spellings of one sound ignored).
 Prints both WERs and their ratio per article and over all of them; the goal
 is narrator's mean WER at most 0.7 of raw Piper's, and no article worse.
 
+The recognizer writes what it hears as text ("$399", "Q3 2025"), and that
+WER reads both transcripts with our normalizer, so where raw Piper said
+something a listener would not ("Q three two thousand twenty five") but the
+recognizer wrote it back as the written form, raw Piper is not charged: the
+comparison leans towards raw Piper. One narration's WER also varies with the
+voice's noise (tests/e2e judge a mean of three).
+
     .venv/bin/python bench/intelligibility.py [--only 04-tech] [--show]
 """
 
