@@ -49,21 +49,25 @@ bench:
 	$(BIN)/python bench/renarrate.py
 	$(BIN)/python bench/first_audio.py
 	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/source_poll.py
 	$(BIN)/python bench/normalization.py
 	$(BIN)/python bench/intelligibility.py
 	$(BIN)/python bench/memory.py
 
 # The end-to-end tests start their own redis-server on a free port; the
 # browser tests drive Debian's Chromium (Playwright's own browser download
-# is not used); the tests of the compressed speech formats decode them with
-# Debian's ffmpeg. Installed with apt-get when missing (needs root).
-APT_PACKAGES := redis-server:redis-server chromium:chromium ffmpeg:ffmpeg
+# is not used) and check the console's pages with axe-core from npm
+# (tests/browser/package.json); the tests of the compressed speech formats
+# decode them with Debian's ffmpeg. Installed when missing (apt-get needs root).
+APT_PACKAGES := redis-server:redis-server chromium:chromium npm:npm ffmpeg:ffmpeg
 system-deps:
 	@missing=""; for pair in $(APT_PACKAGES); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
 	if [ -n "$$missing" ]; then echo "installing$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || \
 	  { echo "please install:$$missing (apt-get install$$missing)"; exit 1; }; fi
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || \
+	  npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --silent
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

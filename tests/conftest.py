@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from service.core.settings import Settings
+from tests.processes import redis_server
 from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,15 @@ def settings(tmp_path: Path, migrated_database: Path) -> Settings:
     data.mkdir()
     shutil.copyfile(migrated_database, data / "narrator.db")
     return Settings(data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server on a free port for this test session."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ module here imports the app.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -15,19 +16,22 @@ from celery.signals import task_failure, task_postrun, task_prerun, task_retry, 
 
 from service.core import logs, metrics
 from service.core.queue import (
+    ANNOUNCE_TASK,
     ASSEMBLE_TASK,
     CONTEXT_HEADER,
     NARRATE_TASK,
+    POLL_SOURCE_TASK,
     PRIORITY_QUEUES,
     RECONCILE_TASK,
     SEGMENT_TASK,
     URGENT_QUEUE,
     WEBHOOK_DELIVERY_TASK,
+    CeleryQueue,
 )
 from service.core.settings import get_settings
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.samples import VOICE_SAMPLE_TASK
-from workers.maintenance import reconcile_once
+from workers.maintenance import poll_once, reconcile_once
 from workers.narration.fanout import (
     TRANSIENT_ERRORS,
     assemble_narration,
@@ -36,7 +40,7 @@ from workers.narration.fanout import (
 )
 from workers.narration.samples import make_sample_task_result
 from workers.synthesis import load_engine
-from workers.webhooks import CeleryDeliveryQueue, deliver
+from workers.webhooks import CeleryDeliveryQueue, deliver, emit_narration_event
 
 RETRY: dict[str, Any] = {
     "autoretry_for": TRANSIENT_ERRORS,
@@ -82,10 +86,29 @@ def reconcile() -> int:
     return len(reconcile_once(get_settings()))
 
 
+@functools.cache
+def _queue() -> CeleryQueue:
+    """This process's queue for what a poll narrates (made once: a Celery app is not free)."""
+    return CeleryQueue(get_settings())
+
+
+@shared_task(name=POLL_SOURCE_TASK, **RETRY)
+def poll_source(source_id: str) -> str:
+    """Poll one source (feed or sitemap) and narrate its new and changed items."""
+    return poll_once(get_settings(), source_id, _queue()).outcome
+
+
 @shared_task(name=WEBHOOK_DELIVERY_TASK, **RETRY)
-def deliver_webhook(delivery_id: str, attempt: int) -> str:
-    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next)."""
-    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app))
+def deliver_webhook(delivery_id: str, attempt: int, not_before: str | None = None) -> str:
+    """Make attempt number `attempt` of one webhook delivery by id (a retryable answer enqueues the next);
+    `not_before`: its due time, when it is a retry the outbox kept while the broker was down."""
+    return deliver(get_settings(), delivery_id, attempt, CeleryDeliveryQueue(current_app), not_before=not_before)
+
+
+@shared_task(name=ANNOUNCE_TASK, **RETRY)
+def announce_narration(narration_id: str) -> int:
+    """Announce a narration that finished outside a task (the reconciler failed it) to its webhooks."""
+    return len(emit_narration_event(get_settings(), narration_id, CeleryDeliveryQueue(current_app)))
 
 
 @shared_task(name=VOICE_SAMPLE_TASK, **RETRY)
@@ -108,6 +131,7 @@ def _warm_default_voice(**_kwargs: object) -> None:
 _ARGUMENT_CONTEXT = {
     NARRATE_TASK: "narration_id",
     ASSEMBLE_TASK: "narration_id",
+    ANNOUNCE_TASK: "narration_id",
     SEGMENT_TASK: "segment",
     WEBHOOK_DELIVERY_TASK: "delivery_id",
     VOICE_SAMPLE_TASK: "voice",

@@ -1,10 +1,14 @@
 """Webhook work in the worker: announce a finished narration, make each delivery attempt.
 
 A finished (done or failed) narration records one pending delivery per
-subscribed endpoint and enqueues its first attempt. Each attempt is a Celery
-task (`narrator.deliver_webhook`, args: delivery id and attempt number) that
-posts the signed event, logs the attempt and, when the answer is retryable,
-enqueues the next attempt with a jittered exponential countdown.
+subscribed endpoint, with its first attempt in the outbox in the same
+transaction (service/core/outbox.py), and publishes it at once if the broker
+answers. Each attempt is a Celery task (`narrator.deliver_webhook`, args:
+delivery id, attempt number and, from the outbox, when it is due) that posts
+the signed event, logs the attempt and, when the answer is retryable, enqueues
+the next attempt with a jittered exponential countdown. A retry the broker does
+not take waits in the outbox with its due time; it reschedules itself when the
+dispatcher sends it early. So a broker outage delays deliveries, never drops them.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from celery import Celery, current_app
 
 from service.articles import records
-from service.articles.views import NarrationOut
-from service.core import metrics
+from service.articles.views import narration_view
+from service.core import metrics, outbox
 from service.core.db import session_scope
-from service.core.queue import DEFAULT_QUEUE, WEBHOOK_DELIVERY_TASK
+from service.core.models import utcnow
+from service.core.queue import DEFAULT_QUEUE, FAST_PUBLISH_RETRY, WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.webhooks import store
 from service.webhooks.events import Event, narration_event_id, narration_event_type
@@ -32,9 +38,10 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryQueue(Protocol):
-    """Where attempts are enqueued (tests substitute a recording fake)."""
+    """Where attempts are enqueued, and the outbox's dispatches published (tests substitute a recording fake)."""
 
     def enqueue_webhook_delivery(self, delivery_id: str, attempt: int, countdown_s: float = 0.0) -> None: ...
+    def send(self, task: str, args: list[Any], queue: str) -> None: ...
 
 
 class CeleryDeliveryQueue:
@@ -49,6 +56,10 @@ class CeleryDeliveryQueue:
             WEBHOOK_DELIVERY_TASK, args=[delivery_id, attempt], countdown=countdown_s or None, queue=DEFAULT_QUEUE
         )
 
+    def send(self, task: str, args: list[Any], queue: str) -> None:
+        """Publish an outbox dispatch; a dead broker raises within about a second."""
+        self.app.send_task(task, args=args, queue=queue, retry=True, retry_policy=FAST_PUBLISH_RETRY)
+
 
 def _worker_queue() -> DeliveryQueue:
     return CeleryDeliveryQueue(current_app)
@@ -62,7 +73,8 @@ def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str |
         if event_type is None:
             return None
         article = records.get_article(session, narration.article_id)
-        data = NarrationOut.of(narration).model_dump(mode="json")
+        # A private article's receiver gets signed URLs, as the API's answers carry.
+        data = narration_view(session, settings, narration).model_dump(mode="json")
         if data["audio_url"] and settings.public_url:
             data["audio_url"] = settings.public_url.rstrip("/") + data["audio_url"]
         # The publisher's own ids, so a receiver can match the event to its article.
@@ -73,7 +85,8 @@ def narration_event(settings: Settings, narration_id: str) -> tuple[Event, str |
 
 
 def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQueue | None = None) -> list[str]:
-    """Record and enqueue the deliveries announcing a finished narration; the new delivery ids.
+    """Record the deliveries announcing a finished narration, with their first attempts in the outbox, and
+    publish those at once if the broker answers; the new delivery ids.
 
     Never raises: a webhook problem must not fail a narration. Idempotent: the
     event id is derived from the narration, so a second call delivers nothing new.
@@ -85,34 +98,33 @@ def emit_narration_event(settings: Settings, narration_id: str, queue: DeliveryQ
         event, feed, project = found
         with session_scope(settings.database_url) as session:
             created = store.record_event(session, event, feed, project)
-        if created:
-            enqueue_first_attempts(settings, created, queue or _worker_queue())
+            dispatches = [
+                outbox.add(session, WEBHOOK_DELIVERY_TASK, [delivery_id, 1], DEFAULT_QUEUE).id
+                for delivery_id in created
+            ]
+        if dispatches:
+            with session_scope(settings.database_url) as session:
+                outbox.publish_now(session, queue or _worker_queue(), dispatches)
         return created
     except Exception:
         log.exception("could not announce narration %s to webhooks", narration_id)
         return []
 
 
-def enqueue_first_attempts(settings: Settings, delivery_ids: list[str], queue: DeliveryQueue) -> None:
-    """Enqueue attempt 1 of each delivery; one that cannot be queued is marked failed, not left pending."""
-    for delivery_id in delivery_ids:
-        _enqueue_or_fail(settings, queue, delivery_id, 1, 0.0)
-
-
-def _enqueue_or_fail(
+def _enqueue_or_defer(
     settings: Settings, queue: DeliveryQueue, delivery_id: str, attempt: int, countdown_s: float
-) -> bool:
+) -> None:
+    """Enqueue an attempt after `countdown_s`; if the broker does not take it, leave it in the outbox with its due
+    time (the dispatcher sends it when the broker is back; it waits out what is left of the countdown then)."""
     try:
         queue.enqueue_webhook_delivery(delivery_id, attempt, countdown_s)
-        return True
-    except Exception as exc:
-        log.exception("could not enqueue webhook delivery %s attempt %d", delivery_id, attempt)
+    except Exception:
+        due = (utcnow() + timedelta(seconds=countdown_s)).isoformat()
+        log.warning(
+            "webhook delivery %s attempt %d left in the outbox (due %s)", delivery_id, attempt, due, exc_info=True
+        )
         with session_scope(settings.database_url) as session:
-            store.fail_delivery(
-                session, delivery_id, f"queue_unavailable: attempt {attempt} could not be queued: {exc}"
-            )
-        metrics.WEBHOOK_DELIVERIES.labels("failed").inc()
-        return False
+            outbox.add(session, WEBHOOK_DELIVERY_TASK, [delivery_id, attempt, due], DEFAULT_QUEUE)
 
 
 Sender = Callable[..., AttemptResult]
@@ -124,14 +136,20 @@ def deliver(
     attempt: int,
     queue: DeliveryQueue,
     *,
+    not_before: str | None = None,
     send: Sender = post_signed,
     rand: Callable[[], float] = random.random,
 ) -> str:
     """Make attempt number `attempt` of a delivery and schedule the next; returns the delivery's status.
 
     Idempotent per attempt: a redelivered task message for an attempt already
-    on record, or for a delivery that is over or gone, does nothing.
+    on record, or for a delivery that is over or gone, does nothing. An attempt
+    that arrives before `not_before` (ISO 8601; a retry the outbox kept) is
+    enqueued again for the time left.
     """
+    if not_before is not None and (wait_s := (datetime.fromisoformat(not_before) - utcnow()).total_seconds()) > 0:
+        queue.enqueue_webhook_delivery(delivery_id, attempt, wait_s)  # a broker error: the task is retried
+        return "scheduled"
     with session_scope(settings.database_url) as session:
         due = store.due_attempt(session, delivery_id, attempt)
     if due is None:
@@ -178,11 +196,6 @@ def deliver(
         result.duration_ms,
         status,
     )
-    retry_in_s = decision.retry_in_s
-    if (
-        status == "pending"
-        and retry_in_s is not None
-        and not _enqueue_or_fail(settings, queue, delivery_id, attempt + 1, retry_in_s)
-    ):
-        return "failed"
+    if status == "pending" and decision.retry_in_s is not None:
+        _enqueue_or_defer(settings, queue, delivery_id, attempt + 1, decision.retry_in_s)
     return status

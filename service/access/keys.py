@@ -31,6 +31,7 @@ SCOPES = (
     "feeds:write",
     "lexicon:write",
     "webhooks:write",
+    "sources:write",  # /v1/sources: feeds and sitemaps polled for articles
     "stats:read",
     "metrics:read",  # GET /metrics: service-wide totals, across projects (Prometheus' key)
     ADMIN,
@@ -113,6 +114,14 @@ def verify_key(session: Session, key: str) -> Principal | None:
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
         record.last_used_at = now
         session.commit()
+    return Principal(record.project_id, frozenset(record.scopes), record.id)
+
+
+def principal_of_key_id(session: Session, key_id: str) -> Principal | None:
+    """The principal of an unrevoked key by its id (a console session holds the id, never the key), else None."""
+    record = session.get(ApiKey, key_id)
+    if record is None or record.revoked_at is not None:
+        return None
     return Principal(record.project_id, frozenset(record.scopes), record.id)
 
 

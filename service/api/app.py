@@ -1,4 +1,4 @@
-"""The FastAPI application: routers, error handlers, limits and media."""
+"""The FastAPI application: routers, error handlers, limits, security headers and media."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from service.api.limits import BodySizeLimit
 from service.api.methods import HeadAsGet
 from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
+from service.api.ratelimit import RateLimitHeaders
 from service.api.routes import (
     articles,
     feed_assets,
@@ -23,13 +24,18 @@ from service.api.routes import (
     narrations,
     player,
     review,
+    sources,
     speech,
     stats,
+    subscribers,
     voices,
 )
 from service.api.routes.webhooks import router as webhooks_router
+from service.api.security import SecurityHeaders, install_cors
+from service.console import router as console
 from service.core.db import engine_for
 from service.core.metrics import HttpMetrics
+from service.core.ratelimit import RateLimiter
 from service.core.settings import Settings
 from service.core.settings import get_settings as process_settings
 from service.core.voices import catalog_dirs, load_catalog
@@ -47,17 +53,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (articles, live, narrations, review, voices, lexicon, speech, feed_assets, health, metrics):
         app.include_router(module.router)
     app.include_router(webhooks_router)
-    for module in (feeds, player, stats, keys):
+    for module in (feeds, subscribers, player, stats, keys, sources):
         app.include_router(module.router)
-    check_routes_declared(app)  # every route is public or names its scope (service/api/auth.py)
+    console.install(app)  # /console: the editors' pages (their scopes come from the console session)
+    check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        per_route=[(feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES)],
+        per_route=[
+            (feed_assets.ASSET_PATH_PATTERN, feed_assets.MAX_ASSET_BYTES),
+            *console.BODY_LIMITS,
+        ],
     )
     app.add_middleware(HeadAsGet)
+    app.state.rate_limiter = RateLimiter.from_settings(settings)  # counted in service/api/auth.py and ratelimit.py
+    app.add_middleware(RateLimitHeaders)
+    app.add_middleware(SecurityHeaders)
+    install_cors(app, settings.cors_origins)
     # Outermost of ours: every answer, even a refused body, gets the request id and is counted.
     app.state.http_metrics = HttpMetrics()
     app.add_middleware(RequestObservability, metrics=app.state.http_metrics)

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from service.api.methods import allowed_methods
+from service.api.security import NOSNIFF
 from service.core.errors import NarratorError
 from service.core.logs import REQUEST_ID_HEADER, bound
 
@@ -61,11 +62,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # Starlette's last resort runs outside the middlewares: the request id is bound and sent from here.
+    # Starlette's last resort runs outside the middlewares: the request id is bound and sent from here,
+    # and the header every other answer gets from SecurityHeaders.
     request_id = getattr(request.state, "request_id", None)
     with bound(request_id=request_id):
         log.exception("unhandled error", exc_info=exc)
     response = problem(500, "internal_error", "Internal error")
+    response.headers.update(NOSNIFF)
     if request_id:
         response.headers[REQUEST_ID_HEADER] = request_id
     return response

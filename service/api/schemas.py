@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from service.articles.intake import ArticleInput
+from service.articles.listing import ArticleRow
+from service.articles.privacy import PUBLIC, MediaLinks
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
@@ -38,8 +41,26 @@ class ArticleCreate(RequestBody):
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
     priority: Literal["now", "backfill"] = "now"
     review: bool | None = Field(default=None, description="ASR self-check of the narration (default: the setting)")
+    private: bool | None = Field(
+        default=None,
+        description="serve its audio, captions, marks and chapters only at signed, expiring URLs "
+        "(default: unchanged; new articles are public)",
+    )
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
+
+    def article_input(self) -> ArticleInput:
+        """What intake reads: the source and its metadata."""
+        return ArticleInput(
+            title=self.title,
+            text=self.text,
+            markdown=self.markdown,
+            html=self.html,
+            url=self.url,
+            ssml=self.ssml,
+            byline=self.byline,
+            language=self.language,
+        )
 
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
@@ -64,6 +85,43 @@ class RenarrateIn(RequestBody):
     review: bool | None = None
 
 
+class ArticleSummary(BaseModel):
+    """One line of GET /v1/articles: the article and its newest narration."""
+
+    id: str
+    title: str | None
+    external_id: str | None
+    feed: str | None
+    voice: str
+    status: str  # the newest narration's: queued | running | done | failed (none: never narrated)
+    duration_s: float | None
+    changed_at: datetime
+    latest_narration: NarrationOut | None
+
+    @classmethod
+    def of(cls, row: ArticleRow, links: MediaLinks = PUBLIC) -> ArticleSummary:
+        """The row with its narration's URLs as `links` gives them (signed for a private article)."""
+        a, latest = row.article, row.latest
+        return cls(
+            id=a.id,
+            title=a.title,
+            external_id=a.external_id,
+            feed=a.feed,
+            voice=a.voice,
+            status=row.status,
+            duration_s=latest.duration_s if latest else None,
+            changed_at=row.changed_at,
+            latest_narration=NarrationOut.of(latest, links) if latest else None,
+        )
+
+
+class FeedIn(RequestBody):
+    """PUT /v1/articles/{id}/feed: the feed the article is an episode of (null: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    feed: str | None = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
 class ArticleOut(BaseModel):
     id: str
     external_id: str | None
@@ -82,11 +140,17 @@ class ArticleOut(BaseModel):
     captions_url: str | None = None
     marks_url: str | None = None
     chapters_url: str | None = None
+    private: bool  # marked private, or in a private feed: every URL here is signed and expires
+    player_url: str  # the embeddable player page (signed when private)
+    player_json_url: str  # what <narrator-player source="..."> reads (signed when private)
     current_narration: NarrationOut | None
     latest_narration: NarrationOut | None
 
     @classmethod
-    def of(cls, a: Article, current: Narration | None, latest: Narration | None, text: str) -> ArticleOut:
+    def of(
+        cls, a: Article, current: Narration | None, latest: Narration | None, text: str, links: MediaLinks = PUBLIC
+    ) -> ArticleOut:
+        """The article with its URLs as `links` gives them (signed for a private article)."""
         return cls(
             id=a.id,
             external_id=a.external_id,
@@ -100,12 +164,15 @@ class ArticleOut(BaseModel):
             text=text,
             created_at=a.created_at,
             updated_at=a.updated_at,
-            audio_url=f"/v1/articles/{a.id}/audio.mp3" if current else None,
-            captions_url=f"/media/{current.captions_key}" if current and current.captions_key else None,
-            marks_url=f"/media/{current.marks_key}" if current and current.marks_key else None,
-            chapters_url=f"/media/{current.chapters_key}" if current and current.chapters_key else None,
-            current_narration=NarrationOut.of(current) if current else None,
-            latest_narration=NarrationOut.of(latest) if latest else None,
+            audio_url=links.route(f"/v1/articles/{a.id}/audio.mp3") if current else None,
+            captions_url=links.media(current.captions_key) if current and current.captions_key else None,
+            marks_url=links.media(current.marks_key) if current and current.marks_key else None,
+            chapters_url=links.media(current.chapters_key) if current and current.chapters_key else None,
+            private=links.private,
+            player_url=links.route(f"/player/{a.id}"),
+            player_json_url=links.route(f"/v1/articles/{a.id}/player.json"),
+            current_narration=NarrationOut.of(current, links) if current else None,
+            latest_narration=NarrationOut.of(latest, links) if latest else None,
         )
 
 
@@ -117,3 +184,82 @@ class VoiceOut(BaseModel):
     license: str
     sample_text: str
     default: bool
+
+
+class SourceRule(RequestBody):
+    """Which items a source takes (include) or leaves (exclude): any part matching counts."""
+
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str] = Field(default_factory=list, max_length=100)
+    path_prefixes: list[str] = Field(default_factory=list, max_length=100)
+    pattern: str | None = Field(default=None, max_length=500, description="a regular expression searched in the URL")
+
+
+class SourceCreate(RequestBody):
+    """POST /v1/sources: an RSS/Atom/JSON feed or XML sitemap to poll, and how its items are narrated."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(max_length=2000)
+    feed: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", description="target podcast feed")
+    interval_s: int = Field(default=900, ge=60, le=86_400, description="seconds between polls")
+    voice: str | None = Field(default=None, max_length=100)
+    heading_voice: str | None = Field(default=None, max_length=100)
+    quote_voice: str | None = Field(default=None, max_length=100)
+    priority: Literal["now", "backfill"] = "now"
+    include: SourceRule | None = None
+    exclude: SourceRule | None = None
+    first_poll_newest: int | None = Field(
+        default=None, ge=0, le=1000, description="narrated at once on the first poll (default: the setting)"
+    )
+    backfill: bool = Field(default=True, description="the rest of a first poll: narrated at backfill priority, or not")
+
+    def section_voices(self) -> dict[str, str]:
+        """The section voices named in the request."""
+        named = {"heading": self.heading_voice, "quote": self.quote_voice}
+        return {section: voice for section, voice in named.items() if voice}
+
+
+class SourceItemsOut(BaseModel):
+    seen: int
+    narrated: int
+    unchanged: int
+    backlog: int
+    skipped: dict[str, int]  # by reason: excluded, duplicate, backlog
+    failed: dict[str, int]  # by error code: url_forbidden, fetch_failed, not_an_article, ...
+
+
+class SourceOut(BaseModel):
+    id: str
+    url: str
+    kind: str | None
+    feed: str | None
+    voice: str | None
+    section_voices: dict[str, str]
+    priority: str
+    include: dict[str, Any]
+    exclude: dict[str, Any]
+    interval_s: int
+    first_poll_newest: int
+    backfill: bool
+    paused: bool
+    next_poll_at: datetime
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: dict[str, str] | None  # {"code", "message"}
+    failures: int
+    created_at: datetime
+    items: SourceItemsOut
+
+
+class SourceItemOut(BaseModel):
+    """One item a source listed and what became of it."""
+
+    guid: str
+    url: str
+    canonical_url: str | None
+    date: str | None
+    status: str  # narrated | unchanged | backlog | skipped | failed | pending
+    reason: str | None  # why skipped (excluded, duplicate, backlog) or the error code; for narrated: created | edited
+    article_id: str | None
+    first_seen_at: datetime
+    updated_at: datetime

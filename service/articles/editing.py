@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.articles import records
+from service.articles import planning, records
 from service.articles.intake import ArticleInput, build_document, check_voice, source_of
+from service.articles.privacy import require_signing
 from service.core import outbox
 from service.core.errors import DuplicateArticle
 from service.core.models import DEFAULT_PROJECT, Article, Narration
@@ -63,12 +64,20 @@ def submit_article(
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
     project: str = DEFAULT_PROJECT,
+    document: Document | None = None,
+    private: bool | None = None,
 ) -> Outcome:
-    """Create an article (in `project`), or update the one the publisher already sent under `external_id`."""
+    """Create an article (in `project`), or update the one the publisher already sent under `external_id`.
+
+    `document` is the input already extracted (a source poll extracts first, to find duplicates).
+    `private` marks it private or public (None: a new article is public, a known one stays as it is).
+    """
+    if private:
+        require_signing(settings)
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
-    document = build_document(submitted, settings)
+    document = document or build_document(submitted, settings)
     kind, source = source_of(submitted)
 
     def update(known: Article) -> Outcome:
@@ -82,6 +91,7 @@ def submit_article(
             document=document,
             sections=sections,
             asr_review=asr_review,
+            private=private,
         )
 
     if external_id is not None:
@@ -103,6 +113,7 @@ def submit_article(
             asr_review=asr_review,
             project=project,
         )
+        article.private = bool(private)
         dispatch(session, narration)
         session.commit()
     except IntegrityError:
@@ -127,8 +138,15 @@ def edit_article(
     priority: str,
     section_voices: dict[str, str] | None = None,
     review: bool | None = None,
+    document: Document | None = None,
+    private: bool | None = None,
 ) -> Outcome:
-    """Replace an article's content; narrate again only if what is spoken changed."""
+    """Replace an article's content; narrate again only if what is spoken changed (`document`: as extracted).
+
+    `private` marks it private or public (None: as it is).
+    """
+    if private:
+        require_signing(settings)
     voice_id = check_voice(voice or article.voice, settings)
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     return _apply_edit(
@@ -138,9 +156,10 @@ def edit_article(
         submitted,
         voice_id,
         priority,
-        document=build_document(submitted, settings),
+        document=document or build_document(submitted, settings),
         sections=sections,
         asr_review=settings.asr_review if review is None else review,
+        private=private,
     )
 
 
@@ -155,8 +174,11 @@ def _apply_edit(
     document: Document,
     sections: dict[str, str],
     asr_review: bool,
+    private: bool | None,
 ) -> Outcome:
     kind, source = source_of(submitted)
+    if private is not None:
+        article.private = private
     narration = records.update_article(
         session,
         article,
@@ -205,3 +227,40 @@ def renarrate(
     session.commit()
     publish(session, queue, narration)
     return narration
+
+
+def preview_edit(
+    session: Session,
+    settings: Settings,
+    article: Article,
+    submitted: ArticleInput,
+    *,
+    section_voices: dict[str, str] | None = None,
+) -> planning.Rereading:
+    """What `edit_article` with the same input would narrate: how many blocks of how many it would synthesize.
+
+    The same extraction, the same "did what is spoken change" rule and the same segment keys as the
+    edit and its narration; nothing is stored.
+    """
+    document = build_document(submitted, settings)
+    sections = dict(article.section_voices or {}) if section_voices is None else section_voices
+    specs = planning.article_specs(session, settings, article, document, article.voice, sections)
+    narrates = records.would_narrate(session, article, document, article.voice, submitted.language, sections)
+    reread = planning.blocks_to_reread(session, specs) if narrates else 0
+    return planning.Rereading(reread=reread, total=len(specs), narrates=narrates)
+
+
+def move_to_feed(session: Session, article: Article, feed: str | None) -> Article:
+    """Put the article in a feed (None: in none); its finished narration becomes the feed's episode.
+
+    DuplicateArticle when the feed already has an article with the same external_id.
+    """
+    if feed == article.feed:
+        return article
+    if article.external_id is not None and records.find_by_external_id(
+        session, feed, article.external_id, article.project_id
+    ):
+        raise DuplicateArticle(f"feed {feed!r} already has an article with external_id {article.external_id!r}")
+    article.feed = feed
+    session.commit()
+    return article

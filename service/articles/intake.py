@@ -34,6 +34,8 @@ class ArticleInput:
     ssml: str | None = None
     byline: str | None = None
     language: str = "en"
+    # The page at `url` when the caller fetched it already (a source poll reads its canonical link first).
+    page: fetch.FetchedPage | None = None
 
 
 def source_of(article: ArticleInput) -> tuple[str, str]:
@@ -52,7 +54,7 @@ def build_document(article: ArticleInput, settings: Settings) -> Document:
         raise EmptyText(f"'{kind}' is empty")
     try:
         if kind == "url":
-            page = fetch_page(source, settings)
+            page = article.page or fetch_page(source, settings)
             document = html.extract_html(clean_text(page.html), url=page.url)
         elif kind == "html":
             document = html.extract_html(source)

@@ -13,7 +13,9 @@ what they miss, through the outbox (so it never needs the broker itself):
 The window is `stall_after_s`, doubled at each reconciliation of the same
 narration, plus half a second per segment while it waits for its assembly (a
 long article takes longer to join). After `max_attempts` reconciliations a
-running narration fails with `stalled`. Every task is idempotent, so a false
+running narration fails with `stalled` (and a failed segment fails it with
+its code); its webhook event (`narration.failed`) is announced through the
+outbox, committed with the failure. Every task is idempotent, so a false
 alarm (a segment that was merely slow) costs one duplicate message.
 Run every `reconcile_interval_s` beside each worker (workers/maintenance.py)
 and by `narrator reconcile [--dry-run]`.
@@ -28,9 +30,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.articles import records
-from service.core import outbox
+from service.core import metrics, outbox
 from service.core.models import Narration, utcnow
-from service.core.queue import ASSEMBLE_TASK, NARRATE_TASK, PRIORITY_QUEUES, SEGMENT_TASK, URGENT_QUEUE
+from service.core.queue import (
+    ANNOUNCE_TASK,
+    ASSEMBLE_TASK,
+    DEFAULT_QUEUE,
+    NARRATE_TASK,
+    PRIORITY_QUEUES,
+    SEGMENT_TASK,
+    URGENT_QUEUE,
+)
 from service.segments import plan as segments
 
 STALLED = "stalled"
@@ -102,6 +112,9 @@ def _reconcile_one(
         )
         if not dry_run:
             records.fail_narration(session, narration.id, code, message)
+            metrics.count_finished(narration.voice, "failed", code)  # counted where narrations fail, as in workers
+            # Subscribers hear of it as of any failure: a worker announces it once the broker takes it.
+            outbox.add(session, ANNOUNCE_TASK, [narration.id], DEFAULT_QUEUE, narration_id=narration.id)
         return Action(narration.id, "failed", 1, idle)
     queue = PRIORITY_QUEUES.get(narration.priority, PRIORITY_QUEUES["now"])
     if narration.status == "queued" or not planned:

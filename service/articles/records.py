@@ -233,6 +233,20 @@ def spoken_content_changed(
     )
 
 
+def would_narrate(
+    session: Session,
+    article: Article,
+    document: Document,
+    voice: str,
+    language: str,
+    section_voices: dict[str, str] | None = None,
+) -> bool:
+    """Whether storing this edit queues a narration: what is spoken changed, or the last narration failed."""
+    latest = latest_narration(session, article.id)
+    failed_last = latest is not None and latest.status == "failed"  # sending it again narrates it again
+    return failed_last or spoken_content_changed(article, document, voice, language, section_voices)
+
+
 def update_article(
     session: Session,
     article: Article,
@@ -249,11 +263,10 @@ def update_article(
     """Store an edited article; queue a new narration only when its spoken content changed."""
     changed = spoken_content_changed(article, document, voice, language, section_voices)
     voice_changed = article.voice != voice
-    latest = latest_narration(session, article.id)
-    failed_last = latest is not None and latest.status == "failed"  # sending it again narrates it again
+    narrates = would_narrate(session, article, document, voice, language, section_voices)
     article.source_kind, article.source = source_kind, source
     article.byline = document.byline
-    if not changed and not failed_last:
+    if not narrates:
         return None
     article.title = document.title
     article.blocks = blocks_of(document)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from service.articles.privacy import PUBLIC, MediaLinks, links_for
 from service.core.models import Narration
+from service.core.settings import Settings
 
 
 class NarrationFailure(BaseModel):
@@ -40,7 +43,8 @@ class NarrationOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, n: Narration) -> NarrationOut:
+    def of(cls, n: Narration, links: MediaLinks = PUBLIC) -> NarrationOut:
+        """The narration with its files' URLs as `links` gives them (signed for a private article)."""
         return cls(
             id=n.id,
             article_id=n.article_id,
@@ -56,11 +60,16 @@ class NarrationOut(BaseModel):
             duration_s=n.duration_s,
             bytes=n.bytes,
             sha256=n.sha256,
-            audio_url=f"/media/{n.audio_key}" if n.audio_key else None,
-            captions_url=f"/media/{n.captions_key}" if n.captions_key else None,
-            marks_url=f"/media/{n.marks_key}" if n.marks_key else None,
-            chapters_url=f"/media/{n.chapters_key}" if n.chapters_key else None,
+            audio_url=links.media(n.audio_key) if n.audio_key else None,
+            captions_url=links.media(n.captions_key) if n.captions_key else None,
+            marks_url=links.media(n.marks_key) if n.marks_key else None,
+            chapters_url=links.media(n.chapters_key) if n.chapters_key else None,
             created_at=n.created_at,
             started_at=n.started_at,
             finished_at=n.finished_at,
         )
+
+
+def narration_view(session: Session, settings: Settings, narration: Narration) -> NarrationOut:
+    """The narration as clients see it: its files' URLs signed when its article is private."""
+    return NarrationOut.of(narration, links_for(session, settings, narration.article))

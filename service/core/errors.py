@@ -53,6 +53,28 @@ class FetchFailed(InvalidInput):
     code, title = "fetch_failed", "The article could not be fetched"
 
 
+class SourceTooLarge(FetchFailed):
+    code, title = "source_too_large", "The feed or sitemap is larger than the limit"
+
+
+class SourceMalformed(InvalidInput):
+    code, title = "source_malformed", "Not a readable RSS, Atom or JSON feed or XML sitemap"
+
+
+class XmlEntitiesForbidden(SourceMalformed):
+    """A document that declares XML entities (the billion-laughs attack and its kin) is never expanded."""
+
+    code, title = "xml_entities_forbidden", "XML that declares entities is refused"
+
+
+class DuplicateSource(NarratorError):
+    code, status, title = "duplicate_source", 409, "This project already follows this URL"
+
+
+class InvalidSource(InvalidInput):
+    code, title = "invalid_source", "Invalid source"
+
+
 class TextTooLong(InvalidInput):
     code, title = "text_too_long", "The article is too long"
 
@@ -144,6 +166,12 @@ class InvalidWebhookSecret(InvalidInput):
     code, title = "webhook_secret_invalid", "Invalid webhook secret"
 
 
+class DeliveryPending(NarratorError):
+    """A resend of a webhook delivery that is still on its way (its next attempt is queued)."""
+
+    code, status, title = "delivery_pending", 409, "This delivery is still pending; it cannot be resent yet"
+
+
 # --- access control ---
 
 
@@ -173,6 +201,65 @@ class Forbidden(NarratorError):
 
 class InvalidScope(InvalidInput):
     code, title = "invalid_scope", "Unknown scope"
+
+
+class RateLimited(NarratorError):
+    """Over a rate limit (service/core/ratelimit.py): come back after `Retry-After` seconds."""
+
+    code, status, title = "rate_limited", 429, "Too many requests"
+
+    def __init__(self, message: str, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self._headers = headers
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self._headers
+
+
+# --- listening stats ---
+
+
+class ImplausibleListen(InvalidInput):
+    """A listening event no player sends (service/listeners/plausibility.py); it is not counted."""
+
+    code, title = "implausible_listen", "This listening event cannot happen"
+
+
+# --- the editors' console (service/console) ---
+
+
+class CsrfFailed(NarratorError):
+    """A console form posted without its session's token, or from another origin."""
+
+    code, status, title = "csrf_failed", 403, "The form did not come from this console"
+
+
+class SignInRequired(NarratorError):
+    """A console page asked for without a session (or with a revoked key): the console sends the browser to sign in."""
+
+    code, status, title = "sign_in_required", 401, "Sign in to the console"
+
+
+# --- private audio ---
+
+
+class SignatureInvalid(NarratorError):
+    """A private file (or a private article's player) asked for without a valid signature: none, or a changed one."""
+
+    code, status, title = "signature_invalid", 403, "This URL needs a valid signature"
+
+
+class SignatureExpired(NarratorError):
+    """A signed URL whose signature holds but whose time is up."""
+
+    code, status, title = "signature_expired", 403, "This signed URL has expired"
+
+
+class SigningNotConfigured(NarratorError):
+    """Something is to be private while no secret to sign its URLs is set."""
+
+    code, status, title = "signing_not_configured", 409, "Private audio needs NARRATOR_MEDIA_SIGNING_SECRETS"
 
 
 def error_for_code(code: str | None, message: str) -> NarratorError:

@@ -91,6 +91,43 @@ TASKS = Counter(
     "Celery tasks run by the worker, by task name and state (succeeded | failed | retried).",
     ["task", "state"],
 )
+SOURCE_POLLS = Counter(
+    "narrator_source_polls",
+    "Polls of a source (feed or sitemap), by source id and outcome (changed | not_modified | failed).",
+    ["source", "outcome"],
+)
+SOURCE_POLL_ERRORS = Counter(
+    "narrator_source_poll_errors",
+    "Failed polls of a source, by source id and error code (fetch_failed, source_malformed, ...).",
+    ["source", "code"],
+)
+SOURCE_ITEMS = Counter(
+    "narrator_source_items",
+    "Items of a source handled by a poll, by source id and outcome (narrated | unchanged | backlog | "
+    "a skip reason | an error code).",
+    ["source", "outcome"],
+)
+
+GC_RECORDS = Counter(
+    "narrator_gc_deleted_records",
+    "Records the garbage collector deleted, by table (narrations | segments | segment_parts | voice_samples).",
+    ["table"],
+)
+GC_FILES = Counter(
+    "narrator_gc_deleted_files",
+    "Stored files the garbage collector deleted, by extension (mp3, vtt, json, flac, mpa, ...).",
+    ["ext"],
+)
+GC_BYTES = Counter(
+    "narrator_gc_freed_bytes",
+    "Bytes of stored files the garbage collector deleted, by extension.",
+    ["ext"],
+)
+GC_SECONDS = Histogram(
+    "narrator_gc_seconds",
+    "Wall time of one garbage collection (records and storage).",
+    buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900),
+)
 
 
 def observe_synthesis(voice: str, seconds: float, audio_seconds: float) -> None:

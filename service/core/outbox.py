@@ -12,6 +12,7 @@ other's rows (`FOR UPDATE SKIP LOCKED`); SQLite serializes writers anyway.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -51,9 +52,14 @@ def pending_for(session: Session, narration_id: str) -> bool:
 
 
 def publish_pending(
-    session: Session, publisher: Publisher, *, narration_id: str | None = None, limit: int = 500
+    session: Session,
+    publisher: Publisher,
+    *,
+    narration_id: str | None = None,
+    ids: Sequence[int] | None = None,
+    limit: int = 500,
 ) -> tuple[int, int]:
-    """Publish pending dispatches (oldest first; only one narration's if given) and commit.
+    """Publish pending dispatches (oldest first; only one narration's, or only these ids, if given) and commit.
 
     Returns (sent, left). Stops at the first broker error: the rest stay pending
     for the next run.
@@ -61,6 +67,8 @@ def publish_pending(
     query = select(Dispatch).where(Dispatch.sent_at.is_(None)).order_by(Dispatch.id).limit(limit)
     if narration_id is not None:
         query = query.where(Dispatch.narration_id == narration_id)
+    if ids is not None:
+        query = query.where(Dispatch.id.in_(ids))
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     sent = 0
     for row in rows:
@@ -74,7 +82,22 @@ def publish_pending(
             break
         row.sent_at, row.last_error = utcnow(), None
         sent += 1
-    if narration_id is None:
+    if narration_id is None and ids is None:
         session.execute(delete(Dispatch).where(Dispatch.sent_at < utcnow() - KEEP_SENT))
     session.commit()
     return sent, len(rows) - sent
+
+
+def publish_now(session: Session, publisher: Publisher, ids: Sequence[int]) -> bool:
+    """Publish these committed dispatches at once if the broker answers; True if all went.
+
+    Never raises: what the broker does not take stays pending, and the
+    dispatcher beside the workers publishes it when the broker is back.
+    """
+    try:
+        _sent, left = publish_pending(session, publisher, ids=ids)
+    except Exception:  # best effort: the rows are committed
+        session.rollback()
+        log.warning("dispatches %s left in the outbox", list(ids), exc_info=True)
+        return False
+    return left == 0

@@ -21,6 +21,7 @@ NARRATE_TASK = "narrator.narrate"
 SEGMENT_TASK = "narrator.synthesize_segment"
 ASSEMBLE_TASK = "narrator.assemble"
 WEBHOOK_DELIVERY_TASK = "narrator.deliver_webhook"
+ANNOUNCE_TASK = "narrator.announce_narration"  # webhooks for a narration that finished elsewhere
 
 # Publishing goes to its own queue so a backfill of thousands never delays
 # breaking news; run dedicated `narrator worker --queues narrator.now` workers
@@ -33,6 +34,7 @@ DEFAULT_QUEUE = PRIORITY_QUEUES["now"]
 URGENT_QUEUE = "narrator.urgent"
 ALL_QUEUES = ",".join([URGENT_QUEUE, *PRIORITY_QUEUES.values()])
 RECONCILE_TASK = "narrator.reconcile"
+POLL_SOURCE_TASK = "narrator.poll_source"  # one poll of a feed or sitemap (service/sources/poll.py)
 FIRST_SEGMENTS_URGENT = 2  # how many of a `now` narration's first missing segments go to the urgent queue
 
 

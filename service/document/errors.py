@@ -23,3 +23,18 @@ class FetchFailed(RuntimeError):
     """The page could not be fetched: DNS, connection, timeout, HTTP error, size or content type."""
 
     code: str = "fetch_failed"
+
+
+class TooLarge(FetchFailed):
+    """The body is larger than the byte limit (declared or read)."""
+
+    code: str = "too_large"
+
+
+class HttpError(FetchFailed):
+    """The server answered an error status; `retry_after` is its Retry-After header, if any."""
+
+    def __init__(self, message: str, status: int, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after

@@ -29,10 +29,10 @@ from urllib.parse import urljoin
 import httpx
 
 from service.core.netpolicy import AddressPolicy, IPAddress, parse_ip
-from service.document.errors import FetchFailed
+from service.document.errors import FetchFailed, HttpError, TooLarge
 from service.document.resolve import Target, parse_url, remaining, resolve_target
 
-__all__ = ["FetchedPage", "fetch_article_html"]
+__all__ = ["FetchedPage", "FetchedResource", "fetch_article_html", "fetch_resource"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,17 @@ class FetchedPage:
     content_type: str
 
 
+@dataclass(frozen=True)
+class FetchedResource:
+    """Any fetched resource (a feed, a sitemap): the final URL, status (200 or 304), headers and body."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _USER_AGENT = "narrator/0.1 (+listen-to-article; article fetcher)"
@@ -57,7 +68,9 @@ _TLS_VERIFY: ssl.SSLContext | bool = True
 # --------------------------------------------------------------------------- #
 
 
-def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress, deadline: float) -> httpx.Request:
+def _pinned_request(
+    client: httpx.Client, target: Target, ip: IPAddress, deadline: float, headers: dict[str, str]
+) -> httpx.Request:
     """A GET to `ip` that the server sees as a request for the original URL (Host, SNI)."""
     pinned_url = target.url.copy_with(host=str(ip))
     extensions: dict[str, object] = {}
@@ -66,29 +79,31 @@ def _pinned_request(client: httpx.Client, target: Target, ip: IPAddress, deadlin
     return client.build_request(
         "GET",
         pinned_url,
-        headers={"Host": target.url.netloc.decode("ascii")},
+        headers={**headers, "Host": target.url.netloc.decode("ascii")},
         extensions=extensions,
         timeout=httpx.Timeout(remaining(deadline, target.host)),
     )
 
 
 @contextmanager
-def _open(target: Target, deadline: float) -> Iterator[httpx.Response]:
-    """An open (streaming) response from the first of the target's addresses that connects."""
+def _open(target: Target, deadline: float, headers: dict[str, str] | None = None) -> Iterator[httpx.Response]:
+    """An open (streaming) response from the first of the target's addresses that connects.
+
+    `headers` go with the request (Accept, conditional headers); the default accepts HTML.
+    """
     with httpx.Client(
         trust_env=False,  # no proxies from the environment: they would re-resolve the host
         verify=_TLS_VERIFY,
         follow_redirects=False,
         headers={
             "User-Agent": _USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
             # Uncompressed: the byte limit then also bounds what the server sends.
             "Accept-Encoding": "identity",
         },
     ) as client:
         last_error: Exception | None = None
         for ip in target.addresses:
-            request = _pinned_request(client, target, ip, deadline)
+            request = _pinned_request(client, target, ip, deadline, {"Accept": HTML_ACCEPT, **(headers or {})})
             try:
                 response = client.send(request, stream=True)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -113,18 +128,27 @@ def _media_type(response: httpx.Response) -> str:
     return str(response.headers.get("content-type", "")).split(";")[0].strip().lower()
 
 
-def _check_response(response: httpx.Response, max_bytes: int) -> str:
-    """Refuse error statuses, non-HTML content and declared oversize bodies; return the media type."""
+def _check_status(response: httpx.Response, max_bytes: int) -> None:
+    """Refuse error statuses and declared oversize bodies."""
     if response.status_code >= 400:
-        raise FetchFailed(f"the server answered HTTP {response.status_code}")
+        raise HttpError(
+            f"the server answered HTTP {response.status_code}",
+            response.status_code,
+            response.headers.get("retry-after"),
+        )
     if not 200 <= response.status_code < 300:
         raise FetchFailed(f"unexpected HTTP status {response.status_code}")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLarge(f"the body is too large ({declared} bytes; the limit is {max_bytes})")
+
+
+def _check_response(response: httpx.Response, max_bytes: int) -> str:
+    """Refuse error statuses, non-HTML content and declared oversize bodies; return the media type."""
+    _check_status(response, max_bytes)
     media_type = _media_type(response)
     if media_type not in HTML_CONTENT_TYPES:
         raise FetchFailed(f"not an HTML page (content type {media_type or 'missing'})")
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchFailed(f"the page is too large ({declared} bytes; the limit is {max_bytes})")
     return media_type
 
 
@@ -136,7 +160,7 @@ def _read_limited(response: httpx.Response, max_bytes: int, deadline: float, hos
         for chunk in response.iter_bytes():
             body.extend(chunk)
             if len(body) > max_bytes:
-                raise FetchFailed(f"the page is larger than the limit of {max_bytes} bytes")
+                raise TooLarge(f"the body is larger than the limit of {max_bytes} bytes")
             # Per-read timeouts alone let a server drip bytes forever.
             remaining(deadline, host)
     except httpx.TimeoutException as exc:
@@ -209,6 +233,42 @@ def fetch_article_html(
             media_type = _check_response(response, max_bytes)
             body = _read_limited(response, max_bytes, deadline, target.host)
             return FetchedPage(url=str(current), html=_decode(body, response), content_type=media_type)
+    raise FetchFailed(f"too many redirects (more than {max_redirects})")
+
+
+def fetch_resource(
+    url: str,
+    *,
+    accept: str,
+    headers: dict[str, str] | None = None,
+    allow_hosts: Collection[str] = (),
+    allow_private: bool = False,
+    max_bytes: int = 10_000_000,
+    timeout_s: float = 10.0,
+    max_redirects: int = 5,
+) -> FetchedResource:
+    """Fetch any resource by http(s) URL with the same address checks as `fetch_article_html`.
+
+    `headers` may carry conditional headers (If-None-Match, If-Modified-Since):
+    a 304 comes back as a resource with status 304 and an empty body. Error
+    statuses raise `HttpError` (with Retry-After), a body over `max_bytes`
+    raises `TooLarge`, a refused address `UrlForbidden`.
+    """
+    deadline = time.monotonic() + timeout_s
+    policy = AddressPolicy.build(allow_hosts, allow_private)
+    current = parse_url(url)
+    sent = {"Accept": accept, **(headers or {})}
+    for _hop in range(max_redirects + 1):
+        target = resolve_target(current, policy, deadline)
+        with _open(target, deadline, sent) as response:
+            if response.status_code in _REDIRECT_STATUSES:
+                current = _redirect_target(current, response)
+                continue
+            if response.status_code == 304:
+                return FetchedResource(str(current), 304, response.headers, b"")
+            _check_status(response, max_bytes)
+            body = _read_limited(response, max_bytes, deadline, target.host)
+            return FetchedResource(str(current), response.status_code, response.headers, body)
     raise FetchFailed(f"too many redirects (more than {max_redirects})")
 
 

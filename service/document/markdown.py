@@ -33,7 +33,7 @@ from service.document.dom import html_blocks
 from service.document.errors import NotAnArticle
 from service.document.model import Block, BlockKind, Document
 
-__all__ = ["document_from_markdown"]
+__all__ = ["document_from_markdown", "markdown_of"]
 
 # One parser for every call: markdown-it keeps each parse's state apart.
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -63,6 +63,25 @@ def document_from_markdown(text: str, title: str | None = None) -> Document:
     if not blocks:
         raise NotAnArticle("the Markdown has no body text")
     return Document(title=title, blocks=blocks)
+
+
+_ESCAPED = re.compile(r"([\\`*_\[\]<>])")
+_LINE_MARK = re.compile(r"^([#+>-])")  # a heading, list or quote marker
+_NUMBERED = re.compile(r"^(\d+)([.)])")  # an ordered list's marker
+_PREFIX: dict[str, str] = {"heading": "## ", "quote": "> ", "list_item": "- ", "paragraph": ""}
+
+
+def markdown_of(document: Document) -> str:
+    """The body of a document as Markdown that `document_from_markdown` reads back into the same blocks.
+
+    For editing an article as text: headings (level 2: level 1 would be the title), quotes and list
+    items keep their kind; characters Markdown would read as markup are escaped.
+    """
+    lines = []
+    for block in document.blocks:
+        text = _NUMBERED.sub(r"\1\\\2", _LINE_MARK.sub(r"\\\1", _ESCAPED.sub(r"\\\1", block.text)))
+        lines.append(_PREFIX.get(block.kind, "") + text)
+    return "\n\n".join(lines)
 
 
 def _markdown_blocks(text: str) -> Iterator[tuple[BlockKind, int, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
@@ -93,3 +94,19 @@ def visible_byline(original: lxml.html.HtmlElement) -> str | None:
         if 0 < len(text) <= 80:
             return text
     return None
+
+
+def canonical_url(html: str, url: str) -> str:
+    """The page's `<link rel=canonical>` made absolute against `url`; `url` itself when there is none."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return url
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = str(link.get("href") or "").strip()
+        if "canonical" in rels and href:
+            absolute = urljoin(url, href)
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return url

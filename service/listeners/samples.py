@@ -1,8 +1,9 @@
 """Voice samples: each voice's sample text, narrated once and kept.
 
 The API never synthesizes: it looks a sample up here and, when there is none,
-records a request and enqueues the `narrator.voice_sample` task by name. The
-worker narrates it into content-addressed storage and records the key here.
+records a request with the `narrator.voice_sample` task in the outbox (so a
+broker outage delays a sample, never loses it). The worker narrates it into
+content-addressed storage and records the key here.
 
 A sample is keyed by (voice id, voice fingerprint): editing a voice file (its
 sample text, parameters or reference clip) makes a new sample; the old row is
@@ -17,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.core import outbox
 from service.core.db import engine_for
 from service.core.models import VoiceSample, utcnow
+from service.core.queue import DEFAULT_QUEUE
 from service.core.voices import Voice
 from service.document.model import Block, Document
 
@@ -55,41 +58,33 @@ def retry_due(row: VoiceSample, now: datetime | None = None) -> bool:
     return (now or utcnow()) - _aware(since) >= RETRY_AFTER
 
 
-def request_sample(session: Session, voice: Voice, now: datetime | None = None) -> bool:
-    """Record that `voice`'s sample is wanted; True when the caller should enqueue the task.
+def request_sample(session: Session, voice: Voice, now: datetime | None = None) -> int | None:
+    """Record that `voice`'s sample is wanted, with its task in the outbox; the dispatch to publish, if any.
 
-    False when a request is already outstanding (or a failure is recent), so
-    polling clients do not flood the queue. Commits.
+    The request and its dispatch are committed together (service/core/outbox.py):
+    a broker that is down delays the sample, it never loses the request. None
+    when a request is already outstanding (or a failure is recent), so polling
+    clients do not flood the queue. Commits.
     """
     now = now or utcnow()
     row = find_sample(session, voice)
     if row is None:
         session.add(VoiceSample(voice_id=voice.id, fingerprint=voice.fingerprint, status="pending", requested_at=now))
-        try:
-            session.commit()
-        except IntegrityError:
-            # Another request inserted it first; that one enqueues.
-            session.rollback()
-            return False
-        return True
-    if row.status == "done":
+    elif row.status == "done":
         # Recorded but its file is gone (storage was cleaned): make it again.
         row.status, row.audio_key, row.requested_at = "pending", None, now
+    elif retry_due(row, now):
+        row.status, row.error_code, row.error_message, row.requested_at = "pending", None, None, now
+    else:
+        return None
+    dispatch = outbox.add(session, VOICE_SAMPLE_TASK, [voice.id], DEFAULT_QUEUE)
+    try:
         session.commit()
-        return True
-    if not retry_due(row, now):
-        return False
-    row.status, row.error_code, row.error_message, row.requested_at = "pending", None, None, now
-    session.commit()
-    return True
-
-
-def cancel_request(session: Session, voice: Voice) -> None:
-    """Forget a pending request whose task could not be sent, so the next request sends it. Commits."""
-    row = find_sample(session, voice)
-    if row is not None and row.status == "pending":
-        session.delete(row)
-        session.commit()
+    except IntegrityError:
+        # Another request inserted it first; that one dispatches.
+        session.rollback()
+        return None
+    return dispatch.id
 
 
 def record_sample(session: Session, voice: Voice, audio_key: str) -> None:

@@ -93,7 +93,9 @@ def plan_narration(
     keys: list[str] = []
     for position, (key, spec) in enumerate(specs):
         keys.append(key)
-        segment = session.get(Segment, key)
+        # A key-share lock (PostgreSQL; SQLite's writer lock is already held): the garbage collector
+        # (service/articles/retention/) cannot delete a segment between this read and the plan row below.
+        segment = session.get(Segment, key, with_for_update={"key_share": True})
         if segment is None:
             segment = Segment(key=key, voice=spec.voice, spec=spec.to_json(), status="pending")
             session.add(segment)

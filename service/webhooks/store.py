@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.core.errors import NotFound
+from service.core.errors import DeliveryPending, NotFound
 from service.core.models import DEFAULT_PROJECT, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from service.webhooks.events import EVENT_TYPES, Event
 from service.webhooks.retry import Decision, Outcome
@@ -77,6 +77,29 @@ def list_deliveries(
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def reopen_delivery(
+    session: Session, endpoint_id: str, delivery_id: str, project: str | None = None
+) -> WebhookDelivery:
+    """Make a finished delivery pending again for one more attempt (a resend); the caller queues it.
+
+    The event keeps its id, so a receiver that already handled it can tell the
+    resend is the same event. A pending delivery is refused: its next attempt is
+    already queued, and two attempts with one number would race.
+    """
+    get_endpoint(session, endpoint_id, project)
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.endpoint_id != endpoint_id:
+        raise NotFound(f"No delivery {delivery_id!r} of webhook {endpoint_id!r}")
+    if delivery.status == "pending":
+        raise DeliveryPending(f"delivery {delivery_id!r} is still pending (attempt {delivery.attempts_count + 1})")
+    delivery.status = "pending"
+    delivery.error = None
+    delivery.finished_at = None
+    delivery.next_attempt_at = utcnow()
+    session.flush()
+    return delivery
 
 
 def subscribers(
@@ -180,13 +203,3 @@ def record_attempt(
         delivery.finished_at = utcnow()
     session.flush()
     return delivery
-
-
-def fail_delivery(session: Session, delivery_id: str, error: str) -> None:
-    """Stop a pending delivery with a reason (e.g. its next attempt could not be queued)."""
-    delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is not None and delivery.status == "pending":
-        delivery.status = "failed"
-        delivery.error = error[:2000]
-        delivery.next_attempt_at = None
-        delivery.finished_at = utcnow()

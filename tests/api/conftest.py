@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
@@ -65,3 +66,15 @@ def client(settings: Settings, queue: RecordingQueue) -> Iterator[TestClient]:
     app.dependency_overrides[get_queue] = lambda: queue
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def app_with(settings: Settings, queue: RecordingQueue) -> Callable[..., FastAPI]:
+    """Builds the app with some settings changed (`app_with(rate_limit_per_key="3/minute")`), on the recording queue."""
+
+    def build(**changes: Any) -> FastAPI:
+        app = create_app(settings.model_copy(update=changes))
+        app.dependency_overrides[get_queue] = lambda: queue
+        return app
+
+    return build

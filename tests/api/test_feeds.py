@@ -46,7 +46,13 @@ class Narrated:
 
 
 def narrate(
-    client: TestClient, settings: Settings, title: str, *, feed: str = "daily", timings: bool = True, seed: int = 0
+    client: TestClient,
+    settings: Settings,
+    title: str,
+    *,
+    feed: str | None = "daily",
+    timings: bool = True,
+    seed: int = 0,
 ) -> Narrated:
     """Create an article in `feed` and finish its narration with real stored MP3, VTT and chapter files."""
     created = client.post("/v1/articles", json={"title": title, "text": f"{title} body. More text.", "feed": feed})
@@ -334,3 +340,27 @@ def test_transcript_and_chapters_are_readable_from_other_sites(
         response = client.get(url, headers={"origin": "https://podcast-app.example"})
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == "*"
+
+
+# --- PUT /v1/articles/{id}/feed ---
+
+
+def test_an_article_put_in_a_feed_becomes_its_episode(
+    client: TestClient, settings: Settings, feed: dict[str, Any]
+) -> None:
+    story = narrate(client, settings, "A story without a feed yet", feed=None)
+    assert parsed_feed(client)[0].entries == []
+    moved = client.put(f"/v1/articles/{story.article_id}/feed", json={"feed": "daily"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["feed"] == "daily"
+    assert [e.title for e in parsed_feed(client)[0].entries] == ["A story without a feed yet"]
+    assert client.put(f"/v1/articles/{story.article_id}/feed", json={"feed": None}).json()["feed"] is None
+    assert parsed_feed(client)[0].entries == []
+
+
+def test_an_article_cannot_join_a_feed_holding_its_external_id(client: TestClient, feed: dict[str, Any]) -> None:
+    client.post("/v1/articles", json={"text": "In the feed.", "feed": "daily", "external_id": "story-1"})
+    loose = client.post("/v1/articles", json={"text": "Not in a feed.", "external_id": "story-1"}).json()
+    refused = client.put(f"/v1/articles/{loose['id']}/feed", json={"feed": "daily"})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "duplicate_external_id"

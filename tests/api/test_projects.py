@@ -38,9 +38,9 @@ def _fill(client: TestClient, auth: dict[str, str], name: str) -> dict[str, str]
 def test_each_key_sees_only_its_own_project(
     client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.api.routes import webhooks
+    from service.webhooks import register
 
-    monkeypatch.setattr(webhooks, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
+    monkeypatch.setattr(register, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
     a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
     b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
     mine, theirs = _fill(client, a, "alpha"), _fill(client, b, "beta")
@@ -84,3 +84,35 @@ def test_each_key_sees_only_its_own_project(
     one = client.post("/v1/articles", json={"text": "One.", "external_id": "e-1"}, headers=a).json()["id"]
     two = client.post("/v1/articles", json={"text": "Two.", "external_id": "e-1"}, headers=b).json()["id"]
     assert one != two
+
+
+def test_a_feed_slug_is_one_projects_across_the_service(client: TestClient, settings: Settings) -> None:
+    """`/feeds/{slug}.xml` is public and names no project: a slug taken by one project is no one else's."""
+    a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
+    b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
+    assert client.post("/v1/feeds", json={**FEED, "slug": "tide"}, headers=a).status_code == 201
+    taken = client.post("/v1/feeds", json={**FEED, "slug": "tide"}, headers=b)
+    assert (taken.status_code, taken.json()["code"]) == (409, "duplicate_feed")
+    assert client.put("/v1/lexicon/entries/x?feed=tide", json={"alias": "y"}, headers=b).status_code == 404
+
+
+def test_a_slug_named_before_its_feed_exists_is_that_projects(client: TestClient, settings: Settings) -> None:
+    """Articles may name a feed before it is created; another project cannot then take the slug and inherit
+    the first one's pronunciations and external ids."""
+    a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
+    b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
+    posted = client.post("/v1/articles", json={"text": "Hi.", "feed": "harbor", "external_id": "e-1"}, headers=b)
+    assert posted.status_code == 202
+    assert client.put("/v1/lexicon/entries/quay?feed=harbor", json={"alias": "key"}, headers=b).status_code == 200
+    taken = client.post("/v1/feeds", json={**FEED, "slug": "harbor"}, headers=a)
+    assert (taken.status_code, taken.json()["code"]) == (409, "duplicate_feed")
+    for method, path, body in [
+        ("POST", "/v1/articles", {"text": "Hi.", "feed": "harbor", "external_id": "e-1"}),
+        ("GET", "/v1/lexicon/entries?feed=harbor", None),
+        ("PUT", "/v1/lexicon/entries/quay?feed=harbor", {"alias": "kway"}),
+    ]:
+        answer = client.request(method, path, json=body, headers=a)
+        assert answer.status_code == 404, f"{method} {path}: {answer.status_code} {answer.text}"
+    # Its user creates the feed and keeps everything it had.
+    assert client.post("/v1/feeds", json={**FEED, "slug": "harbor"}, headers=b).status_code == 201
+    assert [e["term"] for e in client.get("/v1/lexicon/entries?feed=harbor", headers=b).json()] == ["quay"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from pydantic import SecretStr
 
 from service.api.app import create_app
 from service.api.deps import get_queue
@@ -20,6 +21,7 @@ from service.core.settings import Settings
 from tests.browser.live import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    SIGNING_SECRET,
     Narrated,
     NullQueue,
     QuietHandler,
@@ -50,7 +52,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
     audio, marks and captions requests are redirected.
     """
     root = tmp_path_factory.mktemp("service")
-    settings = Settings(data_dir=root / "data")
+    signing = [SecretStr(SIGNING_SECRET)]  # for the private article's test
+    settings = Settings(data_dir=root / "data", media_signing_secrets=signing)
     if request.param == "s3":
         s3 = request.getfixturevalue("s3_server")
         settings = Settings(
@@ -59,6 +62,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
             s3_endpoint_url=s3.endpoint_url,
             s3_access_key_id=s3.access_key_id,
             s3_secret_access_key=s3.secret_access_key,
+            media_signing_secrets=signing,
         )
     app = create_app(settings)
     app.dependency_overrides[get_queue] = NullQueue

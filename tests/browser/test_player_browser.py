@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.live import CHROMIUM, TITLE, Narrated
+from tests.browser.live import CHROMIUM, PARAGRAPHS, TITLE, Narrated
 
 pytestmark = [
     pytest.mark.browser,
@@ -242,3 +242,23 @@ def test_embeddable_page_plays(chromium_browser: Any, service: Narrated, tmp_pat
     page.screenshot(path=str(tmp_path / "player-iframe-page.png"))
     assert context.cookies() == []
     context.close()
+
+
+def test_a_private_articles_embeddable_page_plays_only_signed(
+    chromium_browser: Any, service: Narrated, tmp_path: Path
+) -> None:
+    """The signed player page hands the player signed URLs (player.json, audio, marks); the plain page is refused."""
+    article = f"{service.base_url}/v1/articles/{service.article_id}"
+    body = {"title": TITLE, "text": "\n\n".join(PARAGRAPHS)}
+    assert httpx.put(article, json={**body, "private": True}).status_code == 200
+    try:
+        assert httpx.get(f"{service.base_url}/player/{service.article_id}").status_code == 403
+        context = chromium_browser.new_context(viewport={"width": 640, "height": 120})
+        page = context.new_page()
+        page.goto(service.base_url + httpx.get(article).json()["player_url"])
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_function(f"() => ({AUDIO_STATE})().time > 0.5", timeout=15_000)
+        page.screenshot(path=str(tmp_path / "player-private-page.png"))
+        context.close()
+    finally:
+        assert httpx.put(article, json={**body, "private": False}).status_code == 200

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: a real redis-server, real `narrator` processes, the real voice."""
+"""End-to-end fixtures: real `narrator` processes on a real redis-server (tests/conftest.py), the real voice."""
 
 from __future__ import annotations
 
@@ -12,20 +12,9 @@ from tests.processes import (
     NARRATOR,
     RunningService,
     free_port,
-    redis_server,
     running,
     service_env,
 )
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private redis-server on a free port for this test session."""
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed (apt-get install redis-server)")
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
 
 BROKEN_VOICE = """
 id = "broken"

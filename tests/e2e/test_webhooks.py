@@ -212,3 +212,20 @@ def test_the_flaky_receiver_got_the_same_signed_message_twice(scenario: Scenario
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert first.body == second.body
     Webhook(scenario.flaky["secret"]).verify(second.body, second.headers)
+
+
+def test_a_resent_delivery_reaches_the_receiver_again_through_the_worker(
+    scenario: Scenario, hook_service: RunningService, receiver: Receiver
+) -> None:
+    delivered = deliveries_when_over(hook_service, scenario.ok["id"], 2)
+    delivery = next(d for d in delivered if d["payload"]["data"]["id"] == scenario.done["id"])
+    before = len([r for r in receiver.received if r.path == "/ok" and r.headers["webhook-id"] == delivery["event_id"]])
+    with hook_service.client() as client:
+        resent = client.post(f"/v1/webhooks/{scenario.ok['id']}/deliveries/{delivery['id']}/resend")
+        assert (resent.status_code, resent.json()["status"]) == (202, "pending"), resent.text
+    [after] = [d for d in deliveries_when_over(hook_service, scenario.ok["id"], 2) if d["id"] == delivery["id"]]
+    assert after["status"] == "succeeded"
+    assert [(a["number"], a["status_code"]) for a in after["attempts"]] == [(1, 200), (2, 200)]
+    again = [r for r in receiver.received if r.path == "/ok" and r.headers["webhook-id"] == delivery["event_id"]]
+    assert len(again) == before + 1
+    Webhook(scenario.ok["secret"]).verify(again[-1].body, again[-1].headers)

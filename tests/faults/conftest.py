@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from service.core import migrations
+from tests.faults.postgres_server import PostgresServer, pg_bin
 from tests.processes import NARRATOR, _wait_until, free_port, service_env
 from tests.unit.test_migrations import new_postgres  # noqa: F401 - fixture
 
@@ -91,7 +92,31 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path, new_postgres: Callable[[], str]) -> Iterator[Cluster]:  # noqa: F811
-    database = new_postgres()
+    """Redis, two workers and the API on a fresh database of the machine's PostgreSQL server."""
+    yield from _cluster(tmp_path, new_postgres())
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, which it may stop and start."""
+    bin_dir = pg_bin()
+    if bin_dir is None:
+        pytest.skip("needs PostgreSQL's server programs (initdb, pg_ctl) under /usr/lib/postgresql")
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def cluster_on_private_postgres(tmp_path: Path, private_postgres: PostgresServer) -> Iterator[Cluster]:
+    """The same cluster, its database on a server the test may restart."""
+    yield from _cluster(tmp_path, private_postgres.url)
+
+
+def _cluster(tmp_path: Path, database: str) -> Iterator[Cluster]:
     migrations.upgrade(database)
     redis = Redis(tmp_path)
     redis.start()

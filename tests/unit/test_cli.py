@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 import soundfile as sf
 
 from service.core.settings import Settings
+from service.core.storage import open_storage
 from tests.conftest import serve_pages
 
 NARRATOR = str(Path(sys.executable).with_name("narrator"))
@@ -107,3 +109,14 @@ def test_worker_processes_share_the_cores(
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert threads_per_process(Settings(synth_threads=synth_threads), concurrency) == expected
+
+
+def test_gc_dry_run_prints_the_files_and_bytes_it_would_free_and_deletes_nothing(settings: Settings) -> None:
+    storage = open_storage(settings.storage_url)
+    orphan = storage.put_bytes(b"no record names this", "flac").key
+    env = {**os.environ, "NARRATOR_DATA_DIR": str(settings.data_dir), "NARRATOR_GC_GRACE_S": "0"}
+    result = _run("gc", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "would delete 1 .flac files, 20 bytes" in result.stdout.splitlines()
+    assert "would delete 0 narrations" in result.stdout.splitlines()
+    assert storage.exists(orphan)

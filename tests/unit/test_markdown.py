@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.document.errors import NotAnArticle
-from service.document.markdown import document_from_markdown
-from service.document.model import Block
+from service.document.markdown import document_from_markdown, markdown_of
+from service.document.model import Block, Document
 
 MARKDOWN = """---
 layout: post
@@ -181,3 +181,17 @@ def test_block_spans_point_at_the_spoken_text() -> None:
     assert doc.text == "Title\n\nA very good day.\n\nQuote here.\n\nitem"
     for (start, end), block in zip(doc.block_offsets(), doc.spoken_blocks(), strict=True):
         assert doc.text[start:end] == block.text
+
+
+def test_a_document_written_back_as_markdown_reads_as_the_same_blocks() -> None:
+    document = Document(
+        "Title",
+        (
+            Block("paragraph", "1. Shares of *Nike* fell [sharply] <b> on #1 & 2_000."),
+            Block("heading", "A heading"),
+            Block("quote", "She said so."),
+            Block("list_item", "- an item that starts with a dash"),
+            Block("paragraph", "# not a heading, + not a list, > not a quote, back\\slash"),
+        ),
+    )
+    assert document_from_markdown(markdown_of(document), title="Title").blocks == document.blocks

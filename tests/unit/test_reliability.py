@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,13 +15,24 @@ from service.articles import records
 from service.articles.editing import submit_article
 from service.articles.intake import ArticleInput
 from service.articles.reconcile import STALLED, reconcile
-from service.core import migrations, outbox
+from service.core import metrics, migrations, outbox
 from service.core.db import session_scope
-from service.core.models import Article, Dispatch, Narration, Segment, utcnow
-from service.core.queue import ASSEMBLE_TASK, NARRATE_TASK, SEGMENT_TASK, URGENT_QUEUE
+from service.core.models import Article, Dispatch, Narration, Segment, WebhookDelivery, utcnow
+from service.core.queue import (
+    ANNOUNCE_TASK,
+    ASSEMBLE_TASK,
+    DEFAULT_QUEUE,
+    NARRATE_TASK,
+    SEGMENT_TASK,
+    URGENT_QUEUE,
+    WEBHOOK_DELIVERY_TASK,
+)
 from service.core.settings import Settings
 from service.segments import plan as segments
+from service.webhooks import store
+from service.webhooks.signing import generate_secret
 from tests.unit.test_migrations import new_database, new_postgres  # noqa: F401 - fixtures
+from workers.webhooks import emit_narration_event
 
 STALL = 60.0
 
@@ -156,6 +168,36 @@ def test_a_narration_that_never_moves_ends_failed_not_running(settings: Settings
         narration = session.get(Narration, narration_id)
         assert narration is not None
         assert (narration.status, narration.error_code) == ("failed", STALLED)
+
+
+def test_a_stalled_narration_is_counted_as_a_failure_with_its_code(settings: Settings) -> None:
+    narration_id = _post(settings, Publisher())
+    _plan(settings, narration_id, done=1)
+    _age(settings, narration_id, 10_000, reconciles=3)
+    failures = metrics.NARRATION_FAILURES.labels(STALLED)  # narrator_narration_failures_total{code="stalled"}
+    before = failures._value.get()
+    assert [a.action for a in _reconcile(settings)] == ["failed"]
+    assert failures._value.get() == before + 1
+
+
+def test_a_stalled_narration_is_announced_to_webhooks_as_failed(settings: Settings) -> None:
+    with session_scope(settings.database_url) as session:
+        store.create_endpoint(session, url="http://127.0.0.1:9/hook", secret=generate_secret())
+    narration_id = _post(settings, Publisher())
+    _plan(settings, narration_id, done=1)
+    _age(settings, narration_id, 10_000, reconciles=3)
+    assert [a.action for a in _reconcile(settings)] == ["failed"]
+    [(task, args, _queue)] = _pending(settings)  # committed with the failure: the broker may be down now
+    assert (task, args) == (ANNOUNCE_TASK, [narration_id])
+    publisher = Publisher()
+    [delivery_id] = emit_narration_event(settings, *args, publisher)  # type: ignore[arg-type] # the worker's task
+    with session_scope(settings.database_url) as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        assert delivery is not None
+        event = json.loads(delivery.payload)
+    assert event["type"] == "narration.failed"
+    assert event["data"]["error"]["code"] == STALLED
+    assert publisher.sent == [(WEBHOOK_DELIVERY_TASK, [delivery_id, 1], DEFAULT_QUEUE)]
 
 
 def test_deleting_an_article_cancels_the_segments_no_kept_narration_needs(settings: Settings) -> None:

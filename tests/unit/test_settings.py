@@ -31,3 +31,16 @@ def test_a_time_limit_at_or_above_the_visibility_timeout_is_rejected() -> None:
 def test_bitrate_outside_32_to_128_is_rejected() -> None:
     with pytest.raises(ValidationError):
         Settings(mp3_bitrate_kbps=320)
+
+
+def test_rate_limit_counters_follow_the_broker(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).rate_limit_storage_url == "memory://"
+    redis = "redis://127.0.0.1:6390/0"
+    assert Settings(data_dir=tmp_path, broker_url=redis).rate_limit_storage_url == redis
+    own = "redis://limits:6379/2"
+    assert Settings(data_dir=tmp_path, broker_url=redis, rate_limit_storage=own).rate_limit_storage_url == own
+
+
+def test_a_rate_limit_not_in_the_limits_notation_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="rate_limit_per_key"):
+        Settings(rate_limit_per_key="lots")

@@ -7,12 +7,14 @@ import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.api.routes.voices import get_sample_queue
+from service.api.deps import get_queue
+from service.core import outbox
 from service.core.db import session_scope
 from service.core.models import utcnow
 from service.core.settings import REPO_ROOT, Settings
@@ -20,6 +22,7 @@ from service.core.storage import open_storage
 from service.core.voices import Voice, catalog_dirs, clear_catalog_cache, get_voice
 from service.listeners.samples import (
     RETRY_AFTER,
+    VOICE_SAMPLE_TASK,
     VoiceSample,
     ensure_sample_table,
     record_failure,
@@ -30,16 +33,21 @@ JOE = "en_US-joe-medium"
 
 
 class RecordingSampleQueue:
-    """Remembers which samples were asked for (and can be told the broker is down)."""
+    """Remembers which samples were sent to the broker (and can be told the broker is down)."""
 
     def __init__(self) -> None:
         self.enqueued: list[str] = []
         self.broken = False
 
     def enqueue_voice_sample(self, voice_id: str) -> None:
+        self.enqueued.append(voice_id)
+
+    def send(self, task: str, args: list[Any], queue: str) -> None:
+        """The outbox publishes through here."""
         if self.broken:
             raise ConnectionError("broker down")
-        self.enqueued.append(voice_id)
+        assert task == VOICE_SAMPLE_TASK
+        self.enqueue_voice_sample(args[0])
 
 
 @pytest.fixture
@@ -51,7 +59,7 @@ def queue() -> RecordingSampleQueue:
 def client(settings: Settings, queue: RecordingSampleQueue) -> Iterator[TestClient]:
     clear_catalog_cache()
     app = create_app(settings)
-    app.dependency_overrides[get_sample_queue] = lambda: queue
+    app.dependency_overrides[get_queue] = lambda: queue
     with TestClient(app) as test_client:
         yield test_client
 
@@ -152,13 +160,18 @@ def test_an_unknown_voice_is_404(client: TestClient) -> None:
     assert response.json()["code"] == "unknown_voice"
 
 
-def test_a_broker_outage_is_503_and_the_next_request_sends_it(client: TestClient, queue: RecordingSampleQueue) -> None:
+def test_a_broker_outage_still_answers_202_and_the_dispatcher_sends_it_later(
+    client: TestClient, queue: RecordingSampleQueue, settings: Settings
+) -> None:
     queue.broken = True
     response = client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0")
-    assert response.status_code == 503
-    assert response.json()["code"] == "queue_unavailable"
+    assert response.status_code == 202
+    assert response.json()["status"] == "pending"
+    assert client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0").status_code == 202  # one request outstanding
+    assert queue.enqueued == []
     queue.broken = False
-    assert client.get(f"/v1/voices/{JOE}/sample.mp3?wait=0").status_code == 202
+    with session_scope(settings.database_url) as session:
+        assert outbox.publish_pending(session, queue) == (1, 0)  # what the workers' dispatcher does
     assert queue.enqueued == [JOE]
 
 
@@ -167,14 +180,14 @@ API_IMPORTS = """
 import sys
 from fastapi.testclient import TestClient
 from service.api.app import create_app
-from service.api.routes.voices import get_sample_queue
+from service.api.deps import get_queue
 from service.core.settings import Settings
 
 class Queue:
-    def enqueue_voice_sample(self, voice_id): pass
+    def send(self, task, args, queue): pass
 
 app = create_app(Settings(data_dir=sys.argv[1]))
-app.dependency_overrides[get_sample_queue] = lambda: Queue()
+app.dependency_overrides[get_queue] = lambda: Queue()
 with TestClient(app) as client:
     assert client.get("/v1/voices").status_code == 200
     assert client.get("/v1/voices/en_US-joe-medium/sample.mp3?wait=0").status_code == 202

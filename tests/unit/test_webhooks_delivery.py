@@ -9,13 +9,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from standardwebhooks import Webhook
 
 from service.articles import records
+from service.core import outbox
 from service.core.db import session_scope
 from service.core.models import WebhookDelivery
+from service.core.queue import WEBHOOK_DELIVERY_TASK
 from service.core.settings import Settings
 from service.document.model import Block, Document
 from service.webhooks import store
@@ -68,12 +71,19 @@ class RecordingDeliveryQueue:
 
     def __init__(self) -> None:
         self.enqueued: list[tuple[str, int, float]] = []
+        self.sent: list[list[Any]] = []  # the arguments of what the outbox published
         self.broken = False
 
     def enqueue_webhook_delivery(self, delivery_id: str, attempt: int, countdown_s: float = 0.0) -> None:
         if self.broken:
             raise ConnectionError("broker down")
         self.enqueued.append((delivery_id, attempt, countdown_s))
+
+    def send(self, task: str, args: list[Any], queue: str) -> None:
+        """The outbox publishes first attempts (and retries it kept) through here."""
+        assert task == WEBHOOK_DELIVERY_TASK
+        self.enqueue_webhook_delivery(args[0], args[1])
+        self.sent.append(list(args))
 
 
 @pytest.fixture
@@ -202,14 +212,18 @@ def test_an_unfinished_narration_announces_nothing(hook_settings: Settings, queu
     assert emit_narration_event(hook_settings, finished_narration(hook_settings, "queued"), queue) == []
 
 
-def test_a_broken_queue_fails_the_delivery_and_never_raises(
+def test_a_broker_outage_keeps_the_first_attempt_in_the_outbox_until_the_broker_is_back(
     hook_settings: Settings, queue: RecordingDeliveryQueue
 ) -> None:
     add_endpoint(hook_settings, "http://127.0.0.1:9/a")
     queue.broken = True
     [delivery_id] = emit_narration_event(hook_settings, finished_narration(hook_settings), queue)
-    failed = delivery(hook_settings, delivery_id)
-    assert failed.status == "failed" and failed.error.startswith("queue_unavailable")  # type: ignore[union-attr]
+    assert delivery(hook_settings, delivery_id).status == "pending"
+    assert queue.enqueued == []
+    queue.broken = False
+    with session_scope(hook_settings.database_url) as session:
+        assert outbox.publish_pending(session, queue) == (1, 0)  # what the workers' dispatcher does
+    assert queue.enqueued == [(delivery_id, 1, 0.0)]
 
 
 def test_announcing_an_unknown_narration_never_raises(hook_settings: Settings, queue: RecordingDeliveryQueue) -> None:
@@ -249,6 +263,27 @@ def test_a_5xx_answer_schedules_a_jittered_retry(
     pending = delivery(hook_settings, delivery_id)
     assert pending.next_attempt_at is not None
     assert [(a.status_code, a.outcome) for a in pending.attempts] == [(503, "retryable")]
+
+
+def test_a_retry_the_broker_refuses_waits_in_the_outbox_then_for_its_time(
+    hook_settings: Settings, queue: RecordingDeliveryQueue, receiver: Receiver
+) -> None:
+    receiver.statuses = [503, 200]
+    add_endpoint(hook_settings, receiver.url)
+    delivery_id = emitted(hook_settings, queue, finished_narration(hook_settings))
+    queue.broken = True
+    assert deliver(hook_settings, delivery_id, 1, queue) == "pending"
+    queue.broken = False
+    with session_scope(hook_settings.database_url) as session:
+        assert outbox.publish_pending(session, queue) == (1, 0)
+    [_delivery_id, attempt, not_before] = queue.sent[-1]
+    assert attempt == 2
+    # Sent by the dispatcher before its time: it waits for what is left of its countdown (1-2 s here).
+    assert deliver(hook_settings, delivery_id, 2, queue, not_before=not_before) == "scheduled"
+    _, again, countdown = queue.enqueued[-1]
+    assert again == 2 and 0 < countdown <= 2.0
+    assert len(receiver.received) == 1
+    assert deliver(hook_settings, delivery_id, 2, queue) == "succeeded"
 
 
 def test_the_same_event_id_and_body_are_sent_on_every_attempt(

@@ -25,7 +25,7 @@ from typing import Protocol
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from service.articles import records
+from service.articles import planning, records
 from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.errors import NarratorError
@@ -34,7 +34,6 @@ from service.core.queue import BROKER_ERRORS
 from service.core.settings import Settings
 from service.core.storage import ObjectNotFound, Storage, storage_for
 from service.core.voices import catalog_dirs, get_voice
-from service.document import lexicon
 from service.segments import plan as segments
 from workers.audio.parts import EncodedPart
 from workers.narration.blocks import BlockAudio, synthesize_block
@@ -96,22 +95,7 @@ def start_narration(narration_id: str, settings: Settings, dispatch: Dispatch) -
             article = records.get_article(session, narration.article_id)
             logs.bind(article_id=article.id)
             document = records.document_of(article)
-            voice = get_voice(catalog_dirs(settings), narration.voice)
-            specs = segments.specs_for(
-                document.spoken_blocks(),  # blocks carry their own (SSML) pronunciations
-                document.language or voice.language,
-                voice,
-                lexicon.pronunciations(
-                    session,
-                    article.feed,
-                    defaults=None if settings.default_lexicon else {},
-                    ipa=voice.engine == "piper",  # only Piper reads [[ phonemes ]]
-                    project=article.project_id,  # the project's own global lexicon
-                ),
-                section_voices=segments.section_voice_map(
-                    article.section_voices or {}, lambda voice_id: get_voice(catalog_dirs(settings), voice_id)
-                ),
-            )
+            specs = planning.article_specs(session, settings, article, document, narration.voice)
             plan = segments.plan_narration(session, narration, specs, bypass_cache=narration.bypass_cache)
             priority = narration.priority
             hits = narration.segments_cached  # positions the cache serves (a repeated missing block: missing)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from service.api.auth import ArticlesRead, LexiconWrite
 from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
-from service.articles.editing import renarrate
+from service.articles import lexicon_changes
+from service.articles.lexicon_changes import LexiconChange
 from service.core.models import LexiconEntry
-from service.core.queue import NarrationQueue
-from service.core.settings import Settings
 from service.document import lexicon
 from service.listeners.feeds.records import check_feed_owner
 
@@ -70,26 +68,16 @@ def list_entries(
     return [EntryOut.of(e) for e in lexicon.list_entries(session, feed, principal.project_id)]
 
 
-def _change(
-    session: Session,
-    queue: NarrationQueue,
-    settings: Settings,
-    entry: LexiconEntry,
-    feed: str | None,
-    renarrate_now: bool,
-    project: str,
-) -> ChangeOut:
-    affected = lexicon.affected_articles(session, feed, entry.term, project)
-    out = [AffectedArticle(id=a.id, title=a.title) for a in affected]
-    version = lexicon.version_of(session, feed, project)
-    session.commit()
-    if renarrate_now:
-        for item, article in zip(out, affected, strict=True):
-            # Backfill priority: a lexicon sweep must not delay breaking news.
-            item.narration_id = renarrate(
-                session, queue, settings, article, voice=None, force=False, priority="backfill"
-            ).id
-    return ChangeOut(entry=EntryOut.of(entry), lexicon_version=version, affected_articles=out, renarrated=renarrate_now)
+def _out(change: LexiconChange) -> ChangeOut:
+    return ChangeOut(
+        entry=EntryOut.of(change.entry),
+        lexicon_version=change.lexicon_version,
+        affected_articles=[
+            AffectedArticle(id=a.article.id, title=a.article.title, narration_id=a.narration_id)
+            for a in change.affected
+        ],
+        renarrated=change.renarrated,
+    )
 
 
 @router.put("/entries/{term}", response_model=ChangeOut)
@@ -105,8 +93,18 @@ def put_entry(
 ) -> ChangeOut:
     """Create or replace a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
     check_feed_owner(session, feed, principal.project_id)
-    entry = lexicon.put_entry(session, feed, term, alias=body.alias, ipa=body.ipa, project=principal.project_id)
-    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)
+    change = lexicon_changes.save_entry(
+        session,
+        queue,
+        settings,
+        feed,
+        term,
+        alias=body.alias,
+        ipa=body.ipa,
+        renarrate_affected=renarrate_affected,
+        project=principal.project_id,
+    )
+    return _out(change)
 
 
 @router.delete("/entries/{term}", response_model=ChangeOut)
@@ -121,5 +119,7 @@ def delete_entry(
 ) -> ChangeOut:
     """Remove a pronunciation; lists affected articles and re-narrates them with `?renarrate=true`."""
     check_feed_owner(session, feed, principal.project_id)
-    entry = lexicon.delete_entry(session, feed, term, principal.project_id)
-    return _change(session, queue, settings, entry, feed, renarrate_affected, principal.project_id)
+    change = lexicon_changes.remove_entry(
+        session, queue, settings, feed, term, renarrate_affected=renarrate_affected, project=principal.project_id
+    )
+    return _out(change)

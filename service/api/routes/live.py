@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.articles import records
+from service.articles.privacy import route_links
 from service.core.db import session_scope
 from service.core.errors import NotFound
 from service.core.models import NarrationSegment, Segment
@@ -48,12 +49,19 @@ def live_plan(settings: Settings, narration_id: str) -> list[Piece] | None:
 @router.get("/{article_id}/live.mp3", response_model=None)
 def live_audio(
     article_id: str,
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
+    expires: str | None = None,
+    signature: str | None = None,
 ) -> Response:
-    """While a narration runs: MP3 streamed as its paragraphs finish. Once done: 307 to the final file."""
+    """While a narration runs: MP3 streamed as its paragraphs finish. Once done: 307 to the final file.
+
+    A private article's needs a signed URL, and sends on to its file signed until the same time.
+    """
     article = records.get_article(session, article_id)
+    links = route_links(session, settings, article, request.url.path, expires, signature)
     latest = records.latest_narration(session, article.id)
     current = records.current_narration(session, article)
     if latest is not None and latest.status in ("queued", "running"):
@@ -61,5 +69,5 @@ def live_audio(
         stream = stream_pieces(settings, storage, lambda: live_plan(settings, latest.id), encoder)
         return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
     if current is not None and current.audio_key:
-        return RedirectResponse(f"/media/{current.audio_key}", status_code=307, headers={"Cache-Control": "no-cache"})
+        return RedirectResponse(links.media(current.audio_key), status_code=307, headers={"Cache-Control": "no-cache"})
     raise NotFound(f"Article {article_id!r} has no narration to listen to")

@@ -7,43 +7,75 @@ them through the storage interface: Range (206, Content-Range, 416), HEAD,
 a strong ETag (the content's SHA-256) with If-None-Match / If-Modified-Since
 (304) and If-Range, and caching forever. Names that are not storage keys are
 404. No compression is applied here: byte ranges must stay valid.
+
+A private article's files need a signed URL (service/articles/privacy.py).
+With S3 they are redirected to a presigned URL that expires with the
+signature, never to the public media base URL.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from email.utils import formatdate, parsedate_to_datetime
+from functools import partial
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import StorageDep
+from service.api.deps import SettingsDep, StorageDep
+from service.articles.privacy import PUBLIC, MediaLinks, check_file_access
+from service.core.db import session_scope
 from service.core.errors import NotFound
+from service.core.settings import Settings
 from service.core.storage import IMMUTABLE, ObjectNotFound, ObjectStat, Storage, is_valid_key
 
 router = APIRouter(tags=["listeners"])
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+MAX_PRESIGN_S = 604800  # the longest an S3 (SigV4) presigned URL may last
 
 
-def media_redirect(storage: Storage, key: str) -> RedirectResponse:
+def media_redirect(storage: Storage, key: str, links: MediaLinks = PUBLIC) -> RedirectResponse:
     """307 to where `key` is fetched: its own URL (media base URL, presigned) or /media on this API.
 
-    The target changes when the article's audio does, and a presigned URL
+    A private file (`links` signed) goes to a presigned URL that ends when the
+    signature does, or to its signed /media URL; never to the public media base
+    URL. The target changes when the article's audio does, and a presigned URL
     expires, so the redirect itself is never cached.
     """
-    target = storage.url(key) or f"/media/{key}"
+    if links.private:
+        target = storage.url(key, expires_s=_presign_seconds(links.expires), private=True) or links.media(key)
+    else:
+        target = storage.url(key) or f"/media/{key}"
     return RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-cache", **_cors(key)})
 
 
 @router.api_route("/media/{name}", methods=["GET", "HEAD"], name="media", include_in_schema=False)
-async def media(name: str, request: Request, storage: StorageDep) -> Response:
-    """An immutable stored file: 307 to the bucket with S3, else the bytes (Range, ETag/304)."""
+async def media(
+    name: str,
+    request: Request,
+    settings: SettingsDep,
+    storage: StorageDep,
+    expires: str | None = None,
+    signature: str | None = None,
+) -> Response:
+    """An immutable stored file: 307 to the bucket with S3, else the bytes (Range, ETag/304).
+
+    A private article's file needs a signed URL: 403 `signature_invalid` without
+    a valid signature, `signature_expired` after its time.
+    """
     if not is_valid_key(name):
         raise NotFound("No such file")
+    signed_until = await run_in_threadpool(_check_access, settings, name, request.url.path, expires, signature)
     if storage.remote:
-        url = await run_in_threadpool(storage.url, name)
+        if signed_until is None:
+            url = await run_in_threadpool(storage.url, name)
+        else:
+            url = await run_in_threadpool(
+                partial(storage.url, name, expires_s=_presign_seconds(signed_until), private=True)
+            )
         if url:
             # A cross-origin read (the player's marks) follows the redirect only if the redirect allows it too.
             return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-cache", **_cors(name)})
@@ -52,6 +84,9 @@ async def media(name: str, request: Request, storage: StorageDep) -> Response:
     except ObjectNotFound:
         raise NotFound("No such file") from None
     headers = _headers(stat)
+    if signed_until is not None:
+        # Only the listener's own cache, and no longer than the signature: a shared cache must not serve it on.
+        headers["Cache-Control"] = f"private, max-age={max(signed_until - int(time.time()), 0)}"
     if _not_modified(request, stat):
         return Response(status_code=304, headers=headers)
     start, end, status = 0, stat.size, 200
@@ -76,6 +111,18 @@ async def media(name: str, request: Request, storage: StorageDep) -> Response:
     except ObjectNotFound:  # deleted between stat and read
         raise NotFound("No such file") from None
     return StreamingResponse(chunks, status_code=status, headers=headers, media_type=stat.content_type)
+
+
+def _check_access(settings: Settings, key: str, path: str, expires: str | None, signature: str | None) -> int | None:
+    # A session of its own, opened in the one thread hop the check needs rather than as a request dependency
+    # (two more hops); a signed request does not touch the database at all.
+    with session_scope(settings.database_url) as session:
+        return check_file_access(session, settings, key, path, expires, signature)
+
+
+def _presign_seconds(signed_until: int) -> int:
+    """A presigned URL ending with the signature; SigV4 allows 1 s to 7 days."""
+    return min(max(signed_until - int(time.time()), 1), MAX_PRESIGN_S)
 
 
 def _headers(stat: ObjectStat) -> dict[str, str]:

@@ -12,24 +12,21 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.deps import SessionDep
+from service.api.deps import SessionDep, SettingsDep
+from service.api.security import player_page_csp
 from service.articles import records
+from service.articles.privacy import route_links
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
 router = APIRouter(tags=["player"])
 
-# The page may be framed by any site (that is its purpose); everything it loads comes from here.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' https: http:; "
-    "connect-src 'self'; img-src 'self' data:; frame-ancestors *; base-uri 'none'; form-action 'none'"
-)
 # The script URL stays the same across releases, so caches revalidate it rather than keep it for long.
 SCRIPT_CACHE_CONTROL = "public, max-age=3600"
 
@@ -39,19 +36,35 @@ def _page_template() -> Template:
 
 
 @router.get("/player/{article_id}", response_class=HTMLResponse)
-def player_page(article_id: str, session: SessionDep) -> HTMLResponse:
-    """A minimal page holding only the player for one article, for publishers who embed an iframe."""
+def player_page(
+    article_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    expires: str | None = None,
+    signature: str | None = None,
+) -> HTMLResponse:
+    """A minimal page holding only the player for one article, for publishers who embed an iframe.
+
+    A private article's page needs its signed `player_url`; it hands the player a
+    signed player.json URL that ends at the same time. Everything it loads comes from here; the sites in
+    NARRATOR_FRAME_ANCESTORS (any, by default) may frame it.
+    """
     article = records.get_article(session, article_id)
+    links = route_links(session, settings, article, request.url.path, expires, signature)
     title = article.title or "Listen to this article"
     html = _page_template().substitute(
-        title=escape(title), article_id=escape(article.id), language=escape(article.language)
+        title=escape(title),
+        article_id=escape(article.id),
+        language=escape(article.language),
+        source=escape(links.route(f"/v1/articles/{article.id}/player.json")),
     )
     return HTMLResponse(
         html,
         headers={
-            "Content-Security-Policy": PAGE_CSP,
+            "Content-Security-Policy": player_page_csp(settings.frame_ancestors),
             "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-cache",
+            "Cache-Control": "private, no-cache" if links.private else "no-cache",
         },
     )
 
@@ -80,9 +93,23 @@ class PlayerArticle(BaseModel):
 
 
 @router.get("/v1/articles/{article_id}/player.json", response_model=PlayerArticle)
-def player_article(article_id: str, session: SessionDep) -> PlayerArticle:
-    """The article as the embeddable player reads it: title, text and the current narration's files."""
+def player_article(
+    article_id: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    expires: str | None = None,
+    signature: str | None = None,
+) -> PlayerArticle:
+    """The article as the embeddable player reads it: title, text and the current narration's files.
+
+    A private article's needs a signed URL (the player page hands it one); its file URLs are signed too.
+    """
     article = records.get_article(session, article_id)
+    links = route_links(session, settings, article, request.url.path, expires, signature)
+    if links.private:
+        response.headers["Cache-Control"] = "private, no-store"
     current = records.current_narration(session, article)
     done = current is not None and bool(current.audio_key)
     return PlayerArticle(
@@ -91,9 +118,9 @@ def player_article(article_id: str, session: SessionDep) -> PlayerArticle:
         language=article.language,
         text=records.document_of(article).text,
         current_narration={"id": current.id, "duration_s": current.duration_s} if current and done else None,
-        audio_url=f"/v1/articles/{article.id}/audio.mp3" if done else None,
-        captions_url=f"/media/{current.captions_key}" if current and done and current.captions_key else None,
-        marks_url=f"/media/{current.marks_key}" if current and done and current.marks_key else None,
+        audio_url=links.route(f"/v1/articles/{article.id}/audio.mp3") if done else None,
+        captions_url=links.media(current.captions_key) if current and done and current.captions_key else None,
+        marks_url=links.media(current.marks_key) if current and done and current.marks_key else None,
     )
 
 

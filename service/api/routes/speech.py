@@ -1,8 +1,9 @@
 """POST /v1/audio/speech: OpenAI-compatible direct synthesis, streamed as it is made.
 
 Works with the official `openai` client (`base_url` pointed here). The text is
-split into paragraphs that go through the segment cache like any article, so
-repeated requests are instant and long inputs use every worker.
+split into paragraphs that go through the segment cache like any article
+(service/listeners/speech.py), so repeated requests are instant and long
+inputs use every worker.
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from service.core.errors import EmptyText, QueueUnavailable
+from service.core.errors import EmptyText
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
-from service.document.plain import document_from_text
-from service.listeners.live import Piece, stream_pieces
-from service.segments import plan as segments
-from service.segments.pauses import pauses_after
+from service.listeners.speech import speak
 from workers.audio.codecs import AAC, FLAC, OPUS, CodecStream
 from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
@@ -85,28 +83,8 @@ def speech(
     voice = _voice(body.voice, settings)
     if not body.input.strip():
         raise EmptyText("'input' is empty")
-    document = document_from_text(body.input)
-    blocks = [(b.kind, b.text) for b in document.spoken_blocks()]
-    specs = segments.specs_for(
-        blocks,
-        voice.language,
-        voice,
-        lexicon.pronunciations(
-            session, None, defaults=None if settings.default_lexicon else {}, project=principal.project_id
-        ),
-        speed=body.speed,
+    pronunciations = lexicon.pronunciations(
+        session, None, defaults=None if settings.default_lexicon else {}, project=principal.project_id
     )
-    needed = segments.request_segments(session, specs)
-    session.commit()
-    try:
-        for key in needed:
-            queue.enqueue_segment(key, "now")
-    except Exception as exc:
-        for key in needed:
-            segments.fail_segment(session, key, QueueUnavailable.code, str(exc))
-        session.commit()
-        raise QueueUnavailable("The synthesis could not be queued; retry later") from exc
-    pauses = pauses_after(voice.pauses, document.spoken_blocks())
-    plan = [Piece(key, pause) for (key, _), pause in zip(specs, pauses, strict=True)]
-    stream = stream_pieces(settings, storage, lambda: plan, encoder, timeout_s=settings.task_time_limit_s)
+    stream = speak(session, queue, settings, storage, body.input, voice, pronunciations, encoder, speed=body.speed)
     return StreamingResponse(stream, media_type=encoder.media_type, headers={"Cache-Control": "no-store"})

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import time
-from typing import Annotated, Protocol
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from service.api.auth import ArticlesRead
-from service.api.deps import SessionDep, SettingsDep, StorageDep
+from service.api.deps import QueueDep, SessionDep, SettingsDep, StorageDep
 from service.api.routes.media import media_redirect
 from service.api.schemas import VoiceOut
-from service.core.errors import QueueUnavailable, UnknownVoice, UnknownVoiceId, error_for_code
-from service.core.queue import DEFAULT_QUEUE, make_celery
+from service.core import outbox
+from service.core.errors import UnknownVoice, UnknownVoiceId, error_for_code
 from service.core.settings import Settings
 from service.core.storage import Storage
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.listeners.samples import (
-    VOICE_SAMPLE_TASK,
-    cancel_request,
     done_sample_key,
     ensure_sample_table,
     find_sample,
@@ -29,7 +25,6 @@ from service.listeners.samples import (
     retry_due,
 )
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/voices", tags=["voices"])
 
 # How long a sample request waits for a worker before answering 202 (a Piper
@@ -44,33 +39,6 @@ class VoiceEntry(VoiceOut):
 
     sample_url: str
     speaker: str | None = None
-
-
-class SampleQueue(Protocol):
-    """Enqueues a voice's sample (tests substitute a recording fake)."""
-
-    def enqueue_voice_sample(self, voice_id: str) -> None: ...
-
-
-class CelerySampleQueue:
-    """Sends `narrator.voice_sample` by name: the API never imports worker code."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.app = make_celery(settings)
-
-    def enqueue_voice_sample(self, voice_id: str) -> None:
-        self.app.send_task(VOICE_SAMPLE_TASK, args=[voice_id], queue=DEFAULT_QUEUE)
-
-
-_queues: dict[str, CelerySampleQueue] = {}
-
-
-def get_sample_queue(settings: SettingsDep) -> SampleQueue:
-    """One sample queue per broker URL per process."""
-    queue = _queues.get(settings.broker_url)
-    if queue is None:
-        queue = _queues[settings.broker_url] = CelerySampleQueue(settings)
-    return queue
 
 
 def entry(voice: Voice, settings: Settings) -> VoiceEntry:
@@ -103,7 +71,7 @@ def voice_sample(
     settings: SettingsDep,
     session: SessionDep,
     storage: StorageDep,
-    queue: Annotated[SampleQueue, Depends(get_sample_queue)],
+    queue: QueueDep,
     wait: float = Query(default=SAMPLE_WAIT_S, ge=0, le=10, description="seconds to wait for a worker before 202"),
 ) -> Response:
     """307 to the voice's narrated sample; 202 (retry later) while a worker makes it."""
@@ -118,13 +86,10 @@ def voice_sample(
     recorded = find_sample(session, voice)
     if recorded is not None and recorded.status == "failed" and not retry_due(recorded):
         _raise_recorded_failure(session, voice)
-    if request_sample(session, voice):
-        try:
-            queue.enqueue_voice_sample(voice.id)
-        except Exception as exc:
-            log.exception("could not enqueue the sample of voice %s", voice.id)
-            cancel_request(session, voice)
-            raise QueueUnavailable("The sample could not be queued; retry later") from exc
+    dispatch_id = request_sample(session, voice)
+    if dispatch_id is not None:
+        # Committed with the request: a broker that is down now only delays it (the workers' dispatcher sends it).
+        outbox.publish_now(session, queue, [dispatch_id])
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         time.sleep(POLL_S)

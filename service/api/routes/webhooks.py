@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from service.api.auth import WebhooksWrite
-from service.api.deps import SessionDep, SettingsDep
+from service.api.deps import QueueDep, SessionDep, SettingsDep
 from service.api.schemas import RequestBody
 from service.listeners.feeds.records import check_feed_owner
 from service.webhooks import store
 from service.webhooks.events import EVENT_TYPES, as_utc
-from service.webhooks.signing import check_secret, generate_secret
-from service.webhooks.targets import TargetPolicy, check_webhook_url
+from service.webhooks.register import register_endpoint
+from service.webhooks.resend import resend_delivery
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -89,16 +89,15 @@ def create_webhook(
     settings: SettingsDep,
 ) -> WebhookCreated:
     """Register an endpoint; 201 with its secret (shown this once) and its URL in Location."""
-    url = check_webhook_url(body.url, TargetPolicy.of(settings))
-    secret = check_secret(body.secret) if body.secret is not None else generate_secret()
     check_feed_owner(session, body.feed, principal.project_id)
-    endpoint = store.create_endpoint(
+    endpoint, secret = register_endpoint(
         session,
-        url=url,
-        secret=secret,
+        settings,
+        url=body.url,
         event_types=body.event_types,
         feed=body.feed,
         description=body.description,
+        secret=body.secret,
         project=principal.project_id,
     )
     session.commit()
@@ -137,3 +136,12 @@ def list_deliveries(
     return [
         DeliveryOut.model_validate(d) for d in store.list_deliveries(session, webhook_id, limit, principal.project_id)
     ]
+
+
+@router.post("/{webhook_id}/deliveries/{delivery_id}/resend", status_code=202, response_model=DeliveryOut)
+def resend(
+    webhook_id: str, delivery_id: str, principal: WebhooksWrite, session: SessionDep, queue: QueueDep
+) -> DeliveryOut:
+    """Send a finished delivery again (same event id, one more attempt); 202, or 409 while it is still pending."""
+    delivery = resend_delivery(session, queue, webhook_id, delivery_id, principal.project_id)
+    return DeliveryOut.model_validate(delivery)

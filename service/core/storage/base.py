@@ -116,9 +116,12 @@ class Storage(Protocol):
         """Remove the object; nothing happens if there is none (or `key` is not a key)."""
         ...
 
-    def url(self, key: str, *, expires_s: int | None = None) -> str | None:
+    def url(self, key: str, *, expires_s: int | None = None, private: bool = False) -> str | None:
         """A URL where clients fetch the object without the API: the media base URL when one is set,
-        else a presigned URL when the backend has them, else None (serve it through the API)."""
+        else a presigned URL when the backend has them, else None (serve it through the API).
+
+        `private`: never the media base URL (it is public); a presigned URL for `expires_s`, or None.
+        """
         ...
 
     def keys(self) -> Iterator[str]:

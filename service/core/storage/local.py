@@ -137,9 +137,9 @@ class LocalStorage:
         if is_valid_key(key):
             (self._root / key).unlink(missing_ok=True)
 
-    def url(self, key: str, *, expires_s: int | None = None) -> str | None:
+    def url(self, key: str, *, expires_s: int | None = None, private: bool = False) -> str | None:
         check_key(key)
-        return public_url(self._media_base_url, key) if self._media_base_url else None
+        return public_url(self._media_base_url, key) if self._media_base_url and not private else None
 
     def keys(self) -> Iterator[str]:
         with os.scandir(self._root) as entries:

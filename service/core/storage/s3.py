@@ -269,8 +269,8 @@ class S3Storage:
         if is_valid_key(key):
             self._client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
-    def url(self, key: str, *, expires_s: int | None = None) -> str | None:
-        if self._media_base_url:
+    def url(self, key: str, *, expires_s: int | None = None, private: bool = False) -> str | None:
+        if self._media_base_url and not private:
             return public_url(self._media_base_url, check_key(key))
         return str(
             self._client.generate_presigned_url(

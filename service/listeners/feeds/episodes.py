@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from service.articles.privacy import MediaLinks, signed_links
 from service.articles.records import document_of
 from service.core.models import Article, Feed, Narration
+from service.core.settings import Settings
+from service.core.signing import expiry
 from service.listeners.feeds.rss import Channel, Episode
 
 SUMMARY_CHARS = 600
@@ -14,16 +17,23 @@ def feed_url(base_url: str, slug: str) -> str:
     return f"{base_url.rstrip('/')}/feeds/{slug}.xml"
 
 
-def media_url(base_url: str, key: str, media_base_url: str = "") -> str:
-    """The absolute URL of an immutable stored file: under the media base URL (a CDN, a public bucket)
-    when one is set, else the API's /media (which serves it, or redirects to the bucket)."""
-    if media_base_url:
-        return f"{media_base_url.rstrip('/')}/{key}"
-    return f"{base_url.rstrip('/')}/media/{key}"
+def feed_links(settings: Settings, feed: Feed, base_url: str) -> MediaLinks:
+    """The episodes' URLs: public (under the media base URL when set), or in a private feed signed for long.
+
+    A podcast app downloads episodes in the background long after it read the
+    feed, and plays streamed ones from the copy it read last; the feed is
+    re-read (with fresh URLs) at the app's own pace, often daily. So a private
+    feed's URLs last `feed_signed_url_expires_s` (7 days by default, the most an
+    S3 presigned URL may): a leaked episode URL works at most that long, and a
+    revoked subscriber gets no new ones.
+    """
+    if feed.private:
+        return signed_links(settings, expiry(settings.feed_signed_url_expires_s), base=base_url)
+    return MediaLinks(base=base_url, media_base_url=settings.media_base_url)
 
 
-def channel_of(feed: Feed, base_url: str) -> Channel:
-    """The channel of `feed` as served under `base_url`."""
+def channel_of(feed: Feed, base_url: str, self_url: str | None = None) -> Channel:
+    """The channel of `feed` as served under `base_url`, at `self_url` (default: its public URL)."""
     return Channel(
         title=feed.title,
         description=feed.description,
@@ -35,15 +45,19 @@ def channel_of(feed: Feed, base_url: str) -> Channel:
         explicit=feed.explicit,
         locked=feed.locked,
         guid=feed.guid,
-        feed_url=feed_url(base_url, feed.slug),
+        feed_url=self_url or feed_url(base_url, feed.slug),
         site_url=feed.link or base_url.rstrip("/") + "/",
         image_url=feed.image_url,
         updated=feed.updated_at,
+        private=feed.private,
     )
 
 
-def episode_of(article: Article, narration: Narration, base_url: str, media_base_url: str = "") -> Episode:
-    """The episode for an article's current (done) narration; its enclosure length is the stored object's."""
+def episode_of(article: Article, narration: Narration, links: MediaLinks) -> Episode:
+    """The episode for an article's current (done) narration; its enclosure length is the stored object's.
+
+    `links` are absolute: public, or signed for a long time in a private feed.
+    """
     assert narration.audio_key is not None and narration.bytes is not None, "only done narrations are episodes"
     document = document_of(article)
     return Episode(
@@ -53,13 +67,13 @@ def episode_of(article: Article, narration: Narration, base_url: str, media_base
         summary=summary(article),
         byline=article.byline,
         published=article.created_at,
-        audio_url=media_url(base_url, narration.audio_key, media_base_url),
+        audio_url=links.media(narration.audio_key),
         audio_bytes=narration.bytes,
         duration_s=narration.duration_s or 0.0,
         language=article.language,
         link=article.source if article.source_kind == "url" else None,
-        captions_url=media_url(base_url, narration.captions_key, media_base_url) if narration.captions_key else None,
-        chapters_url=media_url(base_url, narration.chapters_key, media_base_url) if narration.chapters_key else None,
+        captions_url=links.media(narration.captions_key) if narration.captions_key else None,
+        chapters_url=links.media(narration.chapters_key) if narration.chapters_key else None,
     )
 
 

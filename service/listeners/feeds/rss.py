@@ -39,6 +39,7 @@ class Channel:
     site_url: str
     image_url: str | None
     updated: datetime
+    private: bool = False  # a subscribers-only feed: kept out of podcast directories (itunes:block)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def _describe_channel(fg: FeedGenerator, channel: Channel) -> None:
         fg.image(url=channel.image_url, title=channel.title, link=channel.site_url)
     fg.podcastindex.guid(channel.guid)
     fg.podcastindex.locked(channel.locked, owner=channel.owner_email)
+    if channel.private:
+        fg.itunes.itunes_block(True)
 
 
 def _add_episode(fg: FeedGenerator, episode: Episode) -> None:

@@ -6,7 +6,9 @@
  *
  * Attributes: article (required), src-base (the service's base URL; default:
  * where this script was loaded from), text-selector (optional: the element
- * holding the article text, for read-along highlighting and click-to-seek).
+ * holding the article text, for read-along highlighting and click-to-seek),
+ * source (optional: the article's player.json URL; a private article's is
+ * signed, `player_json_url` in the article's API answer).
  *
  * No cookies: requests omit credentials and nothing is stored but the
  * listening position (and preferred speed) in localStorage. Stats are anonymous
@@ -51,6 +53,13 @@
     if (m) parts.push(`${m} minute${m === 1 ? "" : "s"}`);
     if (sec || !parts.length) parts.push(`${sec} second${sec === 1 ? "" : "s"}`);
     return parts.join(" ");
+  }
+
+  /** A random id for one listen (the service tells a listen's events apart by it; it names no one).
+   *  getRandomValues, unlike randomUUID, also works on pages served over plain http. */
+  function listenId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
   /** localStorage that never throws (it does in sandboxed iframes and with storage blocked). */
@@ -374,7 +383,7 @@
   // ---------- the element ----------
 
   class NarratorPlayer extends HTMLElement {
-    static get observedAttributes() { return ["article", "src-base", "text-selector"]; }
+    static get observedAttributes() { return ["article", "src-base", "text-selector", "source"]; }
 
     constructor() {
       super();
@@ -460,7 +469,8 @@
       if (!id) { this.say("No article given."); return; }
       let article;
       try {
-        const response = await fetch(this.url(`/v1/articles/${encodeURIComponent(id)}/player.json`), {
+        const source = this.getAttribute("source") || `/v1/articles/${encodeURIComponent(id)}/player.json`;
+        const response = await fetch(this.url(source), {
           credentials: "omit", headers: { Accept: "application/json" },
         });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -475,7 +485,7 @@
       this.sent = new Set();
       const rate = Number(store.get("rate"));
       if (SPEEDS.includes(rate)) this.ui.speed.value = String(rate);
-      this.ui.audio.src = this.url(`/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
+      this.ui.audio.src = this.url(article.audio_url || `/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
       this.ui.audio.playbackRate = Number(this.ui.speed.value);
       for (const control of [this.ui.play, this.ui.back, this.ui.forward, this.ui.seek, this.ui.speed]) control.disabled = false;
       this.say("");
@@ -537,7 +547,11 @@
 
     onPlay() {
       this.renderPlaying();
-      if (!this.sent.has("play")) { this.sent.add("play"); this.beacon({ event: "play" }); }
+      if (!this.sent.has("play")) {
+        this.sent.add("play");
+        this.listen = listenId(); // a new listen: its progress is reported under this id
+        this.beacon({ event: "play" });
+      }
     }
 
     onTime() {
@@ -572,7 +586,7 @@
     /** Anonymous stats: a text/plain beacon (no preflight, no cookies set by the service). */
     beacon(body) {
       const url = this.url(`/v1/articles/${encodeURIComponent(this.articleId)}/events`);
-      const data = JSON.stringify(body);
+      const data = JSON.stringify({ ...body, listen: this.listen });
       try {
         if (navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
       } catch { /* fall through to fetch */ }

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from service.core.settings import Settings
 from workers.cli.registry import Command, CommandError
@@ -66,7 +67,8 @@ def narrate(args: argparse.Namespace, settings: Settings) -> int:
     # Blocks are encoded beside the synthesis of the next: idle inference threads should sleep, not spin.
     use_threads(settings.synth_threads, spin=False)
     fmt, content = read_input(args.input, args.format)
-    document = build_document(ArticleInput(title=args.title, **{fmt: content}), settings)
+    given: dict[str, Any] = {fmt: content}
+    document = build_document(ArticleInput(title=args.title, **given), settings)
     voice = get_voice(catalog_dirs(settings), voice_id)
     engine = load_engine(voice)
     output: Path = args.output

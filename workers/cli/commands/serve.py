@@ -138,6 +138,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=None,  # uvicorn logs through narrator's logging (NARRATOR_LOG_FORMAT)
         access_log=False,  # the app logs each request itself, with its request id (narrator.access)
         timeout_graceful_shutdown=GRACEFUL_HTTP_S,
+        # Only these proxies may name the client (X-Forwarded-For): per-address rate limits count that address.
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     quiet = embedded and not args.verbose
     if quiet:

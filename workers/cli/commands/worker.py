@@ -27,7 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated queues to consume (default: narrator.urgent,narrator.now,narrator.backfill)",
     )
     parser.add_argument(
-        "--no-maintenance", action="store_true", help="do not run the outbox dispatcher and reconciler beside it"
+        "--no-maintenance",
+        action="store_true",
+        help="do not run the outbox dispatcher, the reconciler and source polls beside it",
     )
     parser.add_argument("--loglevel", default="INFO", type=str.upper, help="log level (default: INFO)")
     parser.add_argument(

@@ -1,0 +1,118 @@
+"""The garbage collector against a planner reusing the same segment at the same moment, on SQLite and PostgreSQL.
+
+A done segment no plan names is collectable; a narration being planned right
+now may be about to reuse it. Whichever transaction comes first, the
+narration must end up with a segment it can use: kept (and named by its
+plan), or deleted and planned again as pending (synthesized anew), never a
+plan naming a segment that is gone or a failed plan.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from service.articles import records, retention
+from service.core import migrations
+from service.core.db import session_scope
+from service.core.models import Narration, NarrationSegment, Segment, utcnow
+from service.document.model import Block, Document
+from service.segments import plan as segments
+from tests.unit.test_migrations import new_database, new_postgres  # noqa: F401 - fixtures
+
+KEY = "5e" * 32
+SPEC = segments.SegmentSpec(kind="paragraph", text="Reused.", language="en", voice="v")
+LONG_AGO = timedelta(days=2)
+
+
+@pytest.fixture
+def url(new_database: Callable[[], str]) -> str:  # noqa: F811
+    url = new_database()
+    migrations.upgrade(url)
+    return url
+
+
+def old_unnamed_segment_and_a_queued_narration(url: str) -> str:
+    with session_scope(url) as session:
+        session.add(Segment(key=KEY, voice="v", spec=SPEC.to_json(), status="done", finished_at=utcnow() - LONG_AGO))
+        _, narration = records.create_article(
+            session,
+            document=Document(title=None, blocks=(Block("paragraph", "Reused."),)),
+            source_kind="text",
+            source="x",
+            voice="v",
+        )
+        return narration.id
+
+
+def plan(session: Session, narration_id: str) -> segments.Plan:
+    narration = session.get(Narration, narration_id)
+    assert narration is not None
+    return segments.plan_narration(session, narration, [(KEY, SPEC)], bypass_cache=False)
+
+
+def collect_segments(scope: retention.Scope) -> tuple[int, int]:
+    return retention.delete_segments(scope, [KEY], utcnow() - timedelta(hours=1))
+
+
+def test_a_plan_first_keeps_the_segment_it_reuses(url: str) -> None:
+    narration_id = old_unnamed_segment_and_a_queued_narration(url)
+    planned, release = threading.Event(), threading.Event()
+    result: list[segments.Plan] = []
+
+    def planner() -> None:
+        with session_scope(url) as session:
+            result.append(plan(session, narration_id))
+            planned.set()
+            release.wait(10)  # the plan is not committed yet while the collector runs
+
+    thread = threading.Thread(target=planner)
+    thread.start()
+    assert planned.wait(10)
+    threading.Timer(1.0, release.set).start()  # SQLite: the collector waits for the planner's write lock
+    assert collect_segments(lambda: session_scope(url)) == (0, 0)
+    thread.join(10)
+    assert result[0].missing == ()  # reused as cached
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "done"
+        assert session.get(NarrationSegment, (narration_id, 0)) is not None
+
+
+def test_a_collection_first_makes_the_plan_synthesize_the_segment_again(url: str) -> None:
+    narration_id = old_unnamed_segment_and_a_queued_narration(url)
+    deleting, errors = threading.Event(), []
+    result: list[segments.Plan] = []
+
+    @contextmanager
+    def held_open() -> Iterator[Session]:
+        """The collector's transaction, held open after its deletions until the planner waits on it."""
+        with session_scope(url) as session:
+            yield session
+            deleting.set()
+            time.sleep(1.0)
+
+    def planner() -> None:
+        assert deleting.wait(10)
+        try:
+            with session_scope(url) as session:
+                result.append(plan(session, narration_id))
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=planner)
+    thread.start()
+    assert collect_segments(held_open) == (1, 0)
+    thread.join(30)
+    assert errors == []
+    assert result[0].missing == (KEY,)  # gone, so planned anew: a worker synthesizes it
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "pending"
+        assert session.get(NarrationSegment, (narration_id, 0)) is not None
