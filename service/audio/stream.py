@@ -9,7 +9,10 @@ running encoder: MP3 frames from the final file's LAME setup
 (service/audio/mp3.py), WAV or raw 16-bit PCM. Each encoder resamples to its
 own output rate with the pipeline's resampler (service/audio/pcm.py).
 
-The API process imports this module: it must never import a TTS library.
+The API process imports this module: it must never import a TTS library. The
+mastering chain (scipy and pyloudnorm, about 85 MB resident) is imported by
+the first segment mastered, not with this module: an API that no one listens
+to live stays small (bench/memory.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from typing import Protocol
 import lameenc
 import numpy as np
 
-from service.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master
 from service.audio.mp3 import lame_encoder, lame_input
 from service.audio.pcm import resample, silence, to_int16
 
@@ -101,6 +103,8 @@ class WavStream(PcmStream):
 
 def mastered(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """A segment at the final file's loudness, its true peaks under the file's ceiling before encoding."""
+    from service.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master
+
     if len(pcm) == 0:
         return pcm.astype(np.float32, copy=False)
     return master(pcm, sample_rate, target_lufs=TARGET_LUFS, ceiling_dbtp=MAX_TRUE_PEAK_DBTP - ENCODER_MARGIN_DB)
