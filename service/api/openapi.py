@@ -4,7 +4,7 @@ A route's own `responses` name its successes; the problems follow from how it
 is built, so they are derived here in one place rather than repeated per
 route: 404 for a path with an id in it, 401/403/429 for a route that needs a
 key (service/api/auth.py counts keyed requests against the rate limit), 413
-for a request body, 503 for a route that enqueues work. Each is problem+json
+for a request body, 422 for a route with a body or parameters, 503 for a route that enqueues work. Each is problem+json
 (service/api/problems.py). tests/api/test_schemathesis.py holds the document
 to what the API answers.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
@@ -40,6 +41,7 @@ PROBLEMS = {
     403: "The key lacks the scope (`forbidden`)",
     404: "Nothing with that id here (`not_found`)",
     413: "The request body is too large (`payload_too_large`)",
+    422: "The request is not valid (`validation_failed`, with each field's error in `errors`)",
     429: "Over the rate limit (`rate_limited`), with Retry-After",
     503: "The queue does not answer (`queue_unavailable`)",
 }
@@ -56,8 +58,10 @@ def _depends_on(dependant: Dependant, call: Any) -> bool:
 
 
 def problem_statuses(route: APIRoute) -> list[int]:
-    """The problem statuses a route can answer besides 422 (FastAPI documents that one)."""
+    """The problem statuses a route can answer (422 too: FastAPI would document it as plain JSON)."""
     statuses = []
+    if route.body_field is not None or get_flat_params(route.dependant):
+        statuses.append(422)
     if route_scopes(route):
         statuses += [401, 403, 429]
     if "{" in route.path:

@@ -1,7 +1,7 @@
 """Property-based calls to every operation of the OpenAPI document (schemathesis), with an admin key.
 
-A few generated requests per operation, valid and not: none may answer 500, and every status must be one
-the document declares for that operation. Bounded (examples per operation, no shrinking) to stay fast.
+A few generated requests per operation, valid and not: none may answer 500, and every status, content
+type and response body must be one the document declares for that operation. Bounded (examples per operation, no shrinking) to stay fast.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from service.access import keys
 from service.api.app import create_app
@@ -58,7 +62,12 @@ def test_no_operation_answers_500_or_an_undocumented_status(app: FastAPI, admin_
         def call(case: schemathesis.Case) -> None:
             case.call_and_validate(
                 headers={"Authorization": f"Bearer {admin_key}"},
-                checks=[not_a_server_error, status_code_conformance],
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    response_schema_conformance,
+                    content_type_conformance,
+                ],
             )
 
         try:
