@@ -1,7 +1,8 @@
 """Property-based calls to every operation of the OpenAPI document (schemathesis), with an admin key.
 
 A few generated requests per operation, valid and not: none may answer 500, and every status, content
-type and response body must be one the document declares for that operation. Bounded (examples per operation, no shrinking) to stay fast.
+type and response body must be one the document declares for that operation. Bounded (examples per
+operation, no shrinking) to stay fast.
 """
 
 from __future__ import annotations
