@@ -51,12 +51,15 @@ bench:
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/source_poll.py
 	$(BIN)/python bench/normalization.py
+	$(BIN)/python bench/intelligibility.py
+	$(BIN)/python bench/memory.py
 
 # The end-to-end tests start their own redis-server on a free port; the
 # browser tests drive Debian's Chromium (Playwright's own browser download
 # is not used) and check the console's pages with axe-core from npm
-# (tests/browser/package.json). Installed when missing (apt-get needs root).
-APT_PACKAGES := redis-server:redis-server chromium:chromium npm:npm
+# (tests/browser/package.json); the tests of the compressed speech formats
+# decode them with Debian's ffmpeg. Installed when missing (apt-get needs root).
+APT_PACKAGES := redis-server:redis-server chromium:chromium npm:npm ffmpeg:ffmpeg
 system-deps:
 	@missing=""; for pair in $(APT_PACKAGES); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \

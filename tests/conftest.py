@@ -90,3 +90,4 @@ def serve_pages(pages: dict[str, tuple[int, bytes]]) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+        server.server_close()

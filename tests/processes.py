@@ -146,8 +146,8 @@ def running(
     logs.mkdir(parents=True, exist_ok=True)
     try:
         for i, cmd in enumerate(cmds):
-            log = (logs / f"proc{i}.log").open("wb")
-            procs.append(subprocess.Popen(cmd, env=envs[i], stdout=log, stderr=subprocess.STDOUT, cwd=logs))
+            with (logs / f"proc{i}.log").open("wb") as log:  # the child keeps its own copy of the descriptor
+                procs.append(subprocess.Popen(cmd, env=envs[i], stdout=log, stderr=subprocess.STDOUT, cwd=logs))
         _wait_until(
             lambda: httpx.get(f"http://127.0.0.1:{api_port}/readyz", timeout=2).status_code == 200,
             START_TIMEOUT_S,

@@ -32,12 +32,9 @@ from service.core.settings import get_settings
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.samples import VOICE_SAMPLE_TASK
 from workers.maintenance import poll_once, reconcile_once
-from workers.narration.fanout import (
-    TRANSIENT_ERRORS,
-    assemble_narration,
-    start_narration,
-    synthesize_segment,
-)
+from workers.narration.assembly import assemble_narration
+from workers.narration.failures import TRANSIENT_ERRORS
+from workers.narration.fanout import start_narration, synthesize_segment
 from workers.narration.samples import make_sample_task_result
 from workers.synthesis import load_engine
 from workers.webhooks import CeleryDeliveryQueue, deliver, emit_narration_event

@@ -9,6 +9,7 @@ from service.api.deps import get_settings
 from service.api.limits import BodySizeLimit
 from service.api.methods import HeadAsGet
 from service.api.observability import RequestObservability
+from service.api.openapi import document_problems
 from service.api.problems import install_problem_handlers
 from service.api.ratelimit import RateLimitHeaders
 from service.api.routes import (
@@ -55,10 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     for module in (feeds, subscribers, player, stats, keys, sources):
         app.include_router(module.router)
-    console.install(app)  # /console: the editors' pages (their scopes come from the console session)
+    console.install(app, settings)  # /console: the editors' pages (their scopes come from the console session)
     check_routes_declared(app, principals=[console.PRINCIPAL])  # every route is public or names its scope
     player.install(app)  # /static for the player page; CORS for the component's cross-origin reads
     app.include_router(media.router)  # /media: served from local storage, redirected to the bucket with S3
+    document_problems(app)  # 401/403/404/413/429/503 in the OpenAPI document, from how each route is built
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -23,6 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityS
 from service.access.keys import OPEN_DEFAULT, Principal, any_keys, verify_key
 from service.api.deps import SessionDep
 from service.api.ratelimit import RateLimiterDep, count, limit_by_address
+from service.api.routing import api_routes
 from service.core.errors import Forbidden, Unauthenticated
 
 bearer = HTTPBearer(
@@ -45,6 +46,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/articles/{article_id}/live.mp3"),
         ("GET", "/v1/voices/{voice_id}/sample.mp3"),
         ("POST", "/v1/articles/{article_id}/events"),
+        ("GET", "/media/{name}"),  # immutable files by digest (not in the OpenAPI document)
         # The editors' console signs in with a key (service/console): these take none. Every other
         # console route declares its scope through the console's session principal.
         ("GET", "/console/sign-in"),
@@ -124,8 +126,8 @@ def check_routes_declared(app: FastAPI, principals: Sequence[Callable[..., objec
 
     `principals`: other dependencies that resolve a key and check scopes (the console's session).
     """
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or route.path in DOCS_ROUTES:
+    for route in api_routes(app):
+        if route.path in DOCS_ROUTES:
             continue
         for method in (route.methods or set()) - {"HEAD"}:
             public = (method, route.path) in PUBLIC_ROUTES

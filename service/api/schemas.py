@@ -13,6 +13,7 @@ from service.articles.privacy import PUBLIC, MediaLinks
 from service.articles.views import NarrationOut
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
+from service.sources.records import SourceSpec
 
 
 class RequestBody(BaseModel):
@@ -217,6 +218,21 @@ class SourceCreate(RequestBody):
         """The section voices named in the request."""
         named = {"heading": self.heading_voice, "quote": self.quote_voice}
         return {section: voice for section, voice in named.items() if voice}
+
+    def spec(self) -> SourceSpec:
+        """What service.sources registers."""
+        return SourceSpec(
+            url=self.url,
+            interval_s=self.interval_s,
+            feed=self.feed,
+            voice=self.voice,
+            section_voices=self.section_voices(),
+            priority=self.priority,
+            include=self.include.model_dump(exclude_defaults=True) if self.include else None,
+            exclude=self.exclude.model_dump(exclude_defaults=True) if self.exclude else None,
+            first_poll_newest=self.first_poll_newest,
+            backfill=self.backfill,
+        )
 
 
 class SourceItemsOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -60,10 +61,16 @@ PostedForm = Annotated[FormData, Depends(posted_form)]
 FORM_ERROR = ""  # the key of an error about the whole form rather than one field
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Each field's first message, by field name (FORM_ERROR for the whole form): to show beside the fields."""
+def field_errors(exc: ValidationError, nested: Collection[str] = ()) -> dict[str, str]:
+    """Each field's first message, by field name (FORM_ERROR for the whole form): to show beside the fields.
+
+    A field of a `nested` object is named as its form field is: `include_pattern` for include.pattern.
+    """
     errors: dict[str, str] = {}
     for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else FORM_ERROR
+        loc = error["loc"]
+        field = str(loc[0]) if loc else FORM_ERROR
+        if field in nested and len(loc) > 1:
+            field = f"{field}_{loc[1]}"
         errors.setdefault(field, str(error["msg"]).removeprefix("Value error, "))
     return errors

@@ -19,7 +19,8 @@ from service.access.keys import any_keys
 from service.api.deps import SessionDep, SettingsDep
 from service.api.problems import problem
 from service.api.ratelimit import limit_by_address
-from service.console.pages import article, articles, feeds, pronunciation, stats, voices, webhooks
+from service.console import errors
+from service.console.pages import article, articles, feeds, pronunciation, sources, stats, voices, webhooks
 from service.console.session import (
     ConsoleRead,
     CurrentSession,
@@ -31,6 +32,7 @@ from service.console.session import (
 )
 from service.console.templating import STATIC_DIR, render
 from service.core.errors import SignInRequired
+from service.core.settings import Settings
 
 PREFIX = "/console"
 STATIC_PATH = "/console/static"
@@ -100,7 +102,7 @@ def sign_out() -> RedirectResponse:
     return response
 
 
-for page in (articles, article, pronunciation, voices, feeds, webhooks, stats):
+for page in (articles, article, pronunciation, voices, feeds, webhooks, stats, sources):
     router.include_router(page.router)
 # Console routes that take files, with their body limits (service/api/app.py gives them to BodySizeLimit).
 BODY_LIMITS = [(feeds.UPLOAD_PATH_PATTERN, feeds.MAX_UPLOAD_BYTES)]
@@ -115,8 +117,9 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
     return problem(exc.status, exc.code, exc.title, exc.message)
 
 
-def install(app: FastAPI) -> None:
-    """Mount the console on the app: its routes, its static files, and the sign-in redirect."""
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mount the console on the app: its routes, its static files, the sign-in redirect and its error pages."""
     app.include_router(router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="console-static")
     app.add_exception_handler(SignInRequired, _sign_in_required)
+    errors.install(app, settings)  # after the problem handlers, which it wraps

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -180,6 +181,7 @@ ConsoleArticlesWrite = Annotated[ConsoleUser, _scoped("articles:write")]
 ConsoleFeedsWrite = Annotated[ConsoleUser, _scoped("feeds:write")]
 ConsoleLexiconWrite = Annotated[ConsoleUser, _scoped("lexicon:write")]
 ConsoleWebhooksWrite = Annotated[ConsoleUser, _scoped("webhooks:write")]
+ConsoleSourcesWrite = Annotated[ConsoleUser, _scoped("sources:write")]
 ConsoleStatsRead = Annotated[ConsoleUser, _scoped("stats:read")]
 
 
@@ -198,10 +200,21 @@ def allowed_origins(request: Request, settings: Settings) -> set[str]:
     return origins
 
 
-async def csrf_protect(request: Request, settings: SettingsDep, data: CurrentSession) -> None:
-    """On every unsafe request under /console: same origin, and the session's CSRF token sent back."""
-    if request.method not in UNSAFE_METHODS:
-        return
+async def csrf_protect(request: Request, settings: SettingsDep, data: CurrentSession) -> AsyncIterator[None]:
+    """On every unsafe request under /console: same origin, and the session's CSRF token sent back.
+
+    After the page has answered, the request's parsed form is closed: an uploaded file's
+    spooled temporary file is not left to the garbage collector.
+    """
+    if request.method in UNSAFE_METHODS:
+        await _check_csrf(request, settings, data)
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+async def _check_csrf(request: Request, settings: Settings, data: SessionData) -> None:
     sent_from = request.headers.get("origin") or request.headers.get("referer")
     origin = _origin(sent_from) if sent_from and sent_from != "null" else None
     if origin is None or origin not in allowed_origins(request, settings):

@@ -6,9 +6,10 @@ a busy timeout; transactions stay short.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -52,18 +53,45 @@ def create_schema(engine: Engine) -> None:
             session.add(Project(id=DEFAULT_PROJECT))
 
 
-@lru_cache(maxsize=8)
+# Engines kept per process: one per URL, the least recently used disposed beyond this many.
+MAX_ENGINES = 8
+_engines: OrderedDict[str, Engine] = OrderedDict()
+_engines_lock = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
     """One engine (and pool) per URL per process, with the schema in place.
 
     SQLite (the embedded default) is migrated to the newest revision here; any
     other database must have been migrated (`narrator migrate`), else this
-    raises a SchemaError naming the command (service/core/migrations).
+    raises a SchemaError naming the command (service/core/migrations). An
+    engine pushed out of the cache is disposed: its pooled connections are
+    closed, not left to the garbage collector.
     """
+    with _engines_lock:
+        if url in _engines:
+            _engines.move_to_end(url)
+            return _engines[url]
     from service.core.migrations import ensure_schema
 
     ensure_schema(url)
-    return make_engine(url)
+    engine = make_engine(url)
+    with _engines_lock:
+        if url in _engines:  # another thread made it meanwhile
+            engine.dispose()
+            return _engines[url]
+        _engines[url] = engine
+        while len(_engines) > MAX_ENGINES:
+            _engines.popitem(last=False)[1].dispose()
+    return engine
+
+
+def release_engine(url: str) -> None:
+    """Dispose of the engine for `url` and forget it (its database is going away)."""
+    with _engines_lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -226,6 +226,12 @@ class ImplausibleListen(InvalidInput):
     code, title = "implausible_listen", "This listening event cannot happen"
 
 
+class SchemaError(NarratorError):
+    """The database's schema is not what this release needs (or cannot be adopted): `narrator migrate`."""
+
+    code, title = "schema_not_current", "The database schema is not current"
+
+
 # --- the editors' console (service/console) ---
 
 

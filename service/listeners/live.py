@@ -3,10 +3,10 @@
 Used by the live stream of a running narration and by direct synthesis
 (/v1/audio/speech). The API never synthesizes: it waits for workers to put
 segments in the cache, then masters each one, adds the pause after it and
-encodes the stream as it goes, with workers/audio/stream.py (MP3 frames, WAV
+encodes the stream as it goes, with service/audio/stream.py (MP3 frames, WAV
 or raw PCM). The pauses are the final file's (service/segments/pauses.py);
 the finished narration is made of each block mastered and encoded once by the
-workers (workers/audio/parts.py): this stream is its preview.
+workers (service/audio/parts.py): this stream is its preview.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 from fastapi.concurrency import run_in_threadpool
 
+from service.audio.pcm import read_pcm
+from service.audio.stream import StreamEncoder, encode_segment
 from service.core.db import session_scope
 from service.core.errors import NarratorError
 from service.core.settings import Settings
 from service.core.storage import Storage
 from service.segments.plan import segment_states
-from workers.audio.pcm import read_pcm
-from workers.audio.stream import StreamEncoder, encode_segment
 
 POLL_S = 0.15
 

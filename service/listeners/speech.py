@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 
 from sqlalchemy.orm import Session
 
+from service.audio.stream import StreamEncoder
 from service.core.errors import EmptyText, QueueUnavailable
 from service.core.queue import NarrationQueue
 from service.core.settings import Settings
@@ -21,7 +22,6 @@ from service.document.plain import document_from_text
 from service.listeners.live import Piece, stream_pieces
 from service.segments import plan as segments
 from service.segments.pauses import pauses_after
-from workers.audio.stream import StreamEncoder
 
 
 def speak(

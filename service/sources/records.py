@@ -158,6 +158,14 @@ def request_poll(session: Session, source: Source, lease_s: float, now: datetime
     outbox.add(session, POLL_SOURCE_TASK, [source.id], PRIORITY_QUEUES["now"])
 
 
+def poll_now(session: Session, source: Source, settings: Settings) -> None:
+    """Poll now, for the API and the console: a poll queued for a worker; the caller commits.
+
+    A paused source is not polled, even on request: the worker's poll skips it.
+    """
+    request_poll(session, source, poll_lease_s(settings))
+
+
 def poll_lease_s(settings: Settings) -> float:
     """How long a dispatched poll holds its source: past this, another dispatcher may poll it again."""
     return float(settings.task_time_limit_s)

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from service.api.app import create_app
 from service.api.deps import get_queue
 from service.core.settings import Settings
+from tests.browser.axe import axe_source
 from tests.browser.live import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -28,6 +29,7 @@ from tests.browser.live import (
     free_port,
     narrated_article,
 )
+from tests.browser.pages import VIEWPORTS
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +97,34 @@ def publisher_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> str:
+    return axe_source()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request: pytest.FixtureRequest, chromium_browser: Any, axe_js: str) -> Iterator[Any]:
+    """A fresh browser context at a phone's or a desktop's width, axe-core in every page; fails on script errors.
+
+    For the console page tests (tests/browser/pages.py checks each page). axe comes in as an init script (the
+    DevTools protocol), so the pages' own CSP stays in force: the cover preview (blob:) and the voice samples
+    are tested under it.
+    """
+    context = chromium_browser.new_context(viewport=VIEWPORTS[request.param])
+    context.add_init_script(script=axe_js)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def console_error(msg: Any) -> None:
+        # An error page's own status is logged as a failed load of the document: its test checks the status.
+        if msg.type == "error" and msg.location.get("url") != page.url:
+            errors.append(msg.text)
+
+    page.on("console", console_error)
+    page.viewport_name, page.axe_source = request.param, axe_js
+    yield page
+    context.close()
+    assert errors == []

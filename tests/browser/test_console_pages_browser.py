@@ -4,7 +4,6 @@ is kept, a feed is created with a cover upload, and a webhook delivery is resent
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,8 +31,8 @@ from service.webhooks.retry import Decision, Outcome
 from tests.api.conftest import RecordingQueue
 from tests.api.test_feeds import FEED
 from tests.api.test_stats_daily import listened
-from tests.browser.axe import axe_source, blocking_violations
 from tests.browser.live import CHROMIUM, serve_app
+from tests.browser.pages import VIEWPORTS, check_page
 from tests.console.files import png
 from tests.console.test_voices_page import SLOW_JOE
 
@@ -42,10 +41,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install -y chromium)"),
 ]
 
-# Screenshots are test artifacts: under $NARRATOR_ARTIFACTS, else test-output/ (git ignores it).
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("NARRATOR_ARTIFACTS") or REPO_ROOT / "test-output") / "console-pages"
-VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 HOOK_URL = "https://93.184.215.14/hooks/cms"  # a public address literal; the recording queue sends nothing
 
 
@@ -106,41 +101,6 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
                 decision=Decision("failed", error="the endpoint's answer is final; not retried"),
             )
         yield Console(base_url, queue, settings, root, webhook_id, delivery_id)
-
-
-@pytest.fixture(scope="module")
-def axe_js() -> str:
-    return axe_source()
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request: pytest.FixtureRequest, chromium_browser: Any, axe_js: str) -> Iterator[Any]:
-    """A fresh browser context at a phone's or a desktop's width, axe-core in every page; fails on script errors.
-
-    axe comes in as an init script (the DevTools protocol), so the pages' own CSP stays in force: the cover
-    preview (blob:) and the voice samples are tested under it.
-    """
-    context = chromium_browser.new_context(viewport=VIEWPORTS[request.param])
-    context.add_init_script(script=axe_js)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.viewport_name, page.axe_source = request.param, axe_js
-    yield page
-    context.close()
-    assert errors == []
-
-
-def check_page(page: Any, name: str) -> None:
-    """Screenshot (kept), axe-core with no serious or critical violation, nothing wider than the viewport."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / f"{name}-{page.viewport_name}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
-    assert blocking_violations(page, page.axe_source) == [], name
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} is {overflow} px wider than the {page.viewport_name} viewport"
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import openai
 import pytest
 import soundfile as sf
 
+from tests.decode import ffmpeg_complaints, ffmpeg_decoded
 from tests.processes import RunningService, wait_for_narration
 
 pytestmark = pytest.mark.e2e
@@ -88,3 +90,30 @@ def test_speed_two_is_about_half_as_long(openai_client: openai.OpenAI) -> None:
         model="tts-1", voice="alloy", input=text, response_format="wav", speed=2.0
     ).content
     assert 0.35 < (len(fast) - 44) / (len(normal) - 44) < 0.65
+
+
+@pytest.mark.parametrize(
+    ("response_format", "media_type", "frame_s"),
+    # How much longer each may decode than the WAV: Opus and FLAC not at all, AAC in ADTS by its priming and
+    # last frame's padding (service/audio/codecs.py).
+    [("opus", "audio/ogg", 0.0), ("aac", "audio/aac", 2 * 1024 / 44100), ("flac", "audio/flac", 0.0)],
+)
+def test_the_openai_client_gets_compressed_speech_as_long_as_the_wav(
+    openai_client: openai.OpenAI, response_format: str, media_type: str, frame_s: float, tmp_path: Path
+) -> None:
+    text = "Ferries resume on Monday at 7 a.m., the harbor master said."
+    wav = openai_client.audio.speech.create(model="tts-1", voice="alloy", input=text, response_format="wav")
+    response = openai_client.audio.speech.create(
+        model="tts-1",
+        voice="alloy",
+        input=text,
+        response_format=response_format,  # type: ignore[arg-type]
+    )
+    assert response.response.headers["content-type"] == media_type
+    (tmp_path / "speech.wav").write_bytes(wav.content)
+    (tmp_path / "speech").write_bytes(response.content)
+    assert ffmpeg_complaints(tmp_path / "speech") == (0, "")
+    wav_s = len(ffmpeg_decoded(tmp_path / "speech.wav", 48000)) / 48000
+    decoded_s = len(ffmpeg_decoded(tmp_path / "speech", 48000)) / 48000
+    rounding_s = 0.001  # both are resampled to 48 kHz to compare
+    assert -rounding_s <= decoded_s - wav_s <= frame_s + rounding_s

@@ -60,10 +60,15 @@ class Cluster:
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{name}.log").open("ab")
-        proc = subprocess.Popen(
-            [NARRATOR, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.logs, start_new_session=True
-        )
+        with (self.logs / f"{name}.log").open("ab") as log:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen(
+                [NARRATOR, *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.logs,
+                start_new_session=True,
+            )
         self.procs[name] = proc
         return proc
 

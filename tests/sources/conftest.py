@@ -106,6 +106,7 @@ def site() -> Iterator[Site]:
         yield site
     finally:
         site.server.shutdown()
+        site.server.server_close()
 
 
 @pytest.fixture

@@ -41,13 +41,15 @@ def test_normalize_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path: P
     source = tmp_path / "lines.txt"
     source.write_text("".join(f"Item {n} cost ${n} on 1/2/2024.\n" for n in range(20000)), encoding="utf-8")
     args = ["normalize", "--file", str(source)] if via == "--file" else ["normalize"]
-    with source.open("rb") as stdin:
-        proc = subprocess.Popen(
+    with (
+        source.open("rb") as stdin,
+        subprocess.Popen(
             [NARRATOR, *args],
             stdin=stdin if via == "stdin" else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )
+        ) as proc,
+    ):
         assert proc.stdout is not None and proc.stderr is not None
         assert proc.stdout.readline().startswith(b"Item zero cost zero dollars")
         proc.stdout.close()  # what `head -1` does once it has its line

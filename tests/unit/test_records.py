@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.articles import records
-from service.core.db import create_schema, make_engine
+from service.core.db import create_schema, make_engine, release_engine
 from service.core.errors import NotFound
 from service.document.model import Block, Document
 
@@ -34,7 +34,9 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("NARRATOR_REQUIRE_POSTGRES"):
             raise
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    release_engine(url)  # the engine the records kept for it
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

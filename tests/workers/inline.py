@@ -1,33 +1,28 @@
-"""A fake dispatcher that runs fanned-out work at once, in this process (unit tests only;
-the end-to-end tests use real worker processes)."""
+"""The fan-out run at once in this process (unit tests only; the end-to-end tests use real worker processes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from service.core.settings import Settings
-from workers.narration.fanout import (
-    assemble_narration,
-    start_narration,
-    synthesize_segment,
-)
+from workers.narration.fanout import start_narration
+from workers.narration.local import LocalDispatch
 
 
 @dataclass
-class InlineDispatch:
-    """Runs each dispatched task immediately and remembers what ran."""
+class InlineDispatch(LocalDispatch):
+    """`narrator narrate`'s dispatcher (each task run at once), remembering what ran."""
 
-    settings: Settings
     synthesized: list[str] = field(default_factory=list)
     assembled: list[str] = field(default_factory=list)
 
     def synthesize(self, key: str, priority: str) -> None:
         self.synthesized.append(key)
-        synthesize_segment(key, self.settings, self)
+        super().synthesize(key, priority)
 
     def assemble(self, narration_id: str, priority: str) -> None:
         self.assembled.append(narration_id)
-        assemble_narration(narration_id, self.settings)
+        super().assemble(narration_id, priority)
 
 
 def narrate_inline(narration_id: str, settings: Settings) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.audio.compressor import compress
-from workers.audio.limiter import limit_true_peak
-from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.master import encode_mastered_frames, master
-from workers.audio.mp3 import decode_frames
-from workers.audio.phase import rotate_phase
+from service.audio.compressor import compress
+from service.audio.limiter import limit_true_peak
+from service.audio.loudness import integrated_loudness, true_peak_dbtp
+from service.audio.master import encode_mastered_frames, master
+from service.audio.mp3 import decode_frames
+from service.audio.phase import rotate_phase
 
 RATE = 44100
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workers.audio.loudness import integrated_loudness
-from workers.audio.mix import with_intro_outro
+from service.audio.loudness import integrated_loudness
+from service.audio.mix import with_intro_outro
 
 RATE = 44100
 

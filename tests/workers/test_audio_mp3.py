@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 from mutagen.mp3 import MP3, BitrateMode
 
-from workers.audio.mp3 import decode_mp3, encode_mp3, header_duration_s
+from service.audio.mp3 import decode_mp3, encode_mp3, header_duration_s
 
 RATE = 44100
 
@@ -57,7 +57,7 @@ def test_bitrates_outside_the_mp3_range_are_refused(tmp_path: Path) -> None:
 
 
 def test_low_bitrates_get_the_info_frame_lame_leaves_out(tmp_path: Path) -> None:
-    from workers.audio.xing import crc16, has_info_frame
+    from service.audio.xing import crc16, has_info_frame
 
     path = tmp_path / "a.mp3"
     pcm = tone(1.5)

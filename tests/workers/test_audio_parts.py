@@ -9,16 +9,16 @@ import pytest
 import soundfile as sf
 from mutagen.mp3 import MP3, BitrateMode
 
-from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.mp3 import decode_mp3, encode_frames
-from workers.audio.parts import (
+from service.audio.loudness import integrated_loudness, true_peak_dbtp
+from service.audio.mp3 import decode_mp3, encode_frames
+from service.audio.parts import (
     EncodedPart,
     encode_part,
     join_parts,
     pause_part,
     silent_part,
 )
-from workers.audio.xing import SAMPLES_PER_FRAME, frame_offsets
+from service.audio.xing import SAMPLES_PER_FRAME, frame_offsets
 
 RATE = 44100
 

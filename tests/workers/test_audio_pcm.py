@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.audio.pcm import fade_edges, resample, silence
+from service.audio.pcm import fade_edges, resample, silence
 
 
 def test_fades_start_and_end_at_zero_and_leave_the_middle_alone() -> None:

@@ -1,4 +1,4 @@
-"""The streaming encoders (workers/audio/stream.py): what the live stream and /v1/audio/speech send."""
+"""The streaming encoders (service/audio/stream.py): what the live stream and /v1/audio/speech send."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
-from workers.audio.stream import Mp3Stream, PcmStream, WavStream, encode_segment, mastered
-from workers.audio.xing import LAME_ENCODER_DELAY
+from service.audio.loudness import integrated_loudness, true_peak_dbtp
+from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
+from service.audio.stream import Mp3Stream, PcmStream, WavStream, encode_segment, mastered
+from service.audio.xing import LAME_ENCODER_DELAY
 
 RATE = 22050
 

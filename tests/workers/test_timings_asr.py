@@ -12,10 +12,10 @@ import soundfile as sf
 import soxr
 from rapidfuzz import fuzz
 
+from service.audio.mp3 import decode_mp3
 from service.core.settings import Settings
 from service.core.voices import get_voice
 from service.document.model import Block, Document
-from workers.audio.mp3 import decode_mp3
 from workers.narration.asr import _model
 from workers.narration.moonshine import Moonshine, model_dir
 from workers.narration.pipeline import narrate_document

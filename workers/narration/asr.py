@@ -133,9 +133,10 @@ class IsolatedRecognizer:
 
     def close(self) -> None:
         if self._child is not None:
-            self._child.kill()
-            self._child.wait()
-            self._child = None
+            child, self._child = self._child, None
+            child.kill()
+            with child:  # waits for it and closes its pipes
+                pass
 
     def _start(self) -> subprocess.Popen[str]:
         # The child limits itself (no preexec_fn: it is unsafe in a process with threads, as workers are).

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from service.audio.pcm import fade_edges, resample, silence
 from service.core.voices import Voice
 from service.document.model import BlockKind, Document
 from service.document.sentences import split_sentences
-from workers.audio.pcm import fade_edges, resample, silence
 from workers.synthesis.alignment import Phonemizer, align_words, phoneme_words
 from workers.synthesis.base import Engine, PhonemeTiming
 from workers.synthesis.phonemes import word_phonemizer

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from service.audio.pcm import resample, silence
 from service.core.voices import Voice
 from service.document.model import Document
 from service.segments.pauses import pauses_after
-from workers.audio.pcm import resample, silence
 from workers.narration.blocks import BlockAudio
 from workers.narration.timings import Timed, TimedBlock, TimedSentence, Timeline
 

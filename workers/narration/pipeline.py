@@ -1,4 +1,7 @@
-"""The whole narration pipeline for one document in this process (the CLI and voice samples; workers fan out).
+"""A short document's blocks narrated in a row in this process: a voice's sample (workers/narration/samples.py).
+
+Articles, from the API or `narrator narrate`, go through the fan-out
+(workers/narration/fanout.py; in-process for the CLI, workers/narration/local.py).
 
 document -> blocks of PCM (workers/narration/blocks.py) -> mastered, encoded
 parts joined with the pauses between them, tagged, with timings
@@ -12,9 +15,9 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from service.audio.parts import EncodedPart
 from service.core.voices import Voice
 from service.document.model import Document
-from workers.audio.parts import EncodedPart
 from workers.narration.blocks import BlockAudio, ProgressCallback, synthesize_blocks
 from workers.narration.render import Mastering, RenderedNarration, block_part, render_mp3
 from workers.narration.tags import AudioTags

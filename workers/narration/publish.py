@@ -12,8 +12,8 @@ from workers.narration.tags import AudioTags
 def tags_of(article: Article, feed: Feed | None = None, cover: bytes | None = None) -> AudioTags:
     """The ID3 tags for an article's audio: its title, byline (else the feed's author), the feed's title and cover
     (PNG or JPEG bytes)."""
-    album = feed.title if feed else article.feed
-    artist = article.byline or (feed.author if feed else None) or article.feed
+    album = (feed.title if feed else article.feed) or None
+    artist = article.byline or (feed.author if feed else article.feed) or None
     return AudioTags(title=article.title, artist=artist, album=album, cover=cover)
 
 

@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
+from service.audio.mix import CROSSFADE_MS, with_intro_outro
+from service.audio.parts import EncodedPart, encode_part, join_parts, pause_part
+from service.audio.pcm import resample, samples_in
 from service.core.voices import Voice
 from service.document.model import Document
 from service.segments.pauses import pauses_after
-from workers.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
-from workers.audio.mix import CROSSFADE_MS, with_intro_outro
-from workers.audio.parts import EncodedPart, encode_part, join_parts, pause_part
-from workers.audio.pcm import resample, samples_in
 from workers.narration.blocks import BlockAudio
 from workers.narration.captions import webvtt
 from workers.narration.chapters import Chapter, chapters_json, chapters_of

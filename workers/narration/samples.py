@@ -22,7 +22,7 @@ from service.listeners.samples import (
     record_sample,
     sample_document,
 )
-from workers.narration.fanout import TRANSIENT_ERRORS
+from workers.narration.failures import TRANSIENT_ERRORS
 from workers.narration.pipeline import narrate_document
 from workers.narration.tags import AudioTags
 from workers.synthesis import load_engine

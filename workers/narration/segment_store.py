@@ -11,9 +11,9 @@ import math
 import numpy as np
 import soundfile as sf
 
+from service.audio.parts import EncodedPart
 from service.core.models import Segment, SegmentPart
 from service.core.storage import Storage
-from workers.audio.parts import EncodedPart
 from workers.narration.blocks import BlockAudio
 from workers.narration.render import Mastering
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -59,32 +62,73 @@ def _session_options(threads: int, spin: bool) -> onnxruntime.SessionOptions:
     return options
 
 
+def model_cache_dir() -> Path:
+    """Where patched models are kept between processes: $XDG_CACHE_HOME/narrator/piper (~/.cache by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "narrator" / "piper"
+
+
+def _with_alignments(model: Path) -> bytes | None:
+    """The model's graph with piper's phoneme-alignment output, serialized; None when it has it already.
+
+    Raises ImportError without the `onnx` package.
+    """
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    graph = onnx.load(str(model))
+    try:
+        add_alignment_output(graph)
+    except ValueError:  # already patched on disk
+        return None
+    return graph.SerializeToString()
+
+
+def aligned_model(model: Path, cache_dir: Path) -> Path:
+    """A file of the model with phoneme alignments: patched once, kept in `cache_dir` (ImportError without onnx).
+
+    Kept under the model's path, size and modification time; a model patched on
+    disk already is used as it is. The session then reads the file itself:
+    patching in memory left the 63 MB graph twice (the protobuf and its bytes)
+    on the process's heap, resident for the worker's life (bench/memory.py).
+    """
+    stat = model.stat()
+    key = hashlib.sha256(f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    patched = cache_dir / f"{model.stem}-aligned-{key}.onnx"
+    if patched.exists():
+        return patched
+    graph = _with_alignments(model)
+    if graph is None:
+        return model
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".partial", delete=False) as tmp:
+        tmp.write(graph)
+    os.replace(tmp.name, patched)  # whole or absent: another process may be patching it too
+    return patched
+
+
 def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool = True) -> tuple[PiperVoice, bool]:
     """The Piper voice with phoneme alignments when `onnx` is installed (for word marks), on `threads` CPU threads.
 
     Like `PiperVoice.load(..., include_alignments=True)`, which cannot be told
     how many threads its onnxruntime session may use.
     """
-    source: str | bytes = str(model)
+    source: Path | bytes = model
     alignments = True
     try:
-        import onnx
-        from piper.patch_voice_with_alignment import add_alignment_output
-
-        graph = onnx.load(str(model))
-        try:
-            add_alignment_output(graph)
-        except ValueError:  # already patched on disk: use it as it is
-            pass
-        else:
-            source = graph.SerializeToString()
+        source = aligned_model(model, model_cache_dir())
     except ImportError:
         log.warning("onnx is not installed: Piper loads without phoneme alignments")
         alignments = False
+    except OSError as exc:  # no writable cache directory
+        log.warning("cannot keep the patched Piper model in %s (%s): patching in memory", model_cache_dir(), exc)
+        source = _with_alignments(model) or model
     with open(config, encoding="utf-8") as file:
         piper_config = PiperConfig.from_dict(json.load(file))
     session = onnxruntime.InferenceSession(
-        source, sess_options=_session_options(threads, spin), providers=["CPUExecutionProvider"]
+        source if isinstance(source, bytes) else str(source),
+        sess_options=_session_options(threads, spin),
+        providers=["CPUExecutionProvider"],
     )
     return PiperVoice(config=piper_config, session=session), alignments
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from service.api.deps import SessionDep, SettingsDep, StorageDep
 from service.articles import records
 from service.articles.privacy import route_links
+from service.audio.stream import Mp3Stream
 from service.core.db import session_scope
 from service.core.errors import NotFound
 from service.core.models import NarrationSegment, Segment
@@ -17,7 +18,6 @@ from service.core.voices import catalog_dirs, get_voice
 from service.document.model import Block
 from service.listeners.live import Piece, stream_pieces
 from service.segments.pauses import pauses_after
-from workers.audio.stream import Mp3Stream
 
 router = APIRouter(prefix="/v1/articles", tags=["listeners"])
 

@@ -7,11 +7,10 @@ from fastapi import APIRouter, Response
 from service.api.auth import ArticlesRead, SourcesWrite
 from service.api.deps import SessionDep, SettingsDep
 from service.api.schemas import SourceCreate, SourceItemOut, SourceItemsOut, SourceOut
-from service.articles.intake import check_voice
 from service.core.models import Source
-from service.listeners.feeds.records import check_feed_owner
 from service.sources import records
-from service.sources.records import ItemCounts, SourceSpec
+from service.sources.records import ItemCounts
+from service.sources.register import register_source
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
@@ -53,22 +52,7 @@ def create_source(
     body: SourceCreate, principal: SourcesWrite, session: SessionDep, settings: SettingsDep, response: Response
 ) -> SourceOut:
     """Register a feed or sitemap; the next dispatcher pass polls it (then every `interval_s`)."""
-    check_feed_owner(session, body.feed, principal.project_id)
-    voice = check_voice(body.voice, settings) if body.voice else None
-    sections = {section: check_voice(v, settings) for section, v in body.section_voices().items()}
-    spec = SourceSpec(
-        url=body.url,
-        interval_s=body.interval_s,
-        feed=body.feed,
-        voice=voice,
-        section_voices=sections,
-        priority=body.priority,
-        include=body.include.model_dump(exclude_defaults=True) if body.include else None,
-        exclude=body.exclude.model_dump(exclude_defaults=True) if body.exclude else None,
-        first_poll_newest=body.first_poll_newest,
-        backfill=body.backfill,
-    )
-    source = records.create_source(session, spec, settings, principal.project_id)
+    source = register_source(session, body.spec(), settings, principal.project_id)
     session.commit()
     response.headers["Location"] = f"/v1/sources/{source.id}"
     return _one(session, source)
@@ -131,7 +115,7 @@ def poll_source(source_id: str, session: SessionDep, settings: SettingsDep, prin
     A paused source is not polled, even on request: resume it.
     """
     source = records.get_source(session, source_id, principal.project_id)
-    records.request_poll(session, source, records.poll_lease_s(settings))
+    records.poll_now(session, source, settings)
     session.commit()
     return _one(session, source)
 

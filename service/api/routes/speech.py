@@ -21,12 +21,13 @@ from service.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from service.core.errors import EmptyText, InvalidInput
+from service.audio.codecs import AAC, FLAC, OPUS, CodecStream
+from service.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
+from service.core.errors import EmptyText
 from service.core.settings import Settings
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.document import lexicon
 from service.listeners.speech import speak
-from workers.audio.stream import Mp3Stream, PcmStream, StreamEncoder, WavStream
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 
@@ -34,10 +35,6 @@ router = APIRouter(prefix="/v1/audio", tags=["speech"])
 OPENAI_VOICES = frozenset(
     {"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"}
 )
-
-
-class UnsupportedFormat(InvalidInput):
-    code, title = "unsupported_response_format", "This response format is not supported"
 
 
 class SpeechRequest(BaseModel):
@@ -58,6 +55,10 @@ def _voice(name: str, settings: Settings) -> Voice:
     return get_voice(dirs, name)
 
 
+# OpenAI's compressed formats: FFmpeg's encoders through PyAV (service/audio/codecs.py).
+CODECS = {"opus": OPUS, "aac": AAC, "flac": FLAC}
+
+
 def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
     if response_format == "mp3":
         return Mp3Stream(settings.mp3_bitrate_kbps, settings.output_sample_rate)
@@ -65,7 +66,7 @@ def _encoder(response_format: str, settings: Settings) -> StreamEncoder:
         return WavStream()
     if response_format == "pcm":
         return PcmStream(24000)
-    raise UnsupportedFormat(f"response_format {response_format!r} is not supported; use mp3, wav or pcm")
+    return CodecStream(CODECS[response_format])
 
 
 @router.post("/speech", response_class=StreamingResponse)

@@ -148,7 +148,11 @@ def get_feed_daily_stats(slug: str, session: SessionDep, principal: StatsRead, d
     return DailyStatsOut.of(listens.daily_stats(session, first, last, feed=slug, project=principal.project_id))
 
 
-@router.get("/v1/stats/most-played", response_model=list[PlayedOut])
+@router.get(
+    "/v1/stats/most-played",
+    response_model=list[PlayedOut],
+    responses={404: {"description": "No such feed (`not_found`)"}},
+)
 def get_most_played(
     session: SessionDep,
     principal: StatsRead,

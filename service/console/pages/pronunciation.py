@@ -16,6 +16,7 @@ from service.api.deps import QueueDep, SessionDep, SettingsDep, StorageDep
 from service.api.routes.lexicon import EntryIn
 from service.articles import records, reviews
 from service.articles.lexicon_changes import save_entry
+from service.audio.stream import Mp3Stream
 from service.console.forms import text_fields, validated
 from service.console.session import ConsoleLexiconWrite, ConsoleRead, ConsoleUser
 from service.console.templating import render
@@ -26,7 +27,6 @@ from service.core.voices import catalog_dirs, get_voice
 from service.document import lexicon
 from service.listeners.feeds.records import check_feed_owner
 from service.listeners.speech import speak
-from workers.audio.stream import Mp3Stream
 
 router = APIRouter()
 

@@ -1,4 +1,4 @@
-// Voices, feeds and webhooks pages: small enhancements. Every page works without them.
+// Voices, feeds, webhooks and sources pages: small enhancements. Every page works without them.
 "use strict";
 
 (() => {
@@ -70,5 +70,9 @@
     document.querySelectorAll("[data-play-in-turn]").forEach((b) => b.addEventListener("click", () => playInTurn(b)));
     document.querySelectorAll("[data-copy]").forEach((b) => b.addEventListener("click", () => copy(b)));
     document.querySelectorAll("input[type=file][data-preview]").forEach((i) => i.addEventListener("change", () => preview(i)));
+    // What cannot be undone asks first (without scripts the form posts at once).
+    document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (event) => {
+      if (!window.confirm(f.dataset.confirm)) event.preventDefault();
+    }));
   });
 })();

@@ -28,15 +28,11 @@ fails until models and revisions agree).
 from __future__ import annotations
 
 import logging
-import sqlite3
-import time
 
 # Alembic logs each of its plugins as it is imported, and its context at every
 # command, at INFO: noise at every process start. `upgrade` logs what changed.
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from io import StringIO
@@ -48,25 +44,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, MetaData, inspect, make_url
 
-from service.core.errors import NarratorError
+from service.core.errors import SchemaError
+from service.core.migrations.connections import is_sqlite, locked_connection, reading
+
+__all__ = ["SchemaError", "locked_connection"]  # env.py and callers take them from here
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 BASELINE = "0001"  # the schema `create_all` made before migrations existed
 VERSION_TABLE = "alembic_version"
-# pg_advisory_xact_lock key: one migration at a time per PostgreSQL database ("narr").
-POSTGRES_LOCK_KEY = 0x6E617272
-SQLITE_BUSY_TIMEOUT_S = 30
-
-
-class SchemaError(NarratorError):
-    """The database's schema is not what this release needs (or cannot be adopted)."""
-
-    code, title = "schema_not_current", "The database schema is not current"
 
 
 @dataclass(frozen=True)
@@ -79,7 +68,7 @@ class Migrated:
 
 
 def target_metadata() -> MetaData:
-    """The models' metadata: every table is in service/core/models.py."""
+    """The models' metadata: every table is in service/core/models/ (importing the package registers them)."""
     from service.core.models import Base
 
     return Base.metadata
@@ -109,78 +98,6 @@ def head() -> str:
     revision = scripts().get_current_head()
     assert revision is not None
     return revision
-
-
-def _is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def migration_engine(url: str) -> Engine:
-    """An engine for migrating: SQLite with real transactions around DDL and foreign keys off.
-
-    Python's sqlite3 opens transactions only before INSERT/UPDATE/DELETE, so
-    DDL would commit statement by statement; with its handling off and BEGIN
-    IMMEDIATE on begin, a migration is one transaction holding the write lock.
-    Foreign keys are off while tables are rebuilt (batch mode) and checked
-    before the commit.
-    """
-    if not _is_sqlite(url):
-        return create_engine(url, poolclass=NullPool)
-    database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_conn.isolation_level = None
-        for pragma in (f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}", "foreign_keys=OFF"):
-            dbapi_conn.execute(f"PRAGMA {pragma}")
-        # Switching a new file to WAL needs the lock another starting process may hold in BEGIN IMMEDIATE,
-        # and SQLite answers "locked" at once there instead of waiting: wait for it here.
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-        while True:
-            try:
-                dbapi_conn.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-@contextmanager
-def locked_connection(url: str) -> Iterator[Connection]:
-    """A connection in a transaction that only one migrator at a time holds; committed on success."""
-    engine = migration_engine(url)
-    try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_LOCK_KEY})
-            yield connection
-            if connection.dialect.name == "sqlite":
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise SchemaError(f"the migration left rows breaking foreign keys: {broken[:5]}")
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def reading(url: str) -> Iterator[Connection]:
-    """A plain connection to look at the database (no lock, no write transaction)."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -290,14 +207,14 @@ def status(url: str) -> tuple[str | None, list[Any]]:
 
 def ensure_schema(url: str) -> None:
     """At a process start: SQLite migrates itself; any other database must be at the newest revision."""
-    if _is_sqlite(url) and not Path(make_url(url).database or "").is_file():
+    if is_sqlite(url) and not Path(make_url(url).database or "").is_file():
         upgrade(url)  # a new embedded database
         return
     with reading(url) as connection:
         current = current_revision(connection)
     if current == head():
         return
-    if _is_sqlite(url):
+    if is_sqlite(url):
         upgrade(url)
         return
     if current is not None and current not in {script.revision for script in scripts().walk_revisions()}:

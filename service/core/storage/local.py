@@ -108,17 +108,14 @@ class LocalStorage:
             raise ObjectNotFound(key) from None
 
     def open_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        path = self._file(key)
         try:
-            fh = self._file(key).open("rb")
+            size = path.stat().st_size
         except FileNotFoundError:
             raise ObjectNotFound(key) from None
-        try:
-            begin, stop = clamp_range(os.fstat(fh.fileno()).st_size, start, end)
-            fh.seek(begin)
-        except BaseException:
-            fh.close()
-            raise
-        return _read_chunks(fh, stop - begin)
+        begin, stop = clamp_range(size, start, end)
+        # The file is opened when the first chunk is read: a response dropped unread (HEAD) holds no file.
+        return _read_chunks(path, begin, stop - begin)
 
     def stat(self, key: str) -> ObjectStat:
         try:
@@ -154,8 +151,9 @@ class LocalStorage:
         probe.unlink()
 
 
-def _read_chunks(fh: BinaryIO, remaining: int) -> Iterator[bytes]:
-    with fh:
+def _read_chunks(path: Path, begin: int, remaining: int) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        fh.seek(begin)
         while remaining > 0:
             chunk = fh.read(min(READ_CHUNK, remaining))
             if not chunk:

@@ -7,9 +7,7 @@ bucket (or a CDN in front of it) serves it as the API would. Clients are sent
 to the object itself: the media base URL when one is set (a public bucket or
 CDN), else a presigned URL.
 
-boto3 reads the usual AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY, AWS_REGION, profiles, instance roles); the options
-given here (NARRATOR_S3_*) win over them.
+How to reach the bucket (options, client, creating it) is in s3_client.py.
 """
 
 from __future__ import annotations
@@ -17,17 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import boto3
 from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from service.core.storage.base import (
@@ -45,6 +39,16 @@ from service.core.storage.base import (
     key_for,
     public_url,
 )
+from service.core.storage.s3_client import (
+    NOT_FOUND,
+    S3Options,
+    create_bucket,
+    error_code,
+    make_client,
+    parse_s3_url,
+)
+
+__all__ = ["S3Options", "S3Storage", "parse_s3_url"]
 
 log = logging.getLogger(__name__)
 
@@ -53,28 +57,6 @@ log = logging.getLogger(__name__)
 MULTIPART_BYTES = 8 << 20
 SPOOL_BYTES = 8 << 20
 READ_CHUNK = 256 * 1024
-NOT_FOUND = ("404", "NoSuchKey", "NotFound")
-
-
-@dataclass(frozen=True)
-class S3Options:
-    """How to reach the bucket; empty fields fall back to boto3's own configuration (AWS_* variables)."""
-
-    endpoint_url: str = ""
-    region: str = ""
-    access_key_id: str = ""
-    secret_access_key: str = ""
-    presign_expires_s: int = 43200
-    create_bucket: bool = True
-
-
-def parse_s3_url(url: str) -> tuple[str, str]:
-    """`s3://bucket/some/prefix` -> ("bucket", "some/prefix")."""
-    rest = url.removeprefix("s3://")
-    bucket, _, prefix = rest.partition("/")
-    if not bucket:
-        raise ValueError(f"storage URL {url!r} names no bucket (s3://bucket/prefix)")
-    return bucket, prefix.strip("/")
 
 
 class S3Storage:
@@ -86,7 +68,7 @@ class S3Storage:
         self.bucket, self.prefix = parse_s3_url(url)
         self._options = options or S3Options()
         self._media_base_url = media_base_url
-        self._client = _client(self._options)
+        self._client = make_client(self._options)
         self._bucket_ready = False
         self._lock = threading.Lock()
         self._transfer = TransferConfig(
@@ -120,40 +102,10 @@ class S3Storage:
             try:
                 self._client.head_bucket(Bucket=self.bucket)
             except ClientError as exc:
-                if _code(exc) not in (*NOT_FOUND, "NoSuchBucket") or not self._options.create_bucket:
+                if error_code(exc) not in (*NOT_FOUND, "NoSuchBucket") or not self._options.create_bucket:
                     raise
-                self._create_bucket()
+                create_bucket(self._client, self.bucket)
             self._bucket_ready = True
-
-    def _create_bucket(self) -> None:
-        region = self._client.meta.region_name
-        args: dict[str, Any] = {"Bucket": self.bucket}
-        if region and region != "us-east-1":
-            args["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        try:
-            self._client.create_bucket(**args)
-        except ClientError as exc:
-            if _code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                raise
-        log.info("created bucket %s", self.bucket)
-        try:
-            # Players on other sites read captions and marks from the bucket.
-            self._client.put_bucket_cors(
-                Bucket=self.bucket,
-                CORSConfiguration={
-                    "CORSRules": [
-                        {
-                            "AllowedMethods": ["GET", "HEAD"],
-                            "AllowedOrigins": ["*"],
-                            "AllowedHeaders": ["*"],
-                            "ExposeHeaders": ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"],
-                            "MaxAgeSeconds": 86400,
-                        }
-                    ]
-                },
-            )
-        except ClientError as exc:  # not every S3 server has CORS configuration
-            log.warning("bucket %s: CORS not set (%s)", self.bucket, _code(exc))
 
     # -- writing
 
@@ -239,7 +191,7 @@ class S3Storage:
         try:
             response = self._client.get_object(**args)
         except ClientError as exc:
-            if _code(exc) == "InvalidRange":  # starts at or past the end: nothing to read
+            if error_code(exc) == "InvalidRange":  # starts at or past the end: nothing to read
                 self.stat(key)  # still ObjectNotFound for a missing object
                 return iter(())
             raise _missing(exc, key) from None
@@ -295,41 +247,8 @@ class S3Storage:
         self._ensure_bucket()
 
 
-def _client(options: S3Options) -> Any:
-    endpoint = options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    region = options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    config = Config(
-        signature_version="s3v4",
-        # A self-hosted endpoint (SeaweedFS, MinIO) has no per-bucket host names.
-        s3={"addressing_style": "path" if endpoint else "auto"},
-        retries={"max_attempts": 5, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=60,
-        max_pool_connections=20,
-    )
-    credentials = {}
-    if options.access_key_id:
-        credentials = {
-            "aws_access_key_id": options.access_key_id,
-            "aws_secret_access_key": options.secret_access_key,
-        }
-    with _SESSION_LOCK:  # a boto3 session is not thread-safe; one per process keeps the API models loaded once
-        global _SESSION  # noqa: PLW0603
-        if _SESSION is None or _SESSION[0] != os.getpid():
-            _SESSION = (os.getpid(), boto3.session.Session())
-        return _SESSION[1].client("s3", endpoint_url=endpoint or None, region_name=region, config=config, **credentials)
-
-
-_SESSION: tuple[int, Any] | None = None
-_SESSION_LOCK = threading.Lock()
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 def _missing(exc: ClientError, key: str) -> Exception:
-    return ObjectNotFound(key) if _code(exc) in NOT_FOUND else exc
+    return ObjectNotFound(key) if error_code(exc) in NOT_FOUND else exc
 
 
 def _chunks(body: Any) -> Iterator[bytes]:

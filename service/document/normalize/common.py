@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .context_words import COUNT_WORDS, NOT_PLURALS, STARTERS
+
 # Horizontal space only: rules must never swallow a newline (paragraphs survive).
 SP = r"[ \t\u00a0\u2009\u202f]"
 # A written number: grouped thousands or plain digits, optional decimals, or ".5".
@@ -35,160 +37,6 @@ def one(text: str, start: int, end: int) -> Hit:
     """A hit that speaks `text` for source[start:end]."""
     return Hit(end, [(text, start, end)])
 
-
-# Words that, capitalised after an abbreviation's full stop, show a new sentence began.
-STARTERS = {
-    "The",
-    "A",
-    "An",
-    "He",
-    "She",
-    "It",
-    "They",
-    "We",
-    "I",
-    "You",
-    "But",
-    "And",
-    "Or",
-    "So",
-    "In",
-    "On",
-    "At",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "His",
-    "Her",
-    "Its",
-    "Their",
-    "Our",
-    "My",
-    "There",
-    "Here",
-    "Some",
-    "Many",
-    "Most",
-    "Meanwhile",
-    "However",
-    "Still",
-    "Yet",
-    "Also",
-    "After",
-    "Before",
-    "When",
-    "While",
-    "If",
-    "As",
-    "For",
-    "With",
-    "By",
-    "From",
-    "Last",
-    "Next",
-    "Other",
-    "Officials",
-    "Analysts",
-    "Shares",
-    "Police",
-    "Now",
-    "Then",
-    "What",
-    "Why",
-    "How",
-    "Who",
-    "Where",
-    "Since",
-    "Despite",
-    "According",
-    "Earlier",
-    "Later",
-    "Today",
-    "Yesterday",
-    "Both",
-    "Each",
-    "No",
-    "Not",
-    "One",
-    "Two",
-    "Three",
-    "Such",
-    "Under",
-    "Over",
-    "Although",
-    "Because",
-    "During",
-    "Until",
-    "Instead",
-    "Indeed",
-    "Overall",
-    "Separately",
-}
-# Lowercase words after which a 4-digit number is a year.
-YEAR_CONTEXT = {
-    "in",
-    "since",
-    "by",
-    "until",
-    "till",
-    "from",
-    "of",
-    "during",
-    "before",
-    "after",
-    "around",
-    "circa",
-    "c.",
-    "year",
-    "summer",
-    "spring",
-    "autumn",
-    "fall",
-    "winter",
-    "early",
-    "late",
-    "mid",
-    "fiscal",
-    "fy",
-    "class",
-    "season",
-    "vintage",
-    "through",
-    "between",
-    "and",
-    "to",
-    "or",
-    "the",
-    "election",
-    "census",
-    "olympics",
-    "cup",
-}
-# Irregular plurals that mark a number as a count ("1500 people").
-COUNT_WORDS = {"people", "children", "men", "women", "feet", "staff", "police", "percent", "cattle", "sheep", "fish"}
-
-# Words ending in "s" that are not plural nouns.
-_NOT_PLURALS = {
-    "was",
-    "has",
-    "does",
-    "goes",
-    "its",
-    "this",
-    "thus",
-    "yes",
-    "always",
-    "perhaps",
-    "sometimes",
-    "whereas",
-    "besides",
-    "towards",
-    "afterwards",
-    "says",
-    "makes",
-    "gets",
-}
 
 _PREV = re.compile(r"(\S+)[ \t\u00a0]*$")
 _NEXT = re.compile(r"[ \t\u00a0]*(\S{1,64})")  # bounded: keeps scanning linear
@@ -281,7 +129,7 @@ class Ctx:
             and word.islower()
             and word.endswith("s")
             and not word.endswith(("ss", "us", "is", "ous"))
-            and word not in _NOT_PLURALS
+            and word not in NOT_PLURALS
         )
 
 
@@ -289,39 +137,3 @@ def titlecase_word(token: str) -> bool:
     """A capitalised alphabetic word such as a name ("Charles", "Elm")."""
     t = token.rstrip(",;:")
     return len(t) >= 2 and t[0].isupper() and t[1:].isalpha() and t[1:].islower() and t.isalpha()
-
-
-# Capitalised words that start sentences or phrases and are not names.
-FUNCTION_WORDS = {
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "To",
-    "From",
-    "Of",
-    "For",
-    "By",
-    "With",
-    "And",
-    "But",
-    "Or",
-    "As",
-    "Visit",
-    "Visiting",
-    "Near",
-    "Like",
-    "Via",
-    "This",
-    "That",
-    "Into",
-    "Onto",
-    "Under",
-    "Over",
-    "Across",
-    "Through",
-    "Outside",
-    "Inside",
-}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import FUNCTION_WORDS, SP, Ctx, Hit, titlecase_word
+from .common import SP, Ctx, Hit, titlecase_word
+from .context_words import FUNCTION_WORDS
 from .letters import spell
 from .vocab import MONTH_INDEX, MONTHS, alternation
 

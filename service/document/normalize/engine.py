@@ -11,7 +11,21 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import dates, electronic, measure, mixedcase, money, news, numeric, ranges, roman, telephone, times, words
+from . import (
+    dates,
+    electronic,
+    measure,
+    mixedcase,
+    money,
+    news,
+    numeric,
+    ranges,
+    roman,
+    telephone,
+    times,
+    word_tables,
+    words,
+)
 from .common import Ctx, Hit, Rule
 from .letter_tables import LOWER_INITIALISMS
 from .letters import keep_letter_a
@@ -124,9 +138,9 @@ _QUIET_AFTER = frozenset(' \t\n\r,;:!?)"\u201d')
 _RULE_WORDS = frozenset(
     list(MONTH_INDEX)
     + [k.capitalize() for k in MONTH_INDEX]
-    + list(words.NO_DOT_TITLES)
-    + list(words.NO_DOT_SUFFIXES)
-    + list(words.STREETS)
+    + list(word_tables.NO_DOT_TITLES)
+    + list(word_tables.NO_DOT_SUFFIXES)
+    + list(word_tables.STREETS)
     + list(LOWER_INITIALISMS)
     + ["Tel", "Ph", "vs", "Vs", "Rs", "http", "https", "ftp", "file", "mailto", "Nasdaq", "Euronext", "Cboe"]
 )

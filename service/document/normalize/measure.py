@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import FUNCTION_WORDS, NUM, SP, Ctx, Hit, one
+from .common import NUM, SP, Ctx, Hit, one
+from .context_words import FUNCTION_WORDS
 from .numeric import scale_name
 from .vocab import LENGTH_UNITS, NOT_A_NOUN, NUMBER_LABELS, PER_UNITS, UNITS, alternation
 

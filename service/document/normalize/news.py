@@ -15,7 +15,7 @@ from .common import SP, Ctx, Hit
 from .letter_tables import ACRONYMS, INITIALISMS
 from .letters import caps_word, pronounceable, spell
 from .vocab import EXCHANGES, MONTH_INDEX, PARTIES, US_STATES, WIRE_WORDS, alternation
-from .words import STATES
+from .word_tables import STATES
 
 # A dateline opens a line: a place in capitals, then a comma and a state or a date, or
 # (on the same line, soon after) the dash that ends a dateline: "MANCHESTER, England --".

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from . import numbers as nw
-from .common import FUNCTION_WORDS, NUM, SP, YEAR_CONTEXT, Ctx, Hit, Rule, one, titlecase_word
+from .common import NUM, SP, Ctx, Hit, Rule, one, titlecase_word
+from .context_words import FUNCTION_WORDS, YEAR_CONTEXT
 from .vocab import UNITS, alternation
 
 _SCALE = r"(?i:thousand|million|billion|trillion|quadrillion)|bn|bln|mn|mln|tn|trn|trln"

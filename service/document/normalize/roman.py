@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 
 from . import numbers as nw
-from .common import FUNCTION_WORDS, Ctx, Hit, one, titlecase_word
+from .common import Ctx, Hit, one, titlecase_word
+from .context_words import FUNCTION_WORDS
 
 _ROMAN = re.compile(r"(?P<r>[IVXLCDM]+)(?P<tail>['\u2019]s)?(?![A-Za-z0-9])")
 _ROMAN_VALID = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")

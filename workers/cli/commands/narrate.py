@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="a .txt, .md, .html or .ssml file, an http(s) URL, or - for standard input")
     parser.add_argument("-o", "--output", required=True, type=Path, help="the MP3 file to write")
     parser.add_argument("--voice", help="a voice id from `narrator voices`")
+    parser.add_argument("--heading-voice", metavar="VOICE", help="a voice for the title and headings")
+    parser.add_argument("--quote-voice", metavar="VOICE", help="a voice for quotes")
     parser.add_argument("--title", help="the title to read first (text and Markdown input)")
     parser.add_argument(
         "--format", choices=("text", "markdown", "html", "ssml"), help="input format (default: by extension)"
@@ -51,68 +55,80 @@ def read_input(spec: str, fmt: str | None) -> tuple[str, str]:
 
 
 def narrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Narrate one input with the worker's fan-out in this process (workers/narration/local.py)."""
     from tqdm import tqdm
 
-    from service.articles.intake import ArticleInput, build_document, check_voice
-    from service.core.voices import catalog_dirs, get_voice
-    from service.document.lexicon import default_pronunciations
-    from workers.narration.pipeline import narrate_document
-    from workers.narration.tags import AudioTags
-    from workers.synthesis import load_engine, use_threads
+    from service.articles.intake import ArticleInput, build_document, check_voice, source_of
+    from workers.narration.local import Surroundings, narrate_locally
+    from workers.narration.tags import image_mime
+    from workers.synthesis import use_threads
 
     for clip in (args.intro, args.outro, args.cover):
         if clip is not None and not clip.is_file():
             raise CommandError(f"no such file: {clip}")
-    voice_id = check_voice(args.voice, settings)  # an unknown voice fails before any reading or fetching
-    # Blocks are encoded beside the synthesis of the next: idle inference threads should sleep, not spin.
+    if args.cover is not None:
+        try:
+            image_mime(args.cover.read_bytes())
+        except ValueError as exc:
+            raise CommandError(f"{args.cover}: {exc}") from None
+    # Unknown voices fail before any reading or fetching.
+    voice_id = check_voice(args.voice, settings)
+    sections = {
+        section: check_voice(chosen, settings)
+        for section, chosen in (("heading", args.heading_voice), ("quote", args.quote_voice))
+        if chosen
+    }
+    # Synthesis leaves cores idle between sentences: idle inference threads should sleep, not spin.
     use_threads(settings.synth_threads, spin=False)
     fmt, content = read_input(args.input, args.format)
     given: dict[str, Any] = {fmt: content}
-    document = build_document(ArticleInput(title=args.title, **given), settings)
-    voice = get_voice(catalog_dirs(settings), voice_id)
-    engine = load_engine(voice)
+    submitted = ArticleInput(title=args.title, **given)
+    document = build_document(submitted, settings)
     output: Path = args.output
-    output.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=100, unit="%", desc="narrating", disable=not sys.stderr.isatty(), leave=False)
 
     def on_progress(fraction: float) -> None:
         bar.update(round(fraction * 100) - bar.n)
 
-    tags = AudioTags(title=document.title, artist=document.byline, cover=args.cover)
-    # Encode to a temporary file beside the output, then rename: never a half-written MP3.
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".narrator-") as tmp:
-        rendered = narrate_document(
+    with _quiet(logging.getLogger("workers.narration")):  # its lines name records of a database thrown away
+        narrated = narrate_locally(
             document,
-            voice,
-            engine,
-            Path(tmp) / "out.mp3",
-            sample_rate=settings.output_sample_rate,
-            kbps=settings.mp3_bitrate_kbps,
+            source_of(submitted),
+            settings,
+            voice=voice_id,
+            section_voices=sections,
+            surroundings=Surroundings(intro=args.intro, outro=args.outro, cover=args.cover),
             on_progress=on_progress,
-            tags=tags,
-            intro=args.intro,
-            outro=args.outro,
-            # The shipped pronunciations, as a worker applies them (no database here: no global or feed entries).
-            lexicon=default_pronunciations(ipa=voice.engine == "piper") if settings.default_lexicon else None,
         )
-        os.replace(rendered.path, output)
     bar.close()
+    _write_atomically(output, narrated.mp3)  # never a half-written MP3
     for target, text in (
-        (args.captions, rendered.captions_vtt),
-        (args.marks, rendered.marks_json),
-        (args.chapters, rendered.chapters_json),
+        (args.captions, narrated.captions_vtt),
+        (args.marks, narrated.marks_json),
+        (args.chapters, narrated.chapters_json),
     ):
         if target is not None:
-            _write_text_atomically(target, text)
-    print(f"{output}: {rendered.duration_s:.1f} s, {output.stat().st_size} bytes, voice {voice.id}", file=sys.stderr)
+            _write_atomically(target, (text or "").encode("utf-8"))
+    print(f"{output}: {narrated.duration_s:.1f} s, {len(narrated.mp3)} bytes, voice {voice_id}", file=sys.stderr)
     return 0
 
 
-def _write_text_atomically(path: Path, content: str) -> None:
-    """Write `content` to `path` through a temporary file and a rename."""
+@contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Only warnings and errors from `logger` while the block runs."""
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to `path` through a temporary file beside it and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
+    tmp.write_bytes(content)
     os.replace(tmp, path)
 
 

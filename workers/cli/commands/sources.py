@@ -43,9 +43,9 @@ def _rule(categories: list[str], prefixes: list[str], pattern: str | None) -> di
 
 
 def run_sources(args: argparse.Namespace, settings: Settings) -> int:
-    from service.articles.intake import check_voice
     from service.core.db import session_scope
     from service.sources import records
+    from service.sources.register import register_source
 
     with session_scope(settings.database_url) as session:
         if args.sources_command == "add":
@@ -53,14 +53,14 @@ def run_sources(args: argparse.Namespace, settings: Settings) -> int:
                 url=args.url,
                 interval_s=args.interval,
                 feed=args.feed,
-                voice=check_voice(args.voice, settings) if args.voice else None,
+                voice=args.voice,
                 priority=args.priority,
                 include=_rule(args.include_category, args.include_prefix, args.include_pattern),
                 exclude=_rule(args.exclude_category, args.exclude_prefix, args.exclude_pattern),
                 first_poll_newest=args.first_poll_newest,
                 backfill=not args.no_backfill,
             )
-            source = records.create_source(session, spec, settings, args.project)
+            source = register_source(session, spec, settings, args.project)
             print(f"added source {source.id}: {source.url} every {source.interval_s} s")
         elif args.sources_command == "list":
             found = records.list_sources(session, args.project)
