@@ -583,14 +583,17 @@
       if (audio.currentTime > 0) store.set(`position:${this.articleId}`, audio.currentTime.toFixed(1));
     }
 
-    /** Anonymous stats: a text/plain beacon (no preflight, no cookies set by the service). */
+    /** Anonymous stats: a text/plain POST (no preflight, no cookies), kept alive past the page's unload.
+     *
+     * One at a time, in order: the service refuses a listen's progress that arrives before its play
+     * (service/listeners/plausibility.py), and two beacons sent in the same moment (a play that starts
+     * past 25 %) may arrive the other way round. */
     beacon(body) {
       const url = this.url(`/v1/articles/${encodeURIComponent(this.articleId)}/events`);
       const data = JSON.stringify({ ...body, listen: this.listen });
-      try {
-        if (navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
-      } catch { /* fall through to fetch */ }
-      fetch(url, { method: "POST", body: data, keepalive: true, credentials: "omit", mode: "no-cors" }).catch(() => {});
+      const send = () =>
+        fetch(url, { method: "POST", body: data, keepalive: true, credentials: "omit", mode: "no-cors" }).catch(() => {});
+      this.sending = (this.sending || Promise.resolve()).then(send);
     }
 
     // --- rendering ---
