@@ -101,6 +101,12 @@ class WavStream(PcmStream):
         )
 
 
+def prepare_mastering() -> None:
+    """Import the mastering chain now (about a second): a stream calls this while it waits for its first
+    segment, so a listener's first bytes do not wait for the import as well."""
+    import service.audio.master  # noqa: F401
+
+
 def mastered(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """A segment at the final file's loudness, its true peaks under the file's ceiling before encoding."""
     from service.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master

@@ -19,7 +19,7 @@ import numpy as np
 from fastapi.concurrency import run_in_threadpool
 
 from service.audio.pcm import read_pcm
-from service.audio.stream import StreamEncoder, encode_segment
+from service.audio.stream import StreamEncoder, encode_segment, prepare_mastering
 from service.core.db import session_scope
 from service.core.errors import NarratorError
 from service.core.settings import Settings
@@ -55,6 +55,7 @@ async def stream_pieces(
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
+    preparing = loop.run_in_executor(None, prepare_mastering)  # overlaps the wait for the first segment
     plan = await run_in_threadpool(pieces)
     while plan is None:
         if loop.time() > deadline:
@@ -76,6 +77,7 @@ async def stream_pieces(
             await asyncio.sleep(POLL_S)
         pcm, rate = await run_in_threadpool(_read, storage, segment[1])
         if not started:
+            await preparing
             yield encoder.start(rate)
             started = True
         chunk = await run_in_threadpool(encode_segment, encoder, pcm, rate, piece.pause_ms)
