@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,20 @@ from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(scope="session")
+def examples() -> Path:
+    """The example articles kept beside the repository (../shared/examples; not part of the project).
+
+    A clone elsewhere skips the tests that read them; CI, which has them, fails instead of skipping.
+    """
+    if not EXAMPLES.is_dir():
+        message = f"needs the example articles in {EXAMPLES} (../shared/examples beside the repository)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return EXAMPLES
 
 
 @pytest.fixture(scope="session")

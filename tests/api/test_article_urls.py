@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,17 +12,16 @@ from service.api.app import create_app
 from service.api.deps import get_queue
 from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
-from tests.conftest import EXAMPLES, serve_pages
-
-PAGES = {
-    "/story.html": (200, (EXAMPLES / "deepseek-huawei.html").read_bytes()),
-    "/empty.html": (200, b"<html><body><nav>Home</nav></body></html>"),
-}
+from tests.conftest import serve_pages
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
-    with serve_pages(PAGES) as url:
+def site(examples: Path) -> Iterator[str]:
+    pages = {
+        "/story.html": (200, (examples / "deepseek-huawei.html").read_bytes()),
+        "/empty.html": (200, b"<html><body><nav>Home</nav></body></html>"),
+    }
+    with serve_pages(pages) as url:
         yield url
 
 

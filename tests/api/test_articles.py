@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from service.articles import records
@@ -5,7 +7,6 @@ from service.core import outbox
 from service.core.db import session_scope
 from service.core.settings import Settings
 from tests.api.conftest import RecordingQueue
-from tests.conftest import EXAMPLES
 
 PROBLEM = "application/problem+json"
 
@@ -21,11 +22,11 @@ def test_posting_text_answers_202_with_the_narration_location(client: TestClient
     assert queue.enqueued == [narration_id]
 
 
-def test_posting_html_extracts_the_story(client: TestClient) -> None:
-    html = (EXAMPLES / "deepseek-huawei.html").read_text()
+def test_posting_html_extracts_the_story(client: TestClient, examples: Path) -> None:
+    html = (examples / "deepseek-huawei.html").read_text()
     response = client.post("/v1/articles", json={"html": html})
     assert response.status_code == 202
-    expected_first_line = (EXAMPLES / "deepseek-huawei.txt").read_text().strip().splitlines()[0]
+    expected_first_line = (examples / "deepseek-huawei.txt").read_text().strip().splitlines()[0]
     assert response.json()["title"] == expected_first_line.strip()
 
 

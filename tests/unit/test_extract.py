@@ -12,8 +12,6 @@ from service.document.html import extract_html
 from service.document.model import Block, Document
 from service.document.plain import document_from_text
 
-EXAMPLES = Path("/work/shared/examples")
-
 # A magazine page: headings, a list, a blockquote, a figure with caption, a
 # code block, share and "Listen to article" widgets, related links, footer.
 BEES_PAGE = """<!doctype html>
@@ -146,9 +144,9 @@ TRAINS_BLOCKS = (
 )
 
 
-def _expected_example() -> list[str]:
+def _expected_example(examples: Path) -> list[str]:
     """The acceptance example's headline and paragraphs, in order."""
-    text = (EXAMPLES / "deepseek-huawei.txt").read_text(encoding="utf-8")
+    text = (examples / "deepseek-huawei.txt").read_text(encoding="utf-8")
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
@@ -156,22 +154,22 @@ def _expected_example() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def example_doc() -> Document:
-    return extract_html((EXAMPLES / "deepseek-huawei.html").read_text(encoding="utf-8"))
+def example_doc(examples: Path) -> Document:
+    return extract_html((examples / "deepseek-huawei.html").read_text(encoding="utf-8"))
 
 
-def test_example_title_is_the_headline(example_doc: Document) -> None:
-    assert example_doc.title == _expected_example()[0]
+def test_example_title_is_the_headline(example_doc: Document, examples: Path) -> None:
+    assert example_doc.title == _expected_example(examples)[0]
 
 
-def test_example_blocks_are_exactly_the_story_paragraphs(example_doc: Document) -> None:
-    expected = _expected_example()[1:]
+def test_example_blocks_are_exactly_the_story_paragraphs(example_doc: Document, examples: Path) -> None:
+    expected = _expected_example(examples)[1:]
     assert [b.text for b in example_doc.blocks] == expected
     assert all(b.kind == "paragraph" for b in example_doc.blocks)
 
 
-def test_example_spoken_text_matches_the_reference(example_doc: Document) -> None:
-    assert example_doc.text == "\n\n".join(_expected_example())
+def test_example_spoken_text_matches_the_reference(example_doc: Document, examples: Path) -> None:
+    assert example_doc.text == "\n\n".join(_expected_example(examples))
 
 
 def test_example_byline_and_language_come_from_the_page(example_doc: Document) -> None:
@@ -235,10 +233,10 @@ def test_readability_fallback_is_reported_in_warnings(monkeypatch: pytest.Monkey
     assert extract_html(TRAINS_PAGE).warnings == ("extracted with the readability fallback",)
 
 
-def test_readability_fallback_finds_the_example_story(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readability_fallback_finds_the_example_story(monkeypatch: pytest.MonkeyPatch, examples: Path) -> None:
     monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
-    doc = extract_html((EXAMPLES / "deepseek-huawei.html").read_text(encoding="utf-8"))
-    story = _expected_example()[1:]
+    doc = extract_html((examples / "deepseek-huawei.html").read_text(encoding="utf-8"))
+    story = _expected_example(examples)[1:]
     texts = [b.text for b in doc.blocks]
     assert texts[-len(story) :] == story  # (readability keeps the one-line source credit above)
 
