@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from service.core.settings import Settings
@@ -24,7 +23,7 @@ def _fill(client: TestClient, auth: dict[str, str], name: str) -> dict[str, str]
     assert feed.status_code == 201, feed.text
     entry = client.put(f"/v1/lexicon/entries/{name}", json={"alias": name.upper()}, headers=auth)
     assert entry.status_code == 200, entry.text
-    hook = client.post("/v1/webhooks", json={"url": "https://hooks.example.com/x"}, headers=auth)
+    hook = client.post("/v1/webhooks", json={"url": "https://93.184.215.14/x"}, headers=auth)
     assert hook.status_code == 201, hook.text
     return {
         "article": article.json()["id"],
@@ -35,12 +34,7 @@ def _fill(client: TestClient, auth: dict[str, str], name: str) -> dict[str, str]
     }
 
 
-def test_each_key_sees_only_its_own_project(
-    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from service.webhooks import register
-
-    monkeypatch.setattr(register, "check_webhook_url", lambda url, _policy: url)  # no DNS in this test
+def test_each_key_sees_only_its_own_project(client: TestClient, settings: Settings) -> None:
     a = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='alpha')}"}
     b = {"Authorization": f"Bearer {make_key(settings, ['admin'], project='beta')}"}
     mine, theirs = _fill(client, a, "alpha"), _fill(client, b, "beta")
