@@ -19,7 +19,6 @@ from service.core.storage import Storage
 from service.core.voices import Voice, catalog_dirs, get_voice, load_catalog
 from service.listeners.samples import (
     done_sample_key,
-    ensure_sample_table,
     find_sample,
     request_sample,
     retry_due,
@@ -79,7 +78,6 @@ def voice_sample(
         voice = get_voice(catalog_dirs(settings), voice_id)
     except UnknownVoice as exc:
         raise UnknownVoiceId(exc.message) from None
-    ensure_sample_table(settings.database_url)
     redirect = _stored_sample(session, voice, storage)
     if redirect is not None:
         return redirect
