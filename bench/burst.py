@@ -75,7 +75,7 @@ def _post_all(base: str, n: int) -> tuple[int, int, datetime]:
 def _finished(database_url: str) -> tuple[int, int]:
     with session_scope(database_url) as session:
         rows = session.execute(select(Narration.status, func.count()).group_by(Narration.status)).all()
-    counts = dict(rows)  # type: ignore[arg-type]
+    counts: dict[str, int] = {row[0]: row[1] for row in rows}
     return counts.get("done", 0), counts.get("failed", 0)
 
 
@@ -90,7 +90,9 @@ def _rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 2**20
 
 
-def _run(name: str, cmds: list[list[str]], env: dict[str, str], port: int, database_url: str, n: int, logs: Path):  # type: ignore[no-untyped-def]
+def _run(
+    name: str, cmds: list[list[str]], env: dict[str, str], port: int, database_url: str, n: int, logs: Path
+) -> Result:
     base = f"http://127.0.0.1:{port}"
     with running(cmds, env, port, logs) as procs:
         api_pid = procs[-1].pid

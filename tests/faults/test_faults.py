@@ -13,6 +13,7 @@ import time
 import pytest
 
 from tests.faults.conftest import Cluster, wait_done
+from tests.faults.postgres_server import PostgresServer
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +116,9 @@ def test_c_redis_stopped_for_20_s_while_ten_narrations_run(cluster: Cluster) -> 
     print(f"(c) all ten done {time.monotonic() - restarted:.0f} s after the restart")
 
 
-def test_e_postgresql_restarted_mid_narration(cluster_on_private_postgres: Cluster, private_postgres) -> None:  # type: ignore[no-untyped-def]
+def test_e_postgresql_restarted_mid_narration(
+    cluster_on_private_postgres: Cluster, private_postgres: PostgresServer
+) -> None:
     cluster = cluster_on_private_postgres
     locations = [_post(cluster, n) for n in range(3)]
     _wait_for(cluster, locations[0], lambda n: n["progress"] > 0)
