@@ -79,22 +79,33 @@ def test_a_a_worker_killed_mid_synthesis_is_replaced_and_the_narration_finishes(
     print(f"(a) done {time.monotonic() - killed:.0f} s after the kill")
 
 
-def test_b_workers_killed_mid_assembly_are_replaced_and_the_narration_finishes(cluster: Cluster) -> None:
-    location = _post(cluster)
-    # Progress reaches 0.99 when the last segment is done: from then until the audio is published the
-    # narration is in assembly (dispatched or running). Both workers die then, so whichever held it is gone.
+def _kill_both_when_assembling(cluster: Cluster, n: int) -> tuple[str, float] | None:
+    """Post a 12-paragraph article and kill both workers once its last segment is done (progress 0.99: from then
+    until the audio is published it is in assembly, dispatched or running). (location, kill time), or None if
+    the assembly had already finished at the kill: then both workers are started again for another try."""
+    body = {"title": f"Harbour {n}", "text": "\n\n".join(f"Part {i}. {p}" for i in range(3) for p in PARAGRAPHS)}
     with cluster.client() as client:
+        location = client.post("/v1/articles", json=body).headers["location"]
         deadline = time.monotonic() + 120
         while (narration := client.get(location).json())["progress"] < 0.99 and narration["status"] != "done":
             assert time.monotonic() < deadline, narration
-            time.sleep(0.02)
-    cluster.kill("worker1")
-    cluster.kill("worker2")
-    killed = time.monotonic()
-    with cluster.client() as client:
-        at_kill = client.get(location).json()
-    if at_kill["status"] == "done":
-        pytest.fail("the assembly finished before the kill: the window was missed, nothing was tested")
+            time.sleep(0.01)
+        cluster.kill("worker1")
+        cluster.kill("worker2")
+        killed = time.monotonic()
+        if client.get(location).json()["status"] != "done":
+            return location, killed
+    cluster.start_worker("worker1")
+    cluster.start_worker("worker2")
+    return None
+
+
+def test_b_workers_killed_mid_assembly_are_replaced_and_the_narration_finishes(cluster: Cluster) -> None:
+    # The assembly can take less time than one poll on an idle machine: a missed window is tried again.
+    caught = next(filter(None, (_kill_both_when_assembling(cluster, n) for n in range(5))), None)
+    if caught is None:
+        pytest.fail("the assembly finished before the kill five times: nothing was tested")
+    location, killed = caught
     cluster.start_worker("worker3")
     with cluster.client() as client:
         final = wait_done(client, [location], killed + BOUND_S)
