@@ -20,7 +20,7 @@ from service.document.model import Block, Document
 from workers.narration.pipeline import narrate_document
 from workers.synthesis import load_engine, use_threads
 from workers.synthesis.base import SynthesisOptions
-from workers.synthesis.piper import PiperEngine, aligned_model
+from workers.synthesis.piper import ARENA_SHRINKAGE, PiperEngine, ShrinkingSession, aligned_model, shrinking_run_options
 
 
 def mp3_length(path: Path) -> float:
@@ -202,6 +202,15 @@ def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> N
     assert options.intra_op_num_threads == 1
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert len(engine.synthesize("One thread is enough.").pcm) > 0
+
+
+def test_a_piper_voice_gives_its_arena_back_after_each_sentence(tmp_path: Path) -> None:
+    # What it saves is measured in bench/piper_memory.py and bench/memory.py; here, that Piper's runs ask for it.
+    engine = PiperEngine(get_voice(piper_catalog(tmp_path / "voices"), "house-joe"))
+    assert isinstance(engine._voice.session, ShrinkingSession)
+    key, value = ARENA_SHRINKAGE
+    assert shrinking_run_options().get_run_config_entry(key) == value
+    assert len(engine.synthesize("The arena shrinks after this sentence.").pcm) > 0
 
 
 def test_one_loaded_piper_voice_speaks_at_any_speed(tmp_path: Path) -> None:

@@ -1,0 +1,115 @@
+"""What the Piper voice holds in memory, in one process: the CPU arena kept, or shrunk after each run.
+
+Each variant runs in a fresh Python process (resident memory never goes back
+down within one), loads the default voice on one synthesis thread, and
+prints its resident memory (RSS) after loading, after a short sentence, after
+a 400-character one, and after thirty sentences of bench/corpus/intelligibility,
+with the peak (ru_maxrss) and the CPU seconds those thirty took (one thread:
+CPU seconds are what the machine spent, whatever else it is running). The
+variants run alternately, `--rounds` times each, so a busy machine weighs on
+both alike.
+
+- `shrunk`: production (workers/synthesis/piper.py's ShrinkingSession).
+- `kept`: a plain InferenceSession, as before: the arena keeps what the
+  longest sentence needed.
+
+    .venv/bin/python bench/piper_memory.py [--rounds N] [--sentences N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT / "bench" / "corpus" / "intelligibility"
+VOICE = ROOT / "voices" / "en_US-joe-medium.toml"
+MB = 2**20
+SHORT = "The council met on Tuesday."
+LONG = (
+    "The committee, which had been meeting behind closed doors for nearly three months while the city's budget "
+    "shortfall grew to more than forty million dollars, finally agreed on a plan that would cut library hours, "
+    "delay the repaving of several major roads, freeze hiring across most departments, and ask voters in "
+    "November to approve a temporary increase in the local sales tax to cover the remaining gap."
+)
+VARIANTS = ("kept", "shrunk")
+
+
+def corpus_sentences(count: int) -> list[str]:
+    """The first `count` sentences of the corpus, split as narration splits them."""
+    from service.document.sentences import split_sentences
+
+    sentences: list[str] = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        if ".spoken" not in path.suffixes:
+            for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+                sentences.extend(split_sentences(paragraph.strip()))
+    return sentences[:count]
+
+
+def measure(variant: str, count: int) -> dict[str, float]:
+    """Run in the child: load the voice as `variant` says, synthesize, and return what was measured."""
+    import onnxruntime
+    import psutil
+
+    from service.core.voices.catalog import load_voice_file
+    from workers.synthesis import piper, use_threads
+
+    if variant == "kept":  # the session as it was built before arena shrinkage
+        piper.ShrinkingSession = onnxruntime.InferenceSession  # type: ignore[misc]
+    use_threads(1, spin=False)
+    process = psutil.Process()
+
+    def rss() -> float:
+        return float(process.memory_info().rss) / MB
+
+    sentences = corpus_sentences(count)
+    engine = piper.PiperEngine(load_voice_file(VOICE))
+    out = {"loaded": rss()}
+    engine.synthesize(SHORT)
+    out["short"] = rss()
+    engine.synthesize(LONG)
+    out["long"] = rss()
+    started = time.process_time()
+    for sentence in sentences:
+        engine.synthesize(sentence)
+    out["cpu_s"] = time.process_time() - started
+    out["after"] = rss()
+    out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sentences", type=int, default=30)
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.sentences)))
+        return 0
+    results: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+    for _ in range(args.rounds):
+        for variant in VARIANTS:
+            child = [sys.executable, __file__, "--child", variant, "--sentences", str(args.sentences)]
+            result = json.loads(subprocess.run(child, capture_output=True, text=True, check=True).stdout)
+            results[variant].append(result)
+            print(f"{variant:7s} " + ", ".join(f"{k} {v:.1f}" for k, v in result.items()), flush=True)
+    cpu = {v: sum(r["cpu_s"] for r in rs) for v, rs in results.items()}
+    after = {v: max(r["after"] for r in rs) for v, rs in results.items()}
+    print(
+        f"RSS after {args.sentences} sentences: kept {after['kept']:.0f} MB, shrunk {after['shrunk']:.0f} MB; "
+        f"CPU seconds shrunk/kept {cpu['shrunk'] / cpu['kept']:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
