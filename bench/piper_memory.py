@@ -1,17 +1,19 @@
-"""What the Piper voice holds in memory, in one process: the CPU arena kept, or shrunk after each run.
+"""What the Piper voice holds in one process: its CPU arena kept, or given back after each sentence or paragraph.
 
 Each variant runs in a fresh Python process (resident memory never goes back
 down within one), loads the default voice on one synthesis thread, and
 prints its resident memory (RSS) after loading, after a short sentence, after
-a 400-character one, and after thirty sentences of bench/corpus/intelligibility,
-with the peak (ru_maxrss) and the CPU seconds those thirty took (one thread:
+a 400-character one, and after the first paragraphs of bench/corpus/intelligibility
+(`--sentences`), with the peak (ru_maxrss) and the CPU seconds they took (one thread:
 CPU seconds are what the machine spent, whatever else it is running). The
 variants run alternately, `--rounds` times each, so a busy machine weighs on
 both alike.
 
-- `shrunk`: production (workers/synthesis/piper.py's ShrinkingSession).
 - `kept`: a plain InferenceSession, as before: the arena keeps what the
   longest sentence needed.
+- `sentence`: the arena given back after every sentence (`release_memory`).
+- `paragraph`: given back after every paragraph, as a worker does after each
+  task (one segment: one spoken block; workers/tasks.py).
 
     .venv/bin/python bench/piper_memory.py [--rounds N] [--sentences N]
 """
@@ -39,19 +41,23 @@ LONG = (
     "delay the repaving of several major roads, freeze hiring across most departments, and ask voters in "
     "November to approve a temporary increase in the local sales tax to cover the remaining gap."
 )
-VARIANTS = ("kept", "shrunk")
+VARIANTS = ("kept", "sentence", "paragraph")
 
 
-def corpus_sentences(count: int) -> list[str]:
-    """The first `count` sentences of the corpus, split as narration splits them."""
+def corpus_paragraphs(count: int) -> list[list[str]]:
+    """The corpus's first paragraphs, `count` sentences in all, split as narration splits them."""
     from service.document.sentences import split_sentences
 
-    sentences: list[str] = []
+    paragraphs: list[list[str]] = []
     for path in sorted(CORPUS.glob("*.txt")):
         if ".spoken" not in path.suffixes:
             for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
-                sentences.extend(split_sentences(paragraph.strip()))
-    return sentences[:count]
+                if count <= 0:
+                    return paragraphs
+                sentences = split_sentences(paragraph.strip())[:count]
+                paragraphs.append(sentences)
+                count -= len(sentences)
+    return paragraphs
 
 
 def measure(variant: str, count: int) -> dict[str, float]:
@@ -62,24 +68,30 @@ def measure(variant: str, count: int) -> dict[str, float]:
     from service.core.voices.catalog import load_voice_file
     from workers.synthesis import piper, use_threads
 
-    if variant == "kept":  # the session as it was built before arena shrinkage
-        piper.ShrinkingSession = onnxruntime.InferenceSession  # type: ignore[misc]
+    if variant == "kept":  # the session as it was built before: release_memory does nothing
+        piper.ReleasingSession = onnxruntime.InferenceSession  # type: ignore[misc]
     use_threads(1, spin=False)
     process = psutil.Process()
 
     def rss() -> float:
         return float(process.memory_info().rss) / MB
 
-    sentences = corpus_sentences(count)
+    paragraphs = corpus_paragraphs(count)
     engine = piper.PiperEngine(load_voice_file(VOICE))
     out = {"loaded": rss()}
     engine.synthesize(SHORT)
+    engine.release_memory()
     out["short"] = rss()
     engine.synthesize(LONG)
+    engine.release_memory()
     out["long"] = rss()
     started = time.process_time()
-    for sentence in sentences:
-        engine.synthesize(sentence)
+    for paragraph in paragraphs:
+        for sentence in paragraph:
+            engine.synthesize(sentence)
+            if variant == "sentence":
+                engine.release_memory()
+        engine.release_memory()
     out["cpu_s"] = time.process_time() - started
     out["after"] = rss()
     out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -105,8 +117,10 @@ def main() -> int:
     cpu = {v: sum(r["cpu_s"] for r in rs) for v, rs in results.items()}
     after = {v: max(r["after"] for r in rs) for v, rs in results.items()}
     print(
-        f"RSS after {args.sentences} sentences: kept {after['kept']:.0f} MB, shrunk {after['shrunk']:.0f} MB; "
-        f"CPU seconds shrunk/kept {cpu['shrunk'] / cpu['kept']:.3f}"
+        f"RSS after {args.sentences} sentences: "
+        + ", ".join(f"{v} {after[v]:.0f} MB" for v in VARIANTS)
+        + f"; CPU seconds vs kept: sentence {cpu['sentence'] / cpu['kept']:.3f}, "
+        f"paragraph {cpu['paragraph'] / cpu['kept']:.3f}"
     )
     return 0
 

@@ -54,6 +54,25 @@ def test_an_evicted_engine_is_released() -> None:
     assert first() is None
 
 
+class Releasing(Loaded):
+    """A stand-in engine that counts the times it was asked to give its working memory back."""
+
+    def __init__(self) -> None:
+        self.released = 0
+
+    def release_memory(self) -> None:
+        self.released += 1
+
+
+def test_the_cache_asks_every_engine_that_can_to_release_its_memory() -> None:
+    cache = EngineCache(3)
+    first, second = cache.get("a", Releasing), cache.get("b", Releasing)
+    cache.get("c", Loaded)  # an engine without release_memory is left alone
+    cache.release_memory()
+    assert isinstance(first, Releasing) and isinstance(second, Releasing)
+    assert (first.released, second.released) == (1, 1)
+
+
 def test_a_smaller_size_evicts_at_once() -> None:
     cache = EngineCache(3)
     for key in "abc":

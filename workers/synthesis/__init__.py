@@ -100,6 +100,15 @@ class EngineCache:
         with self._lock:
             return list(self._engines)
 
+    def release_memory(self) -> None:
+        """Let every loaded engine that can give back the working memory its last sentences used."""
+        with self._lock:
+            engines = list(self._engines.values())
+        for engine in engines:
+            release = getattr(engine, "release_memory", None)
+            if release is not None:
+                release()
+
     def clear(self) -> None:
         with self._lock:
             self._engines.clear()

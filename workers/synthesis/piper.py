@@ -53,18 +53,23 @@ def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) 
     raise VoiceUnavailable(f"voice {voice.id!r}: speaker {voice.speaker!r} is not in the model (speakers: {known})")
 
 
-# After each run onnxruntime hands the CPU arena's memory beyond its first
-# block back: without it the arena keeps the activations of the longest sentence
-# ever synthesized (a 400-character one: about 400 MB) for the process's life.
+# A run with this option hands the CPU arena's memory beyond its first block
+# back when it ends. Without it the arena keeps the activations of the longest
+# sentence ever synthesized (about 0.46 MB per phoneme id: a 400-character
+# sentence, 400 MB) for the process's life; with it on every run, each sentence
+# takes its memory from the system again: 11 % more CPU (bench/piper_memory.py).
+# So it is asked for once a task is done (`PiperEngine.release_memory`).
 ARENA_SHRINKAGE = ("memory.enable_memory_arena_shrinkage", "cpu:0")
 
 
-class ShrinkingSession(onnxruntime.InferenceSession):
-    """An InferenceSession whose every run, unless told otherwise, shrinks its CPU arena when done.
+class ReleasingSession(onnxruntime.InferenceSession):
+    """An InferenceSession whose next run, when `release_next` is set, shrinks its CPU arena when done.
 
     Piper calls `session.run(None, inputs)` and takes no run options; this is
-    where they are given. Measured at no CPU cost (bench/piper_memory.py).
+    where they are given.
     """
+
+    release_next = False
 
     def run(
         self,
@@ -72,8 +77,11 @@ class ShrinkingSession(onnxruntime.InferenceSession):
         input_feed: Mapping[str, Any],
         run_options: onnxruntime.RunOptions | None = None,
     ) -> list[Any]:
-        """`InferenceSession.run`, with `run_options` defaulting to ones that shrink the arena."""
-        return super().run(output_names, input_feed, run_options or shrinking_run_options())
+        """`InferenceSession.run`; with `release_next` set (and cleared), with options that shrink the arena."""
+        if run_options is None and self.release_next:
+            self.release_next = False
+            run_options = shrinking_run_options()
+        return super().run(output_names, input_feed, run_options)
 
 
 def shrinking_run_options() -> onnxruntime.RunOptions:
@@ -156,7 +164,7 @@ def load_piper_voice(model: Path, config: Path, *, threads: int = 0, spin: bool 
         source = _with_alignments(model) or model
     with open(config, encoding="utf-8") as file:
         piper_config = PiperConfig.from_dict(json.load(file))
-    session = ShrinkingSession(
+    session = ReleasingSession(
         source if isinstance(source, bytes) else str(source),
         sess_options=_session_options(threads, spin),
         providers=["CPUExecutionProvider"],
@@ -188,6 +196,21 @@ class PiperEngine:
             noise_w_scale=params.get("noise_w_scale"),
             normalize_audio=False,
         )
+        self._holds_memory = False  # whether a synthesis since the last release_memory may have grown the arena
+
+    def release_memory(self) -> None:
+        """Give back what the sentences synthesized since the last call made the arena grow to (cheap when none).
+
+        onnxruntime shrinks its arena only at the end of a run, so this runs
+        the shortest input there is (the start and end of a sentence: a few ms).
+        """
+        if not self._holds_memory:
+            return
+        session = self._voice.session
+        if isinstance(session, ReleasingSession):
+            session.release_next = True
+            self._voice.phoneme_ids_to_audio(self._voice.phonemes_to_ids([]), self._config)
+        self._holds_memory = False
 
     def config_for(self, options: SynthesisOptions) -> SynthesisConfig:
         """Piper's per-call settings for `options`: the voice's, with the length scale divided by the speed."""
@@ -204,4 +227,5 @@ class PiperEngine:
             for alignment in chunk.phoneme_alignments or ():
                 timings.append(PhonemeTiming(alignment.phoneme, int(alignment.num_samples)))
         pcm = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+        self._holds_memory = True
         return SentenceAudio(pcm=pcm, sample_rate=self.sample_rate, phonemes=tuple(timings))
