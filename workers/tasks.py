@@ -31,6 +31,7 @@ from service.core.queue import (
 from service.core.settings import get_settings
 from service.core.voices import catalog_dirs, get_voice
 from service.listeners.samples import VOICE_SAMPLE_TASK
+from workers.heap import trim_heap
 from workers.maintenance import poll_once, reconcile_once
 from workers.narration.assembly import assemble_narration
 from workers.narration.failures import TRANSIENT_ERRORS
@@ -154,9 +155,11 @@ def _clear_task_context(**_kwargs: object) -> None:
 def _release_engine_memory(**_kwargs: object) -> None:
     """Between tasks the engines give back their working memory: a pool process idles at the voice's size.
 
-    Not after every sentence: taking the memory again each time costs 11 % more CPU (bench/piper_memory.py).
+    Not after every sentence: taking the memory again each time cost up to 11 % more CPU (bench/piper_memory.py).
+    Then what the C library keeps of the freed memory goes back too.
     """
     engine_cache().release_memory()
+    trim_heap()
 
 
 @task_success.connect
