@@ -3,7 +3,7 @@
 Ten short articles (bench/corpus/intelligibility/NN-topic.txt: business,
 sports, science, tech, weather, politics, space, health, courts, obituary),
 each with the words a newsreader would say for it, written by hand
-(NN-topic.spoken.txt). Each article is spoken twice in one run:
+(NN-topic.spoken.txt). Each article is spoken twice in each run:
 
 - raw Piper: piper's own CLI on the written text as it is (no normalizer, no
   lexicon), writing a WAV;
@@ -21,11 +21,16 @@ The recognizer writes what it hears as text ("$399", "Q3 2025"), and that
 WER reads both transcripts with our normalizer, so where raw Piper said
 something a listener would not ("Q three two thousand twenty five") but the
 recognizer wrote it back as the written form, raw Piper is not charged: the
-comparison leans towards raw Piper.
+comparison leans towards raw Piper (raw Piper's "three dash one" for "3-1" is
+often written back "3-1" and read "three to one"; narrator's "megatransfers",
+a word the voice says badly, is charged where raw Piper's "M T slash S" came back
+as "MT/s").
 
 One narration's WER varies with the voice's noise (Piper samples it afresh on
 every run, on both sides): one name misheard moves a 90-word article's WER by
-0.01-0.03, as much as the difference the bench looks for. So each article is
+0.01-0.03, as much as the difference the bench looks for (the sports article,
+2026-11-29: raw Piper 0.028 in one run, 0.074-0.120 in six more; narrator
+0.064-0.101 in all seven). So each article is
 spoken `--runs` times (default 3, as tests/e2e judge a mean of three) on both
 sides, the two sides taking turns within a run so load on the machine falls on
 both alike; an article's WER is the mean of its runs, on both sides, and the
