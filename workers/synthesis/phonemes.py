@@ -37,10 +37,17 @@ def word_phonemizer(voice: Voice) -> Phonemizer | None:
 def _espeak(espeak_voice: str) -> Phonemizer:
     from piper.phonemize_espeak import EspeakPhonemizer
 
+    # eSpeak has one current voice per process, set before each call: piper holds this lock from
+    # setting it to reading the phonemes, so two syntheses side by side (`narrator narrate`'s
+    # lanes) in different voices never read one with the other's voice.
+    from piper.voice import _ESPEAK_PHONEMIZER_LOCK
+
     phonemizer = EspeakPhonemizer()
 
     @lru_cache(maxsize=50_000)
     def phonemize(word: str) -> str:
-        return "".join("".join(sentence) for sentence in phonemizer.phonemize(espeak_voice, word))
+        with _ESPEAK_PHONEMIZER_LOCK:
+            phonemes = phonemizer.phonemize(espeak_voice, word)
+        return "".join("".join(sentence) for sentence in phonemes)
 
     return phonemize
