@@ -11,6 +11,7 @@ from service.articles.intake import ArticleInput
 from service.articles.listing import ArticleRow
 from service.articles.privacy import PUBLIC, MediaLinks
 from service.articles.views import NarrationOut
+from service.audio.formats import FormatName
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
 from service.sources.records import SourceSpec
@@ -49,6 +50,12 @@ class ArticleCreate(RequestBody):
     )
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
+    formats: list[FormatName] | None = Field(
+        default=None,
+        max_length=3,
+        description="the formats its narrations are published in: mp3 (always made: feeds and chapters need it), "
+        "opus (Ogg), aac (m4a); default: the setting for a new article, unchanged for a known one",
+    )
 
     def article_input(self) -> ArticleInput:
         """What intake reads: the source and its metadata."""
@@ -132,6 +139,7 @@ class ArticleOut(BaseModel):
     language: str
     voice: str
     section_voices: dict[str, str]
+    formats: list[str]  # what its narrations are published in (the current one's files: current_narration)
     source_kind: str
     text: str
     created_at: datetime
@@ -161,6 +169,7 @@ class ArticleOut(BaseModel):
             language=a.language,
             voice=a.voice,
             section_voices=dict(a.section_voices or {}),
+            formats=list(a.formats or ["mp3"]),
             source_kind=a.source_kind,
             text=text,
             created_at=a.created_at,
