@@ -51,7 +51,9 @@ def finish(settings: Settings, narration_id: str, tmp_path: Path) -> dict[str, S
     for fmt in (OPUS, AAC):
         stored[fmt.name] = storage.put_bytes(encoded(fmt, tmp_path), fmt.extension)
     files = tuple(
-        records.FormatFile(fmt.name, stored[fmt.name].key, fmt.media_type, stored[fmt.name].size, stored[fmt.name].sha256)
+        records.FormatFile(
+            fmt.name, stored[fmt.name].key, fmt.media_type, stored[fmt.name].size, stored[fmt.name].sha256
+        )
         for fmt in (OPUS, AAC)
     )
     mp3 = stored["mp3"]
@@ -150,3 +152,25 @@ def test_deleting_an_article_removes_its_other_formats(client: TestClient, setti
     assert client.delete(f"/v1/articles/{article['id']}").status_code == 204
     storage = storage_for(settings)
     assert not any(storage.exists(s.key) for s in stored.values())
+
+
+def test_the_players_sources_put_opus_first_and_the_mp3_last(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    article = created(client, formats=["opus", "aac"])
+    stored = finish(settings, narration_id(article), tmp_path)
+    player = client.get(f"/v1/articles/{article['id']}/player.json").json()
+    assert player["sources"] == [
+        {"url": f"/media/{stored['opus'].key}", "type": "audio/ogg; codecs=opus"},
+        {"url": f"/media/{stored['aac'].key}", "type": "audio/mp4"},
+        {"url": f"/v1/articles/{article['id']}/audio.mp3", "type": "audio/mpeg"},
+    ]
+
+
+def test_a_private_articles_player_sources_are_signed(client: TestClient, settings: Settings, tmp_path: Path) -> None:
+    article = created(client, formats=["opus"], private=True)
+    finish(settings, narration_id(article), tmp_path)
+    player_json_url = client.get(f"/v1/articles/{article['id']}").json()["player_json_url"]
+    for source in client.get(player_json_url).json()["sources"]:
+        assert "signature=" in source["url"]
+        assert client.get(source["url"]).status_code == 200  # the MP3's route redirects to its signed file
