@@ -21,12 +21,12 @@ from tests.workers.test_retention import (
     document,
     files_of_kept_work_after,
     new_version,
-    settings,  # noqa: F401 - fixture
 )
+from tests.workers.test_retention import settings  # noqa: F401 - the fixture, parametrized by backend
 from workers.maintenance import collect_once
 
 
-def narrated_four_times(settings: Settings) -> tuple[str, dict[str, set[str]]]:
+def narrated_four_times(settings: Settings) -> tuple[str, dict[str, set[str]]]:  # noqa: F811
     """An article in Opus and AAC narrated, then edited and narrated three more times; its files by narration."""
     with session_scope(settings.database_url) as session:
         article, narration = records.create_article(
@@ -49,7 +49,7 @@ def narrated_four_times(settings: Settings) -> tuple[str, dict[str, set[str]]]:
 
 
 @pytest.mark.parametrize("settings", ["local", "s3+postgres"], indirect=True)
-def test_old_versions_other_formats_are_collected_and_kept_ones_stay(settings: Settings) -> None:
+def test_old_versions_other_formats_are_collected_and_kept_ones_stay(settings: Settings) -> None:  # noqa: F811
     _, files = narrated_four_times(settings)
     storage = storage_for(settings)
     expected = files_of_kept_work_after(settings, keep=2)
