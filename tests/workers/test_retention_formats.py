@@ -21,8 +21,8 @@ from tests.workers.test_retention import (
     document,
     files_of_kept_work_after,
     new_version,
+    settings,  # noqa: F401 - the fixture, parametrized by backend
 )
-from tests.workers.test_retention import settings  # noqa: F401 - the fixture, parametrized by backend
 from workers.maintenance import collect_once
 
 
