@@ -73,7 +73,8 @@ def main() -> None:
     extra = with_formats - mp3_only
     print(f"article: {len(PARAGRAPHS)} paragraphs, {duration:.1f} s of audio, voice {settings.default_voice}")
     print(
-        f"CPU-seconds: narration from scratch {full:.2f}; cached, MP3 only {mp3_only:.2f}; with Opus+AAC {with_formats:.2f}"
+        f"CPU-seconds: narration from scratch {full:.2f}; cached, MP3 only {mp3_only:.2f}; "
+        f"with Opus+AAC {with_formats:.2f}"
     )
     print(f"formats' extra CPU: {extra:.2f} s = {extra / duration:.3f} s per second of audio")
     print(f"  vs the cached MP3-only assembly: x{with_formats / mp3_only:.1f}")
