@@ -33,17 +33,26 @@ class NarrationFormat:
     extension: str
     media_type: str
     codec: Codec | None  # None: the MP3, joined from parts rather than encoded here
+    codecs: str = ""  # RFC 6381, as a podcast:alternateEnclosure names it: opus, mp4a.40.2 (AAC-LC)
+    title: str = ""  # what a podcast app shows when it offers the choice
 
 
-MP3 = NarrationFormat("mp3", "mp3", "audio/mpeg", None)
+MP3 = NarrationFormat("mp3", "mp3", "audio/mpeg", None, "mp3", "MP3")
 OPUS = NarrationFormat(
-    "opus", "opus", "audio/ogg; codecs=opus", Codec("audio/ogg; codecs=opus", "ogg", "libopus", "flt", 48000, 32000)
+    "opus",
+    "opus",
+    "audio/ogg; codecs=opus",
+    Codec("audio/ogg; codecs=opus", "ogg", "libopus", "flt", 48000, 32000),
+    "opus",
+    "Opus",
 )
 AAC = NarrationFormat(
     "aac",
     "m4a",
     "audio/mp4",
     Codec("audio/mp4", "ipod", "aac", "fltp", None, 48000, options=(("movflags", "+faststart"),)),
+    "mp4a.40.2",
+    "AAC",
 )
 
 FORMATS = {f.name: f for f in (MP3, OPUS, AAC)}

@@ -174,3 +174,26 @@ def test_a_private_articles_player_sources_are_signed(client: TestClient, settin
     for source in client.get(player_json_url).json()["sources"]:
         assert "signature=" in source["url"]
         assert client.get(source["url"]).status_code == 200  # the MP3's route redirects to its signed file
+
+
+def test_a_feed_offers_the_other_formats_as_alternate_enclosures(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    from lxml import etree
+
+    from tests.api.test_feeds import FEED
+
+    assert client.post("/v1/feeds", json=FEED).status_code == 201
+    stored = finish(settings, narration_id(created(client, feed="daily", formats=["opus", "aac"])), tmp_path)
+    rss = etree.fromstring(client.get("/feeds/daily.xml").content)
+    ns = {"podcast": "https://podcastindex.org/namespace/1.0"}
+    (item,) = rss.findall("channel/item")
+    assert item.find("enclosure").attrib["type"] == "audio/mpeg"  # podcast apps without the tag get the MP3
+    offered = [
+        (a.attrib["type"], a.attrib["codecs"], int(a.attrib["length"]), a.find("podcast:source", ns).attrib["uri"])
+        for a in item.findall("podcast:alternateEnclosure", ns)
+    ]
+    assert offered == [
+        ("audio/ogg", "opus", stored["opus"].size, f"http://testserver/media/{stored['opus'].key}"),
+        ("audio/mp4", "mp4a.40.2", stored["aac"].size, f"http://testserver/media/{stored['aac'].key}"),
+    ]
