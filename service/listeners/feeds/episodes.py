@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from service.articles.privacy import MediaLinks, signed_links
 from service.articles.records import document_of
+from service.audio.formats import FORMATS, PREFERENCE
 from service.core.models import Article, Feed, Narration, NarrationFile
 from service.core.settings import Settings
-from service.audio.formats import FORMATS, PREFERENCE
 from service.core.signing import expiry
 from service.listeners.feeds.extensions import AlternateEnclosure
 from service.listeners.feeds.rss import Channel, Episode
