@@ -222,6 +222,9 @@ class SourceCreate(RequestBody):
         default=None, ge=0, le=1000, description="narrated at once on the first poll (default: the setting)"
     )
     backfill: bool = Field(default=True, description="the rest of a first poll: narrated at backfill priority, or not")
+    formats: list[FormatName] | None = Field(
+        default=None, max_length=3, description="the formats its articles are published in (default: the setting)"
+    )
 
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
@@ -241,6 +244,7 @@ class SourceCreate(RequestBody):
             exclude=self.exclude.model_dump(exclude_defaults=True) if self.exclude else None,
             first_poll_newest=self.first_poll_newest,
             backfill=self.backfill,
+            formats=list(self.formats) if self.formats is not None else None,
         )
 
 
@@ -266,6 +270,7 @@ class SourceOut(BaseModel):
     interval_s: int
     first_poll_newest: int
     backfill: bool
+    formats: list[str] | None  # null: NARRATOR_NARRATION_FORMATS
     paused: bool
     next_poll_at: datetime
     last_poll_at: datetime | None

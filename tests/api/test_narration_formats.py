@@ -197,3 +197,12 @@ def test_a_feed_offers_the_other_formats_as_alternate_enclosures(
         ("audio/ogg", "opus", stored["opus"].size, f"http://testserver/media/{stored['opus'].key}"),
         ("audio/mp4", "mp4a.40.2", stored["aac"].size, f"http://testserver/media/{stored['aac'].key}"),
     ]
+
+
+def test_a_source_keeps_the_formats_its_articles_get_and_refuses_an_unknown_one(client: TestClient) -> None:
+    feed = "https://paper.example/feed.xml"
+    source = client.post("/v1/sources", json={"url": feed, "formats": ["aac"]})
+    assert source.status_code == 201, source.text
+    assert source.json()["formats"] == ["aac", "mp3"]
+    refused = client.post("/v1/sources", json={"url": feed + "?other", "formats": ["wma"]})
+    assert refused.status_code == 422 and refused.json()["code"] == "validation_failed"

@@ -5,6 +5,7 @@ Revises: 0005_private_audio
 Create Date: 2026-11-29
 
 - `articles.formats`: the formats its narrations are made in (JSON list; MP3 always).
+- `sources.formats`: the formats a source's articles get (null: the setting).
 - `narration_files`: a finished narration's Opus and AAC files (key indexed: an unsigned
   /media request looks up whether its file belongs to a private article).
 """
@@ -22,6 +23,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("articles", sa.Column("formats", sa.JSON(), server_default=sa.text("'[\"mp3\"]'"), nullable=False))
+    op.add_column("sources", sa.Column("formats", sa.JSON(), nullable=True))
     op.create_table(
         "narration_files",
         sa.Column("narration_id", sa.String(length=32), nullable=False),
@@ -39,8 +41,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_narration_files_key", table_name="narration_files")
     op.drop_table("narration_files")
-    if op.get_context().dialect.name == "sqlite":
-        # As 0005: SQLite (3.35+) drops a plain column in place; a batch copy would rewrite the table.
-        op.execute("ALTER TABLE articles DROP COLUMN formats")
-    else:
-        op.drop_column("articles", "formats")
+    for table in ("sources", "articles"):
+        if op.get_context().dialect.name == "sqlite":
+            # As 0005: SQLite (3.35+) drops a plain column in place; a batch copy would rewrite the table.
+            op.execute(f"ALTER TABLE {table} DROP COLUMN formats")
+        else:
+            op.drop_column(table, "formats")
