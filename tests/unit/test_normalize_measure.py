@@ -129,3 +129,37 @@ def test_feet_and_inches():
 
 def test_feet_and_inches_keep_the_full_stop():
     assert normalize("He is 5 ft 9 in.").text == "He is five feet nine inches."
+
+
+def test_dotted_in_after_a_number_is_inches():
+    assert normalize("Up to 4 in. of snow fell overnight.").text == "Up to four inches of snow fell overnight."
+
+
+def test_in_without_its_stop_stays_a_preposition():
+    assert normalize("The ferry left at 6 in the evening.").text == "The ferry left at six in the evening."
+
+
+def test_dotted_unit_range():
+    assert normalize("Expect 2 to 5 in. of rain.").text == "Expect two to five inches of rain."
+
+
+def test_dotted_unit_stop_is_not_a_pause_mid_sentence():
+    assert normalize("The river rose 2 ft. overnight").text == "The river rose two feet overnight"
+
+
+def test_dotted_unit_stop_ends_a_sentence_before_a_capital():
+    assert normalize("The river rose 2 ft. Crews worked all night.").text == (
+        "The river rose two feet. Crews worked all night."
+    )
+
+
+def test_hyphenated_dotted_unit_describes_the_capitalised_noun_after_it():
+    assert normalize("She bought a 65-in. Samsung set.").text == "She bought a sixty five inch Samsung set."
+
+
+def test_dotted_feet_and_inches():
+    assert normalize("He stands 6 ft. 2 in. tall.").text == "He stands six feet two inches tall."
+
+
+def test_dotted_unit_aligns_to_the_number_and_its_abbreviation():
+    assert pairs("4 in. of snow")[:2] == [("four", "4 in."), ("inches", "4 in.")]

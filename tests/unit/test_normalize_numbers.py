@@ -204,5 +204,17 @@ def test_four_digit_identifier_after_a_capitalised_label_is_read_in_pairs():
     assert normalize("the 2417 workers").text == "the two thousand four hundred seventeen workers"
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Council approves budget 9-2", "Council approves budget nine to two"),
+        ("Justices uphold the ban 6-3", "Justices uphold the ban six to three"),
+        ("Hawks edge Bulls 101-99", "Hawks edge Bulls one hundred one to ninety nine"),
+    ],
+)
+def test_headline_present_tense_verb_makes_a_score_or_vote(written, spoken):
+    assert normalize(written).text == spoken
+
+
 def test_court_split_is_a_vote():
     assert normalize("the court split 6-3 on").text == "the court split six to three on"

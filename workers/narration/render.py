@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.mix import CROSSFADE_MS, with_intro_outro
 from service.audio.parts import EncodedPart, encode_part, join_parts, pause_part
 from service.audio.pcm import resample, samples_in
+from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.core.voices import Voice
 from service.document.model import Document
 from service.segments.pauses import pauses_after
@@ -38,6 +38,11 @@ class RenderedNarration:
     captions_vtt: str = ""
     marks_json: str = ""
     chapters_json: str = ""
+    # Where each block's part (intro included) begins in the decoded MP3, and its length, in samples:
+    # the timeline the other formats are encoded on (workers/narration/formats.py).
+    part_starts: tuple[int, ...] = ()
+    samples: int = 0
+    sample_rate: int = 44100
 
 
 @dataclass(frozen=True)
@@ -136,4 +141,7 @@ def render_mp3(
         captions_vtt=webvtt(timeline),
         marks_json=marks_json(timeline),
         chapters_json=chapters_json(chapters),
+        part_starts=tuple(joined.starts[k] for k in block_positions),
+        samples=joined.samples,
+        sample_rate=sample_rate,
     )

@@ -6,7 +6,10 @@ optional "/unit". The unit is singular after exactly "1" and when the measure
 modifies a noun: hyphenated ("a 5-km race" -> "a five kilometer race"), or a unit
 written onto its number before a noun ("3nm chips" -> "three nanometer chips", "a
 120Hz screen"). Also "40/kg" -> "forty per kilogram" and a temperature written onto
-its number, "65F" -> "sixty five degrees Fahrenheit".
+its number, "65F" -> "sixty five degrees Fahrenheit". News style's dotted imperial
+abbreviations are units with their full stop ("3 to 6 in. of rain" -> "three to six
+inches of rain"; `vocab.DOTTED_UNITS`): the stop is the abbreviation's, and is kept
+as the sentence's only where the sentence ends there.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from . import numbers as nw
 from .common import NUM, SP, Ctx, Hit, one
 from .context_words import FUNCTION_WORDS
 from .numeric import scale_name
-from .vocab import LENGTH_UNITS, NOT_A_NOUN, NUMBER_LABELS, PER_UNITS, UNITS, alternation
+from .vocab import DOTTED_UNITS, LENGTH_UNITS, NOT_A_NOUN, NUMBER_LABELS, PER_UNITS, UNITS, alternation
 
 _UNITS = alternation(UNITS)
 _PER = alternation(PER_UNITS)
@@ -26,7 +29,7 @@ _MEASURE = re.compile(
     rf"(?:(?P<u1>{SP}?(?:%|°C|°F|°))?(?P<rsep>{SP}?[-\u2013\u2014]{SP}?|{SP}to{SP})(?P<n2>{NUM}))?"
     rf"(?:{SP}?[x×]{SP}?(?P<n3>{NUM}))?"
     rf"(?:{SP}?(?P<scale>(?i:thousand|million|billion|trillion)|bn|mn|tn))?"
-    rf"(?P<usep>{SP}|-)?(?P<unit>{_UNITS})"
+    rf"(?P<usep>{SP}|-)?(?P<unit>{_UNITS}|in(?=\.))"
     rf"(?P<pow>[²³]|(?<=[A-Za-z])[23](?![0-9]))?"
     rf"(?:{SP}?/{SP}?(?P<per>{_PER}))?"
     r"(?![A-Za-z0-9])"
@@ -48,7 +51,7 @@ def after_article(ctx: Ctx, pos: int) -> bool:
 
 def unit_words(unit: str, plural: bool, power: str | None) -> str:
     """Spoken unit: ("km", True, "²") -> "square kilometers"."""
-    singular, plural_name = UNITS[unit]
+    singular, plural_name = UNITS[unit] if unit in UNITS else DOTTED_UNITS[unit]
     name = plural_name if plural else singular
     if power and unit in LENGTH_UNITS:
         name = ("square " if power in "²2" else "cubic ") + name
@@ -74,8 +77,13 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         if ctx.is_count_noun(nxt) and nxt not in ("hurdles", "heats", "finals"):
             scale, unit = "million", ""  # "1.5m people" is a count, not a length
     last = n3 or n2 or n1
+    end = m.end()
+    # "6 in. of rain": the abbreviation's own full stop belongs to the measure.
+    dotted = unit in DOTTED_UNITS and not m.group("per") and ctx.text[end : end + 1] == "."
+    if dotted:
+        end += 1
     adjective = usep == "-" or (
-        unit[:1].isalpha() and not scale and (not usep or after_article(ctx, pos)) and modifies_noun(ctx, m.end())
+        unit[:1].isalpha() and not scale and (not usep or after_article(ctx, pos)) and modifies_noun(ctx, end)
     )
     plural = not adjective and (bool(scale) or not nw.is_singular(last))
     name = unit_words(unit, plural, m.group("pow")) if unit else ""
@@ -89,17 +97,21 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         words += " by " + nw.number(n3)
     if scale:
         words += " " + scale_name(scale)
-    end = m.end()
     inches = _INCHES.match(ctx.text, end) if unit in ("ft", "FT") and not per else None
     if inches:
         # "5 ft 11 in" -> "five feet eleven inches"
         n = inches.group("n")
         name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
         end = inches.end()
-    return Hit(end, [(f"{words} {name}".rstrip(), pos, end)])
+        dotted = bool(inches.group("dot"))
+    pieces = [(f"{words} {name}".rstrip(), pos, end)]
+    # A name never follows a unit, so a capital starts a sentence, unless the measure describes it ("a 55-in. TV").
+    if dotted and not adjective and ctx.sentence_end(end, strong=True):
+        pieces.append((".", end - 1, end))
+    return Hit(end, pieces)
 
 
-_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in|inches|\"|\u2033)(?![A-Za-z0-9])")
+_INCHES = re.compile(rf"{SP}(?P<n>[0-9]{{1,2}}){SP}?(?:in(?P<dot>\.)?|inches|\"|\u2033)(?![A-Za-z0-9])")
 
 
 _HEIGHT = re.compile(r"(?P<ft>[0-9])['\u2032\u2019](?P<inch>[0-9]{1,2})(?:\"|\u2033|''|\u201d)?(?![0-9A-Za-z])")

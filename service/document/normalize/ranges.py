@@ -57,12 +57,15 @@ def number_range(ctx: Ctx, pos: int) -> Hit | None:
 _RANGE_AFTER = {"aged", "age", "page", "pp", "size", "grade", "grades", "chapter", "verse", "verses"}
 # A score or a vote count is said "four to one": the verb or noun of winning or voting
 # comes a few words before ("beat the Lions 31-17", "voted 51-49") or the noun just after
-# ("a 6-3 ruling").
+# ("a 6-3 ruling"). Headlines put the verbs in the present ("Senate passes bill 68-31").
 _SCORE_BEFORE = {
     "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeated", "defeats", "edged",
     "routed", "crushed", "trailed", "trails", "led", "leads", "leading", "trailing", "score", "scored",
     "voted", "vote", "votes", "passed", "approved", "rejected", "confirmed", "overturned", "upheld",
     "final", "finished", "winning", "victory", "record", "split", "ruled", "sided", "tally",
+    "pass", "passes", "approve", "approves", "reject", "rejects", "confirm", "confirms", "overturn",
+    "overturns", "uphold", "upholds", "defeat", "edge", "edges", "rout", "routs", "crush", "crushes",
+    "splits", "sides", "finish", "finishes",
 }  # fmt: skip
 _SCORE_AFTER = {
     "win", "victory", "loss", "defeat", "vote", "votes", "ruling", "decision", "verdict", "lead",

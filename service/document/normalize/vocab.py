@@ -197,6 +197,10 @@ def _with_case_variants(base: dict[str, tuple[str, str]]) -> dict[str, tuple[str
 
 
 UNITS = _with_case_variants(_UNITS_BASE)
+# Units written with an abbreviation's full stop in news style ("6 in. of rain", "3 ft. of
+# snow", "a 5-lb. bag"); "in" is a unit only so, after a number ("6 in the morning" is not).
+_DOTTED = "ft yd yds mi gal lb lbs oz tsp tbsp sec secs min mins hr hrs yr yrs pct cal"
+DOTTED_UNITS: dict[str, tuple[str, str]] = {"in": ("inch", "inches")} | {a: UNITS[a] for a in _DOTTED.split()}
 # Units that take "square"/"cubic" with a trailing 2/3 or ²/³.
 LENGTH_UNITS = {"mm", "cm", "m", "km", "ft", "mi", "yd", "nm", "MM", "CM", "KM", "Km", "FT", "MI"}
 
