@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 from lxml import etree
 
 from service.core.errors import SourceMalformed, XmlEntitiesForbidden
@@ -138,6 +137,8 @@ def _feed(body: bytes) -> Listing:
     Given as a stream: feedparser takes a string (or bytes) that names a file or a URL as
     a file to open or a URL to fetch, and a hostile body could name `/etc/passwd`.
     """
+    import feedparser  # here: only a poll parses a feed, and the API, which never polls, is spared its 12 MB
+
     parsed = feedparser.parse(io.BytesIO(body))
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
