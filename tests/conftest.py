@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from service.core.settings import Settings
+from service.core.settings import Settings, get_settings
 from tests.processes import redis_server
 from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = SHARED / "examples"
+
+
+# Directories whose tests all run in one pytest-xdist worker, one after another (`-n 2 --dist loadgroup`, the
+# Makefile): each fault test starts Redis, two workers and the API and measures recovery against a bound; two at
+# once on two cores would measure the machine's load instead.
+SERIAL_GROUPS = {"faults": "faults"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, keep together what must run in one process (without xdist the marks do nothing).
+
+    A module whose tests share a module- or class-scoped fixture (a running service, narrations rendered once)
+    goes to one worker: split over two, each would build it again. A mark the test has itself wins.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        group = _serial_group(item) or _shared_fixture_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _serial_group(item: pytest.Item) -> str | None:
+    parts = item.path.relative_to(REPO_ROOT).parts
+    return SERIAL_GROUPS.get(parts[1]) if len(parts) > 2 and parts[0] == "tests" else None
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the fixtures a test uses
+    if info is None:
+        return None
+    for definitions in info.name2fixturedefs.values():
+        if any(d.scope in ("module", "class") for d in definitions):
+            return item.nodeid.split("::", 1)[0]
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -106,3 +143,50 @@ def serve_pages(pages: dict[str, tuple[int, bytes]]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one `narrator` command did in-process: its exit status and what it printed (as subprocess.run reports)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+NarratorCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def narrator_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Iterator[NarratorCli]:
+    """Runs `narrator ARGS...` in this process through `main`, the console script's entry point.
+
+    `narrator_cli(*args, env={...}, stdin="...")`: `env` holds the NARRATOR_* variables the command sees
+    (none of the caller's; NARRATOR_DATA_DIR defaults to tmp_path/data). Starting a real process costs about
+    two seconds of imports; the few tests of what only a process shows (exit on a closed pipe, the console
+    script itself) still start one.
+    """
+
+    from workers.cli import main
+
+    def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> CliResult:
+        with monkeypatch.context() as patched:
+            for name in [name for name in os.environ if name.startswith("NARRATOR_")]:
+                patched.delenv(name)
+            patched.setenv("NARRATOR_DATA_DIR", str(tmp_path / "data"))
+            for name, value in (env or {}).items():
+                patched.setenv(name, value)
+            if stdin is not None:
+                patched.setattr("sys.stdin", io.StringIO(stdin))
+            get_settings.cache_clear()  # the command reads its settings from these variables
+            try:
+                capsys.readouterr()  # what the test printed before is not the command's
+                code = main(list(args))
+                out, err = capsys.readouterr()
+            finally:
+                get_settings.cache_clear()
+        return CliResult(code, out, err)
+
+    yield invoke
