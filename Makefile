@@ -9,10 +9,11 @@ comma  := ,
 # tiny VITS model. `make test TEST_EXTRAS=test,postgres` skips them.
 RUN_EXTRAS  ?= postgres
 TEST_EXTRAS ?= test,postgres,coqui
-# pytest-xdist processes for `make test` and `make test-fast` (one per core of a 2-core machine);
-# loadgroup keeps together the tests tests/conftest.py groups (a module's shared service, the fault tests).
+# pytest-xdist processes for `make test` and `make test-fast` (one per core of a 2-core machine; 0: no xdist).
+# loadscope runs each module on one process: its module-scoped services are started once, and the fault
+# tests (one module) run one after another. (loadgroup's xdist_group marks are not honoured under pytest 9.)
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: run test test-fast lint format bench system-deps clean
 

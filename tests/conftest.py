@@ -23,41 +23,6 @@ SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = SHARED / "examples"
 
 
-# Directories whose tests all run in one pytest-xdist worker, one after another (`-n 2 --dist loadgroup`, the
-# Makefile): each fault test starts Redis, two workers and the API and measures recovery against a bound; two at
-# once on two cores would measure the machine's load instead.
-SERIAL_GROUPS = {"faults": "faults"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, keep together what must run in one process (without xdist the marks do nothing).
-
-    A module whose tests share a module- or class-scoped fixture (a running service, narrations rendered once)
-    goes to one worker: split over two, each would build it again. A mark the test has itself wins.
-    """
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        group = _serial_group(item) or _shared_fixture_group(item)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _serial_group(item: pytest.Item) -> str | None:
-    parts = item.path.relative_to(REPO_ROOT).parts
-    return SERIAL_GROUPS.get(parts[1]) if len(parts) > 2 and parts[0] == "tests" else None
-
-
-def _shared_fixture_group(item: pytest.Item) -> str | None:
-    info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the fixtures a test uses
-    if info is None:
-        return None
-    for definitions in info.name2fixturedefs.values():
-        if any(d.scope in ("module", "class") for d in definitions):
-            return item.nodeid.split("::", 1)[0]
-    return None
-
-
 @pytest.fixture(scope="session")
 def examples() -> Path:
     """The example articles kept beside the repository (../shared/examples; not part of the project).
