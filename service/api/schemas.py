@@ -11,6 +11,7 @@ from service.articles.intake import ArticleInput
 from service.articles.listing import ArticleRow
 from service.articles.privacy import PUBLIC, MediaLinks
 from service.articles.views import NarrationOut
+from service.audio.formats import FormatName
 from service.core.hygiene import clean_text
 from service.core.models import Article, Narration
 from service.sources.records import SourceSpec
@@ -49,6 +50,12 @@ class ArticleCreate(RequestBody):
     )
     heading_voice: str | None = Field(default=None, max_length=100, description="voice for the headline and headings")
     quote_voice: str | None = Field(default=None, max_length=100, description="voice for quotes")
+    formats: list[FormatName] | None = Field(
+        default=None,
+        max_length=3,
+        description="the formats its narrations are published in: mp3 (always made: feeds and chapters need it), "
+        "opus (Ogg), aac (m4a); default: the setting for a new article, unchanged for a known one",
+    )
 
     def article_input(self) -> ArticleInput:
         """What intake reads: the source and its metadata."""
@@ -132,6 +139,7 @@ class ArticleOut(BaseModel):
     language: str
     voice: str
     section_voices: dict[str, str]
+    formats: list[str]  # what its narrations are published in (the current one's files: current_narration)
     source_kind: str
     text: str
     created_at: datetime
@@ -161,6 +169,7 @@ class ArticleOut(BaseModel):
             language=a.language,
             voice=a.voice,
             section_voices=dict(a.section_voices or {}),
+            formats=list(a.formats or ["mp3"]),
             source_kind=a.source_kind,
             text=text,
             created_at=a.created_at,
@@ -213,6 +222,9 @@ class SourceCreate(RequestBody):
         default=None, ge=0, le=1000, description="narrated at once on the first poll (default: the setting)"
     )
     backfill: bool = Field(default=True, description="the rest of a first poll: narrated at backfill priority, or not")
+    formats: list[FormatName] | None = Field(
+        default=None, max_length=3, description="the formats its articles are published in (default: the setting)"
+    )
 
     def section_voices(self) -> dict[str, str]:
         """The section voices named in the request."""
@@ -232,6 +244,7 @@ class SourceCreate(RequestBody):
             exclude=self.exclude.model_dump(exclude_defaults=True) if self.exclude else None,
             first_poll_newest=self.first_poll_newest,
             backfill=self.backfill,
+            formats=list(self.formats) if self.formats is not None else None,
         )
 
 
@@ -257,6 +270,7 @@ class SourceOut(BaseModel):
     interval_s: int
     first_poll_newest: int
     backfill: bool
+    formats: list[str] | None  # null: NARRATOR_NARRATION_FORMATS
     paused: bool
     next_poll_at: datetime
     last_poll_at: datetime | None

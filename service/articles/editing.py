@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.articles import planning, records
-from service.articles.intake import ArticleInput, build_document, check_voice, source_of
+from service.articles.intake import ArticleInput, build_document, check_formats, check_voice, source_of
 from service.articles.privacy import require_signing
 from service.core import outbox
 from service.core.errors import DuplicateArticle
@@ -66,16 +66,19 @@ def submit_article(
     project: str = DEFAULT_PROJECT,
     document: Document | None = None,
     private: bool | None = None,
+    formats: list[str] | None = None,
 ) -> Outcome:
     """Create an article (in `project`), or update the one the publisher already sent under `external_id`.
 
     `document` is the input already extracted (a source poll extracts first, to find duplicates).
     `private` marks it private or public (None: a new article is public, a known one stays as it is).
+    `formats` are the formats it is published in (None: the setting for a new one, unchanged for a known one).
     """
     if private:
         require_signing(settings)
     asr_review = settings.asr_review if review is None else review
     voice_id = check_voice(voice, settings)
+    wanted = check_formats(formats, settings) if formats is not None else None
     sections = {section: check_voice(v, settings) for section, v in (section_voices or {}).items()}
     document = document or build_document(submitted, settings)
     kind, source = source_of(submitted)
@@ -92,6 +95,7 @@ def submit_article(
             sections=sections,
             asr_review=asr_review,
             private=private,
+            formats=wanted,
         )
 
     if external_id is not None:
@@ -112,6 +116,7 @@ def submit_article(
             section_voices=sections,
             asr_review=asr_review,
             project=project,
+            formats=wanted or check_formats(None, settings),
         )
         article.private = bool(private)
         dispatch(session, narration)
@@ -140,10 +145,12 @@ def edit_article(
     review: bool | None = None,
     document: Document | None = None,
     private: bool | None = None,
+    formats: list[str] | None = None,
 ) -> Outcome:
-    """Replace an article's content; narrate again only if what is spoken changed (`document`: as extracted).
+    """Replace an article's content; narrate again only if what is spoken or its formats changed.
 
-    `private` marks it private or public (None: as it is).
+    `document`: the input as extracted. `private` marks it private or public, `formats` sets the formats
+    it is published in (None: each as it is).
     """
     if private:
         require_signing(settings)
@@ -160,6 +167,7 @@ def edit_article(
         sections=sections,
         asr_review=settings.asr_review if review is None else review,
         private=private,
+        formats=check_formats(formats, settings) if formats is not None else None,
     )
 
 
@@ -175,6 +183,7 @@ def _apply_edit(
     sections: dict[str, str],
     asr_review: bool,
     private: bool | None,
+    formats: list[str] | None = None,
 ) -> Outcome:
     kind, source = source_of(submitted)
     if private is not None:
@@ -190,6 +199,7 @@ def _apply_edit(
         priority=priority,
         section_voices=sections,
         asr_review=asr_review,
+        formats=formats,
     )
     if narration is not None:
         dispatch(session, narration)

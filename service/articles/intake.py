@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.audio.formats import normalized_formats
 from service.core.errors import (
     EmptyText,
     FetchFailed,
     MalformedSsml,
     NotAnArticle,
     TextTooLong,
+    UnknownFormat,
     UrlForbidden,
 )
 from service.core.hygiene import clean_text
@@ -88,6 +90,14 @@ def check_voice(voice_id: str | None, settings: Settings) -> str:
     voice = voice_id or settings.default_voice
     get_voice(catalog_dirs(settings), voice)
     return voice
+
+
+def check_formats(formats: list[str] | None, settings: Settings) -> list[str]:
+    """The formats to publish in (the setting when none are given), MP3 among them; `UnknownFormat` otherwise."""
+    try:
+        return normalized_formats(settings.narration_formats if formats is None else formats)
+    except ValueError as exc:
+        raise UnknownFormat(str(exc)) from None
 
 
 def fetch_page(url: str, settings: Settings) -> fetch.FetchedPage:

@@ -1,8 +1,8 @@
 """Private audio: which articles and files are private, and the URLs clients are given for them.
 
 An article is private when it is marked so or its feed is. Every file of every
-narration of a private article (audio, captions, marks, chapters; old versions
-too) is served only at a signed, expiring URL (service/core/signing.py), and so
+narration of a private article (audio in every format, captions, marks, chapters;
+old versions too) is served only at a signed, expiring URL (service/core/signing.py), and so
 are the public routes that lead to them (the player, `audio.mp3`,
 `live.mp3`). A public article's files keep their plain immutable URLs.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.core.errors import SignatureInvalid, SigningNotConfigured
-from service.core.models import Article, Feed, Narration
+from service.core.models import Article, Feed, Narration, NarrationFile
 from service.core.settings import Settings
 from service.core.signing import UrlSigner, expiry, signer_for
 from service.core.storage.base import public_url
@@ -46,12 +46,17 @@ def article_is_private(session: Session, article: Article) -> bool:
 
 
 def key_is_private(session: Session, key: str) -> bool:
-    """True when a stored file belongs to a narration of a private article (or of an article in a private feed)."""
+    """True when a stored file belongs to a narration of a private article (or of an article in a private feed).
+
+    A narration's files are its four key columns and its files in other formats (`narration_files`).
+    """
+    # Every indexed: one narration id per file that carries `key`, at most a handful.
+    other_format = select(NarrationFile.narration_id).where(NarrationFile.key == key)
     query = (
         select(Narration.id)
         .join(Article, Article.id == Narration.article_id)
         .outerjoin(Feed, (Feed.slug == Article.feed) & (Feed.project_id == Article.project_id))
-        .where(or_(*(column == key for column in FILE_COLUMNS)))
+        .where(or_(*(column == key for column in FILE_COLUMNS), Narration.id.in_(other_format)))
         .where(or_(Article.private.is_(True), Feed.private.is_(True)))
         .limit(1)
     )

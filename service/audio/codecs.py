@@ -23,6 +23,7 @@ such a stream starts: the API process loads it only if someone asks for one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +45,7 @@ class Codec:
     sample_format: str
     sample_rate: int | None  # None: the rate of the first audio
     bit_rate: int | None  # None: lossless
+    options: tuple[tuple[str, str], ...] = ()  # the muxer's (a file's `movflags`)
 
 
 OPUS = Codec("audio/ogg", "ogg", "libopus", "flt", 48000, 48000)
@@ -68,10 +70,15 @@ class _Sink:
 
 
 class CodecStream:
-    """A streaming encoder (service.audio.stream.StreamEncoder) for one `Codec`."""
+    """A streaming encoder (service.audio.stream.StreamEncoder) for one `Codec`.
 
-    def __init__(self, codec: Codec) -> None:
+    With `path`, the container is written to that file instead (seekable: an
+    MP4 needs it to write its index) and every call returns no bytes.
+    """
+
+    def __init__(self, codec: Codec, path: Path | None = None) -> None:
         self.codec = codec
+        self._path = path
         self.media_type = codec.media_type
         self.sample_rate = codec.sample_rate or 0
         self._sink = _Sink()
@@ -83,7 +90,8 @@ class CodecStream:
         import av
 
         self.sample_rate = self.codec.sample_rate or sample_rate
-        container = av.open(self._sink, mode="w", format=self.codec.muxer)
+        target = str(self._path) if self._path is not None else self._sink
+        container = av.open(target, mode="w", format=self.codec.muxer, options=dict(self.codec.options))
         stream = container.add_stream(self.codec.encoder, rate=self.sample_rate, layout="mono")
         assert isinstance(stream, av.AudioStream), f"{self.codec.encoder} is not an audio encoder"
         stream.format = self.codec.sample_format

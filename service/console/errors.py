@@ -90,5 +90,6 @@ def _html_or_problem(settings: Settings, problem_handler: ProblemHandler) -> Han
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Wrap the app's problem handlers (installed before) so console pages answer errors in HTML."""
-    for error in (NarratorError, RequestValidationError, StarletteHTTPException):
+    # Exception last: an unexpected failure of a console page is the console's 500 page, not JSON.
+    for error in (NarratorError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(error, _html_or_problem(settings, app.exception_handlers[error]))

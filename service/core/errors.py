@@ -41,6 +41,10 @@ class UnknownVoice(InvalidInput):
     code, title = "unknown_voice", "Unknown voice"
 
 
+class UnknownFormat(InvalidInput):
+    code, title = "unknown_format", "Unknown audio format"
+
+
 class NotAnArticle(InvalidInput):
     code, title = "not_an_article", "No article text found"
 

@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     )
 
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=128)
+    narration_formats: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["mp3"],
+        description="Comma-separated formats a new article's narrations are published in when its request names "
+        "none: mp3 (always made), opus, aac.",
+    )
     default_lexicon: bool = Field(
         default=True, description="Apply the shipped default pronunciations (voices/lexicon)."
     )
@@ -210,7 +215,14 @@ class Settings(BaseSettings):
         description="Comma-separated host names, IPs or CIDR networks webhooks may target although not public.",
     )
 
-    @field_validator("webhook_allow_hosts", "fetch_allow_hosts", "cors_origins", "media_signing_secrets", mode="before")
+    @field_validator(
+        "webhook_allow_hosts",
+        "fetch_allow_hosts",
+        "cors_origins",
+        "media_signing_secrets",
+        "narration_formats",
+        mode="before",
+    )
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         # An environment variable is one string: "hooks.internal,10.0.0.0/8" (or a JSON list).

@@ -127,6 +127,7 @@ def take_item(
                 priority=priority,
                 section_voices=source.section_voices,
                 document=document,
+                formats=source.formats,
             )
         else:
             outcome = submit_article(
@@ -141,6 +142,7 @@ def take_item(
                 section_voices=source.section_voices,
                 project=source.project_id,
                 document=document,
+                formats=source.formats,
             )
     except SQLAlchemyError:
         raise  # the database, not the item: the task's retry policy decides

@@ -42,12 +42,20 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ChildSitemap:
+    """One sitemap a sitemap index lists, with its <lastmod> as seconds since the epoch (0 when not given)."""
+
+    url: str
+    timestamp: float = 0.0
+
+
+@dataclass(frozen=True)
 class Listing:
     """A parsed source: `feed` or `sitemap`, its entries, and for a sitemap index its child sitemaps."""
 
     kind: str
     entries: list[Entry] = field(default_factory=list)
-    children: list[str] = field(default_factory=list)
+    children: list[ChildSitemap] = field(default_factory=list)
 
 
 def _hash(*parts: str | None) -> str:
@@ -93,8 +101,13 @@ def _safe_xml(body: bytes) -> etree._Element | None:
 def _sitemap(root: etree._Element) -> Listing:
     """A urlset (news sitemaps included) or a sitemap index."""
     if etree.QName(root).localname == "sitemapindex":
-        children = [loc.strip() for loc in root.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()")]
-        return Listing("sitemap", children=[c for c in children if c])
+        children = []
+        for sitemap in root.xpath("//*[local-name()='sitemap']"):
+            loc = "".join(sitemap.xpath("*[local-name()='loc']/text()")).strip()
+            lastmod = "".join(sitemap.xpath("*[local-name()='lastmod']/text()"))
+            if loc:
+                children.append(ChildSitemap(loc, _iso_timestamp(lastmod)))
+        return Listing("sitemap", children=children)
     entries = []
     for url in root.iterfind(f"{{{SITEMAP_NS}}}url"):
         loc = (url.findtext(f"{{{SITEMAP_NS}}}loc") or "").strip()

@@ -25,7 +25,7 @@ from service.document import errors as document_errors
 from service.document import fetch
 from service.sources import rules, schedule
 from service.sources.items import take_item
-from service.sources.parse import Entry, Listing, parse_listing
+from service.sources.parse import ChildSitemap, Entry, Listing, parse_listing
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
 MAX_CHILD_SITEMAPS = 50
+# A child sitemap whose <lastmod> is this much older than the last good poll was read then: it is skipped.
+# The margin covers a publisher's clock and a cache that served the old file just after the change.
+CHILD_UNCHANGED_MARGIN_S = 3600.0
 
 
 class PollFailed(Exception):
@@ -96,10 +99,20 @@ def read_listing(source: Source, settings: Settings) -> tuple[fetch.FetchedResou
     listing = _read(resource.body)
     if listing.children:
         entries = list(listing.entries)
-        for child in listing.children[:MAX_CHILD_SITEMAPS]:
-            entries.extend(_read(_fetch(child, settings).body).entries)
+        for child in children_to_read(listing.children, source.last_success_at):
+            entries.extend(_read(_fetch(child.url, settings).body).entries)
         listing = Listing(listing.kind, entries)
     return resource, listing
+
+
+def children_to_read(children: list[ChildSitemap], last_success: datetime | None) -> list[ChildSitemap]:
+    """A sitemap index's children worth fetching: newest <lastmod> first (undated ones after, in the index's order),
+    at most MAX_CHILD_SITEMAPS, without those last modified well before the last good poll (read then)."""
+    newest_first = sorted(children, key=lambda child: -child.timestamp)  # stable: undated keep their order
+    if last_success is not None:
+        seen_by = last_success.timestamp() - CHILD_UNCHANGED_MARGIN_S
+        newest_first = [child for child in newest_first if not 0 < child.timestamp < seen_by]
+    return newest_first[:MAX_CHILD_SITEMAPS]
 
 
 def _newest_first(entries: list[Entry]) -> list[Entry]:

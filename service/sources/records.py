@@ -37,6 +37,7 @@ class SourceSpec:
     exclude: dict[str, Any] | None = None
     first_poll_newest: int | None = None  # None: NARRATOR_SOURCE_FIRST_POLL_NEWEST
     backfill: bool = True
+    formats: list[str] | None = None  # its articles' formats (service/audio/formats.py); None: the setting
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def create_source(session: Session, spec: SourceSpec, settings: Settings, projec
         if spec.first_poll_newest is None
         else spec.first_poll_newest,
         backfill=spec.backfill,
+        formats=list(spec.formats) if spec.formats is not None else None,
         paused=False,
         failures=0,
         next_poll_at=utcnow(),

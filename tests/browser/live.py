@@ -27,6 +27,8 @@ import uvicorn
 
 from service.access import keys
 from service.articles import records
+from service.audio.codecs import CodecStream
+from service.audio.formats import OPUS
 from service.core.db import session_scope
 from service.core.settings import Settings
 from service.core.storage import storage_for
@@ -95,7 +97,10 @@ def create_keys(settings: Settings, *scopes: tuple[str, ...]) -> list[str]:
 
 
 def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
-    """Create the article through the API with a CMS's key, finish its narration with stored MP3 and marks files.
+    """Create the article through the API with a CMS's key, finish its narration with stored MP3, Opus and marks.
+
+    The Opus file is the MP3's audio encoded as the assembly encodes it: the player picks it where the browser
+    plays Opus (Chromium does), the MP3 elsewhere.
 
     From then on keys exist: the player, which sends none, reads only what is public.
     """
@@ -104,7 +109,7 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
     body = "\n\n".join(PARAGRAPHS)
     created = httpx.post(
         f"{base_url}/v1/articles",
-        json={"title": TITLE, "text": body},
+        json={"title": TITLE, "text": body, "formats": ["mp3", "opus"]},
         headers={"Authorization": f"Bearer {cms_key}"},
     ).json()
     text = created["text"]
@@ -116,14 +121,29 @@ def narrated_article(base_url: str, settings: Settings, root: Path) -> Narrated:
     storage = storage_for(settings)
     stored = storage.put_file(audio, "mp3")
     stored_marks = storage.put_bytes(json.dumps(marks).encode(), "json")
+    opus = storage.put_file(_as_opus(audio, root / "story.opus"), OPUS.extension)
+    files = (records.FormatFile(OPUS.name, opus.key, OPUS.media_type, opus.size, opus.sha256),)
     duration = float(soundfile.info(str(audio)).duration)
     with session_scope(settings.database_url) as session:
         records.finish_narration(
             session,
             created["latest_narration"]["id"],
-            records.FinishedAudio(stored.sha256, stored.key, stored.size, duration, marks_key=stored_marks.key),
+            records.FinishedAudio(
+                stored.sha256, stored.key, stored.size, duration, marks_key=stored_marks.key, files=files
+            ),
         )
     return Narrated(base_url, cms_key, stats_key, created["id"], text, sentences, duration, real_voice)
+
+
+def _as_opus(mp3: Path, path: Path) -> Path:
+    """The MP3's audio in Opus at `path`, encoded by the codec the assembly uses."""
+    pcm, rate = soundfile.read(str(mp3), dtype="float32")
+    assert OPUS.codec is not None
+    encoder = CodecStream(OPUS.codec, path)
+    encoder.start(rate)
+    encoder.encode(pcm if pcm.ndim == 1 else pcm.mean(axis=1), rate)
+    encoder.finish()
+    return path
 
 
 def _real_voice(root: Path, body: str) -> tuple[Path, list[dict[str, Any]], bool] | None:

@@ -236,6 +236,34 @@ def test_mark_fallback_without_the_highlight_api(
     context.close()
 
 
+CURRENT_SOURCE = "() => document.querySelector('narrator-player').shadowRoot.querySelector('audio').currentSrc"
+
+
+def test_the_player_plays_opus_where_the_browser_can(page: Any) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"() => ({AUDIO_STATE})().time > 0.5", timeout=15_000)
+    assert page.evaluate(CURRENT_SOURCE).split("?")[0].endswith(".opus")
+
+
+def test_a_browser_without_opus_gets_the_mp3(
+    chromium_browser: Any, service: Narrated, publisher_site: tuple[str, Path]
+) -> None:
+    site_url, site_root = publisher_site
+    (site_root / "story.html").write_text(PAGE.format(article=service.article_id, base=service.base_url))
+    context = chromium_browser.new_context()
+    # A browser that plays only MP3 (old Safari and AAC-less builds answer "" for Ogg).
+    context.add_init_script(
+        "HTMLMediaElement.prototype.canPlayType = function (type) { return type === 'audio/mpeg' ? 'maybe' : ''; };"
+    )
+    page = context.new_page()
+    page.goto(f"{site_url}/story.html")
+    page.wait_for_selector("narrator-player[data-read-along]", state="attached", timeout=15_000)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"() => ({AUDIO_STATE})().time > 0.5", timeout=15_000)
+    assert page.evaluate(CURRENT_SOURCE).split("?")[0].endswith(".mp3")
+    context.close()
+
+
 def test_embeddable_page_plays(chromium_browser: Any, service: Narrated, tmp_path: Path) -> None:
     context = chromium_browser.new_context(viewport={"width": 640, "height": 120}, device_scale_factor=2)
     page = context.new_page()

@@ -8,6 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from service.api.app import create_app
+from service.api.deps import get_session
 from service.core.settings import Settings
 from tests.console.conftest import make_key, sign_in
 
@@ -73,3 +75,20 @@ def test_a_query_the_page_refuses_is_an_html_422_with_its_code(client: TestClien
     assert response.status_code == 422
     assert '<code class="problem-code">validation_failed</code>' in response.text
     assert '<a href="/console/stats">Back to Stats</a>' in response.text
+
+
+def test_an_unexpected_failure_is_the_consoles_html_500_and_the_api_stays_problem_json(settings: Settings) -> None:
+    def broken_database() -> None:
+        raise RuntimeError("the database went away")
+
+    app = create_app(settings)
+    app.dependency_overrides[get_session] = broken_database
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/console/articles", headers=BROWSER)
+        api = client.get("/v1/articles", headers=BROWSER)
+    assert (page.status_code, page.headers["content-type"]) == (500, "text/html; charset=utf-8")
+    assert '<code class="problem-code">internal_error</code>' in page.text
+    assert '<nav aria-label="Console">' in page.text
+    assert "the database went away" not in page.text  # no internals in the page
+    assert page.headers["x-request-id"]
+    assert (api.status_code, api.headers["content-type"]) == (500, "application/problem+json")

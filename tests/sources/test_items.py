@@ -113,3 +113,10 @@ def test_an_item_another_feed_narrated_under_the_same_link_is_skipped_without_a_
     sources.poll(sources.add(f"{site.url}/b.xml"))
     assert len(site.seen("/news/1")) == 1
     assert session.query(Article).count() == 1
+
+
+def test_a_sources_formats_are_its_articles_formats(site: Site, sources: Sources, session: Session) -> None:
+    _feed(site, [1])
+    source = sources.add(f"{site.url}/feed.xml", formats=["aac", "opus"])
+    sources.poll(source)
+    assert [a.formats for a in session.scalars(select(Article))] == [["opus", "aac", "mp3"]]

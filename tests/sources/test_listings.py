@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.models import Article, SourceItem
+from service.sources.parse import ChildSitemap
+from service.sources.poll import MAX_CHILD_SITEMAPS, children_to_read
 from tests.sources.conftest import Site, Sources, article_page, story
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -42,6 +45,44 @@ def test_a_sitemap_index_with_two_child_sitemaps_narrates_the_items_of_both(
     result = sources.poll(source)
     assert (result.outcome, result.taken, source.kind) == ("changed", 3, "sitemap")
     assert _titles(session) == ["Town 1 library", "Town 2 library", "Town 3 library"]
+
+
+def test_a_later_poll_of_a_sitemap_index_skips_the_children_last_modified_before_the_last_poll(
+    site: Site, sources: Sources, session: Session
+) -> None:
+    _pages(site, 1, 2, 3)
+    site.put("/sitemap-2025.xml", _urlset(site, 1), content_type="application/xml")
+    site.put("/sitemap-today.xml", _urlset(site, 2), content_type="application/xml")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    children = [("2025", "2025-12-31T23:00:00+00:00"), ("today", now)]
+
+    def index() -> str:
+        listed = "".join(
+            f"<sitemap><loc>{site.url}/sitemap-{name}.xml</loc><lastmod>{lastmod}</lastmod></sitemap>"
+            for name, lastmod in children
+        )
+        return f"<sitemapindex xmlns='{SITEMAP}'>{listed}</sitemapindex>"
+
+    site.put("/sitemap.xml", index(), content_type="text/xml")
+    source = sources.add(f"{site.url}/sitemap.xml")
+    assert sources.poll(source).taken == 2  # the first poll reads every child
+    site.put("/sitemap-new.xml", _urlset(site, 3), content_type="application/xml")
+    children.append(("new", now))
+    site.put("/sitemap.xml", index(), content_type="text/xml")
+    assert sources.poll(source).taken == 1
+    fetched = {name: len(site.seen(f"/sitemap-{name}.xml")) for name, _ in children}
+    assert fetched == {"2025": 1, "today": 2, "new": 1}
+    assert _titles(session) == ["Town 1 library", "Town 2 library", "Town 3 library"]
+
+
+def test_the_children_read_are_the_newest_first_undated_after_and_at_most_the_cap() -> None:
+    dated = [ChildSitemap(f"https://example.com/{day}.xml", float(day)) for day in range(1, 61)]
+    undated = ChildSitemap("https://example.com/undated.xml")
+    chosen = children_to_read([undated, *dated], last_success=None)
+    assert len(chosen) == MAX_CHILD_SITEMAPS
+    assert [c.timestamp for c in chosen[:3]] == [60.0, 59.0, 58.0]
+    assert undated not in chosen  # past the cap: the sixty dated ones are newer than an unknown date
+    assert children_to_read([undated, dated[0]], last_success=None) == [dated[0], undated]
 
 
 def test_a_news_sitemap_is_read_with_its_keywords_as_categories(site: Site, sources: Sources, session: Session) -> None:

@@ -2,8 +2,9 @@
 
 The worker that completes a narration's last segment dispatches it
 (workers/narration/fanout.py). It joins the segments' parts, with the feed's
-intro, outro and cover, tags the MP3, stores it with its captions, marks and
-chapters, and makes it current. Idempotent: a finished narration is left as it is.
+intro, outro and cover, tags the MP3, encodes the same audio into the other
+formats its article asks for (Opus, AAC: workers/narration/formats.py), stores
+them with its captions, marks and chapters, and makes it current. Idempotent: a finished narration is left as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from service.articles import records
+from service.audio.formats import extra_formats
 from service.core import logs, metrics
 from service.core.db import session_scope
 from service.core.models import Feed, utcnow
@@ -22,6 +24,7 @@ from service.core.storage import Storage, storage_for
 from service.core.voices import catalog_dirs, get_voice
 from service.segments import plan as segments
 from workers.narration.failures import TRANSIENT_ERRORS, fail_narration, failure_of
+from workers.narration.formats import encode_formats, store_formats
 from workers.narration.layout import join_blocks
 from workers.narration.parts import cached_parts
 from workers.narration.publish import store_narration, tags_of
@@ -49,6 +52,7 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
         assets = {name: getattr(feed, f"{name}_key", None) for name in ("intro", "outro", "cover")}
         document, voice_id = records.document_of(article), narration.voice
         cached, asr_review = narration.segments_cached, narration.asr_review
+        formats = extra_formats(article.formats or [])  # Opus, AAC: made from the same blocks after the MP3
         for segment in planned:
             session.expunge(segment)
     started = time.perf_counter()
@@ -71,7 +75,8 @@ def assemble_narration(narration_id: str, settings: Settings) -> str:
                 mastering=mastering,
                 parts=cached_parts(settings, storage, [(s.key, str(s.audio_key)) for s in planned], mastering),
             )
-            audio = store_narration(storage, rendered)
+            encoded = encode_formats(blocks, rendered, mastering, formats, Path(tmp))
+            audio = store_narration(storage, rendered, store_formats(storage, encoded))
         with session_scope(settings.database_url) as session:
             finished = records.finish_narration(session, narration_id, audio)
             finished.segments_synthesized = len(planned) - cached

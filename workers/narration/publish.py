@@ -17,8 +17,12 @@ def tags_of(article: Article, feed: Feed | None = None, cover: bytes | None = No
     return AudioTags(title=article.title, artist=artist, album=album, cover=cover)
 
 
-def store_narration(storage: Storage, rendered: RenderedNarration) -> records.FinishedAudio:
+def store_narration(
+    storage: Storage, rendered: RenderedNarration, files: tuple[records.FormatFile, ...] = ()
+) -> records.FinishedAudio:
     """Store the tagged MP3 and its captions, marks and chapters; what the narration record links to.
+
+    `files` are its other formats, already stored (workers/narration/formats.py).
 
     The MP3 is stored as tagged, so its key, digest and size (the feed's
     enclosure length) are those of the bytes listeners download.
@@ -35,4 +39,5 @@ def store_narration(storage: Storage, rendered: RenderedNarration) -> records.Fi
         captions_key=captions.key if captions else None,
         marks_key=marks.key if marks else None,
         chapters_key=chapters.key if chapters else None,
+        files=files,
     )

@@ -38,6 +38,11 @@ class RenderedNarration:
     captions_vtt: str = ""
     marks_json: str = ""
     chapters_json: str = ""
+    # Where each block's part (intro included) begins in the decoded MP3, and its length, in samples:
+    # the timeline the other formats are encoded on (workers/narration/formats.py).
+    part_starts: tuple[int, ...] = ()
+    samples: int = 0
+    sample_rate: int = 44100
 
 
 @dataclass(frozen=True)
@@ -136,4 +141,7 @@ def render_mp3(
         captions_vtt=webvtt(timeline),
         marks_json=marks_json(timeline),
         chapters_json=chapters_json(chapters),
+        part_starts=tuple(joined.starts[k] for k in block_positions),
+        samples=joined.samples,
+        sample_rate=sample_rate,
     )

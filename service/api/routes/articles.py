@@ -82,6 +82,7 @@ def create_article(
             review=body.review,
             project=principal.project_id,
             private=body.private,
+            formats=list(body.formats) if body.formats is not None else None,
         )
     except Exception:
         if idempotency_key:
@@ -142,6 +143,7 @@ def update_article(
         section_voices=body.section_voices(),
         review=body.review,
         private=body.private,
+        formats=list(body.formats) if body.formats is not None else None,
     )
     return _answer(session, settings, outcome)
 

@@ -23,6 +23,7 @@ from service.api.deps import SessionDep, SettingsDep
 from service.api.security import player_page_csp
 from service.articles import records
 from service.articles.privacy import route_links
+from service.articles.views import audio_files
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "listeners" / "static"
 router = APIRouter(tags=["player"])
@@ -79,6 +80,13 @@ def player_script() -> FileResponse:
     )
 
 
+class PlayerSource(BaseModel):
+    """One format of the current narration, as an <audio>'s <source>: the player plays the first it can."""
+
+    url: str
+    type: str  # a media type for canPlayType: audio/ogg; codecs=opus, audio/mp4, audio/mpeg
+
+
 class PlayerArticle(BaseModel):
     """What the player needs of an article, public like the audio itself (GET /v1/articles/{id} needs a key)."""
 
@@ -88,6 +96,8 @@ class PlayerArticle(BaseModel):
     text: str  # for read-along: the words the audio speaks
     current_narration: dict[str, object] | None  # {"id", "duration_s"} once a version is done
     audio_url: str | None
+    # The current narration in each format, smallest first; the MP3 last (audio_url, which every browser plays).
+    sources: list[PlayerSource] = []
     captions_url: str | None
     marks_url: str | None
 
@@ -112,13 +122,22 @@ def player_article(
         response.headers["Cache-Control"] = "private, no-store"
     current = records.current_narration(session, article)
     done = current is not None and bool(current.audio_key)
+    audio_url = links.route(f"/v1/articles/{article.id}/audio.mp3") if done else None
+    sources = [
+        PlayerSource(url=f.url, type=f.media_type)
+        for f in (audio_files(current, links) if current and done else [])
+        if f.format != "mp3"
+    ]
+    if audio_url:
+        sources.append(PlayerSource(url=audio_url, type="audio/mpeg"))
     return PlayerArticle(
         id=article.id,
         title=article.title,
         language=article.language,
         text=records.document_of(article).text,
         current_narration={"id": current.id, "duration_s": current.duration_s} if current and done else None,
-        audio_url=links.route(f"/v1/articles/{article.id}/audio.mp3") if done else None,
+        audio_url=audio_url,
+        sources=sources,
         captions_url=links.media(current.captions_key) if current and done and current.captions_key else None,
         marks_url=links.media(current.marks_key) if current and done and current.marks_key else None,
     )

@@ -32,6 +32,7 @@ def source_out(source: Source, counts: ItemCounts) -> SourceOut:
         interval_s=source.interval_s,
         first_poll_newest=source.first_poll_newest,
         backfill=source.backfill,
+        formats=source.formats,
         paused=source.paused,
         next_poll_at=source.next_poll_at,
         last_poll_at=source.last_poll_at,

@@ -25,6 +25,7 @@ from service.articles.records.lookups import (
 from service.articles.records.narrations import (
     TERMINAL_STATUSES,
     FinishedAudio,
+    FormatFile,
     add_narration,
     fail_narration,
     finish_narration,
@@ -36,6 +37,7 @@ from service.articles.records.stored import blocks_of, document_of
 __all__ = [
     "TERMINAL_STATUSES",
     "FinishedAudio",
+    "FormatFile",
     "add_narration",
     "blocks_of",
     "create_article",

@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 from service.articles.records.lookups import latest_narration, stored_keys
 from service.articles.records.narrations import add_narration
 from service.articles.records.stored import blocks_of
-from service.core.models import DEFAULT_PROJECT, Article, Narration, NarrationSegment, Segment, utcnow
+from service.core.models import (
+    DEFAULT_PROJECT,
+    Article,
+    Narration,
+    NarrationFile,
+    NarrationSegment,
+    Segment,
+    utcnow,
+)
 from service.document.model import Document
 
 
@@ -26,8 +34,9 @@ def create_article(
     section_voices: dict[str, str] | None = None,
     asr_review: bool = False,
     project: str = DEFAULT_PROJECT,
+    formats: list[str] | None = None,
 ) -> tuple[Article, Narration]:
-    """Store a new article and its first (queued) narration."""
+    """Store a new article and its first (queued) narration, published in `formats` (default: MP3 only)."""
     article = Article(
         project_id=project,
         external_id=external_id,
@@ -40,6 +49,7 @@ def create_article(
         blocks=blocks_of(document),
         voice=voice,
         section_voices=dict(section_voices or {}),
+        formats=list(formats or ["mp3"]),
     )
     session.add(article)
     session.flush()
@@ -90,13 +100,21 @@ def update_article(
     priority: str = "now",
     section_voices: dict[str, str] | None = None,
     asr_review: bool = False,
+    formats: list[str] | None = None,
 ) -> Narration | None:
-    """Store an edited article; queue a new narration only when its spoken content changed."""
+    """Store an edited article; queue a new narration only when its spoken content or its formats changed.
+
+    `formats` (None: as they are) changed alone narrates again with every segment cached: only the
+    assembly runs, and the new narration has every file in the new formats.
+    """
     changed = spoken_content_changed(article, document, voice, language, section_voices)
     voice_changed = article.voice != voice
-    narrates = would_narrate(session, article, document, voice, language, section_voices)
+    formats_changed = formats is not None and list(formats) != list(article.formats or ["mp3"])
+    narrates = formats_changed or would_narrate(session, article, document, voice, language, section_voices)
     article.source_kind, article.source = source_kind, source
     article.byline = document.byline
+    if formats is not None:
+        article.formats = list(formats)
     if not narrates:
         return None
     article.title = document.title
@@ -104,7 +122,7 @@ def update_article(
     article.voice, article.language = voice, language
     article.section_voices = dict(section_voices or {})
     article.updated_at = utcnow()
-    reason = "voice" if voice_changed else ("edited" if changed else "retried")
+    reason = "voice" if voice_changed else ("edited" if changed else ("formats" if formats_changed else "retried"))
     return add_narration(session, article, voice=voice, priority=priority, reason=reason, asr_review=asr_review)
 
 
@@ -148,4 +166,5 @@ def delete_article(session: Session, article: Article) -> list[str]:
         )
         for k in stored_keys(n)
     }
+    still_used.update(session.scalars(select(NarrationFile.key).where(NarrationFile.key.in_(keys))))
     return sorted(keys - still_used)

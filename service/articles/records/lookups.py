@@ -57,4 +57,4 @@ def list_narrations(session: Session, article_id: str) -> list[Narration]:
 def stored_keys(narration: Narration) -> list[str]:
     """The storage keys of a narration's files."""
     keys = (narration.audio_key, narration.captions_key, narration.marks_key, narration.chapters_key)
-    return [k for k in keys if k]
+    return [k for k in keys if k] + [f.key for f in narration.files]

@@ -8,9 +8,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.articles.records.lookups import current_narration, get_article, get_narration
-from service.core.models import Article, Narration, utcnow
+from service.core.models import Article, Narration, NarrationFile, utcnow
 
 TERMINAL_STATUSES = frozenset({"done", "failed"})
+
+
+@dataclass(frozen=True)
+class FormatFile:
+    """A finished narration's audio in one more format (Opus, AAC), as stored."""
+
+    format: str
+    key: str
+    media_type: str
+    bytes: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,7 @@ class FinishedAudio:
     captions_key: str | None = None
     marks_key: str | None = None
     chapters_key: str | None = None
+    files: tuple[FormatFile, ...] = ()  # the formats besides the MP3 its article asked for
 
 
 def add_narration(
@@ -87,6 +99,10 @@ def finish_narration(session: Session, narration_id: str, audio: FinishedAudio) 
     narration.captions_key = audio.captions_key
     narration.marks_key = audio.marks_key
     narration.chapters_key = audio.chapters_key
+    narration.files = [
+        NarrationFile(format=f.format, key=f.key, media_type=f.media_type, bytes=f.bytes, sha256=f.sha256)
+        for f in audio.files
+    ]
     article = get_article(session, narration.article_id)
     current = current_narration(session, article)
     # A slow old version finishing late must not replace a newer one.

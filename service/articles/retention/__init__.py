@@ -4,7 +4,7 @@ Kept: every article's current narration, its newest `retain_versions`
 narrations, every narration still queued or running; the segments those
 narrations' plans name (and the parts made from them); every feed's intro,
 outro and cover; the sample of each voice version in the catalog. Everything
-else goes: older narrations (their rows, plans and reviews), segments and
+else goes: older narrations (their rows, plans, reviews and files in other formats), segments and
 parts no kept narration names, samples of voices gone, and every stored file
 no kept record names (deleted articles' files, replaced feed assets, the audio
 of a segment synthesized again, files of work that died before its record).

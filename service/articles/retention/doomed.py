@@ -13,7 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.core.models import Article, Feed, Narration, NarrationSegment, Segment, SegmentPart, VoiceSample, utcnow
+from service.core.models import (
+    Article,
+    Feed,
+    Narration,
+    NarrationFile,
+    NarrationSegment,
+    Segment,
+    SegmentPart,
+    VoiceSample,
+    utcnow,
+)
 
 FINISHED = ("done", "failed")
 COLLECTABLE_SEGMENT = ("done", "failed", "cancelled")  # never `pending`: a task may be about to make it
@@ -110,6 +120,9 @@ def referenced_files(session: Session, doomed: Doomed = Doomed()) -> set[str]:
     ):
         if narration_id not in doomed.narrations:
             named.extend(files)
+    for narration_id, key in session.execute(select(NarrationFile.narration_id, NarrationFile.key)):
+        if narration_id not in doomed.narrations:  # its other formats live and go with the narration
+            named.append(key)
     for segment, audio in session.execute(select(Segment.key, Segment.audio_key)):
         if segment not in doomed.segments:
             named.append(audio)

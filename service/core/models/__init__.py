@@ -6,7 +6,7 @@ migrations (service/core/migrations) compare against.
 """
 
 from service.core.models.access import ApiKey, Project
-from service.core.models.articles import Article, Dispatch, IdempotencyRecord, Narration, NarrationReview
+from service.core.models.articles import Article, Dispatch, IdempotencyRecord, Narration, NarrationFile, NarrationReview
 from service.core.models.base import DEFAULT_PROJECT, Base, UtcDateTime, new_id, utcnow
 from service.core.models.feeds import Feed, FeedSubscriber, ListenEvent
 from service.core.models.lexicon import LexiconEntry, LexiconVersion
@@ -27,6 +27,7 @@ __all__ = [
     "LexiconVersion",
     "ListenEvent",
     "Narration",
+    "NarrationFile",
     "NarrationReview",
     "NarrationSegment",
     "Project",

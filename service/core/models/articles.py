@@ -68,6 +68,8 @@ class Article(Base):
     )
     # Added by revision 0005: its files are served only through signed, expiring URLs (service/articles/privacy.py).
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Added by revision 0006: the formats its narrations are published in (service/audio/formats.py), MP3 always.
+    formats: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["mp3"], server_default=text("'[\"mp3\"]'"))
 
     narrations: Mapped[list[Narration]] = relationship(
         back_populates="article",
@@ -101,7 +103,9 @@ class Narration(Base):
     chapters_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[str] = mapped_column(String(10), default="now")  # now | backfill (its queue)
-    reason: Mapped[str] = mapped_column(String(20), default="created")  # created | edited | voice | lexicon | forced
+    reason: Mapped[str] = mapped_column(
+        String(20), default="created"
+    )  # created | edited | voice | formats | lexicon | forced
     segments_total: Mapped[int] = mapped_column(Integer, default=0)
     segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # reused from the segment cache
     segments_synthesized: Mapped[int] = mapped_column(Integer, default=0)
@@ -117,6 +121,26 @@ class Narration(Base):
     )  # times the reconciler re-dispatched it
 
     article: Mapped[Article] = relationship(back_populates="narrations", foreign_keys=[article_id])
+    # Its files in formats besides the MP3 (Opus, AAC), loaded with it: every view of a narration lists them.
+    files: Mapped[list[NarrationFile]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin", order_by="NarrationFile.format"
+    )
+
+
+class NarrationFile(Base):
+    """A finished narration in one more format: the same audio, timeline and loudness as its MP3."""
+
+    __tablename__ = "narration_files"
+
+    narration_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("narrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(10), primary_key=True)  # opus | aac (service/audio/formats.py)
+    # Indexed: an unsigned /media request asks whether its file belongs to a private article.
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 class Dispatch(Base):

@@ -44,6 +44,8 @@ class Source(Base):
     last_error_message: Mapped[str | None] = mapped_column(Text)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # polls failed in a row (the backoff's exponent)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Added by revision 0006: the formats its articles are published in (None: NARRATOR_NARRATION_FORMATS).
+    formats: Mapped[list[str] | None] = mapped_column(JSON)
 
     items: Mapped[list[SourceItem]] = relationship(back_populates="source", cascade="all, delete-orphan")
 

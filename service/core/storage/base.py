@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-EXTENSIONS = ("mp3", "mpa", "vtt", "json", "flac", "wav", "png", "jpg")
+EXTENSIONS = ("mp3", "mpa", "opus", "m4a", "vtt", "json", "flac", "wav", "png", "jpg")
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(" + "|".join(EXTENSIONS) + r")$")
 CHUNK = 1 << 20
 
@@ -25,6 +25,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     "mp3": "audio/mpeg",
     "mpa": "audio/mpeg",
+    # A narration's other formats (service/audio/formats.py names the same types).
+    "opus": "audio/ogg; codecs=opus",
+    "m4a": "audio/mp4",
     "vtt": "text/vtt; charset=utf-8",
     "json": "application/json",
     "flac": "audio/flac",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from service.articles.privacy import MediaLinks, signed_links
 from service.articles.records import document_of
-from service.core.models import Article, Feed, Narration
+from service.audio.formats import FORMATS, PREFERENCE
+from service.core.models import Article, Feed, Narration, NarrationFile
 from service.core.settings import Settings
 from service.core.signing import expiry
+from service.listeners.feeds.extensions import AlternateEnclosure
 from service.listeners.feeds.rss import Channel, Episode
 
 SUMMARY_CHARS = 600
@@ -74,6 +76,22 @@ def episode_of(article: Article, narration: Narration, links: MediaLinks) -> Epi
         link=article.source if article.source_kind == "url" else None,
         captions_url=links.media(narration.captions_key) if narration.captions_key else None,
         chapters_url=links.media(narration.chapters_key) if narration.chapters_key else None,
+        alternates=tuple(
+            alternate_of(f, links) for f in sorted(narration.files, key=lambda f: PREFERENCE.index(f.format))
+        ),
+    )
+
+
+def alternate_of(file: NarrationFile, links: MediaLinks) -> AlternateEnclosure:
+    """A narration's file in another format as a podcast:alternateEnclosure (Podcasting 2.0)."""
+    fmt = FORMATS[file.format]
+    return AlternateEnclosure(
+        url=links.media(file.key),
+        type=fmt.media_type.split(";")[0],
+        length=file.bytes,
+        codecs=fmt.codecs,
+        bitrate=fmt.codec.bit_rate if fmt.codec else None,
+        title=fmt.title,
     )
 
 

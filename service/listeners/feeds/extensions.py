@@ -90,12 +90,26 @@ class Transcript:
     rel: str | None = None
 
 
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """One podcast:alternateEnclosure: the episode's audio in another format, at one source."""
+
+    url: str
+    type: str  # the MIME type without parameters: audio/ogg, audio/mp4
+    length: int
+    codecs: str = ""  # RFC 6381
+    bitrate: int | None = None  # bits per second
+    title: str = ""
+
+
 class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no type hints
-    """Item tags of the Podcasting 2.0 namespace: podcast:transcript (any number) and podcast:chapters."""
+    """Item tags of the Podcasting 2.0 namespace: podcast:transcript (any number), podcast:chapters and
+    podcast:alternateEnclosure (any number)."""
 
     def __init__(self) -> None:
         self._transcripts: list[Transcript] = []
         self._chapters: tuple[str, str] | None = None
+        self._alternates: list[AlternateEnclosure] = []
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
@@ -108,7 +122,21 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]  # f
         """Set the chapters file link (Podcasting 2.0 JSON chapters)."""
         self._chapters = (url, type)
 
+    def alternate_enclosure(self, alternate: AlternateEnclosure) -> None:
+        """Offer the episode in another format (apps that know the tag may pick it; the enclosure stays MP3)."""
+        self._alternates.append(alternate)
+
     def extend_rss(self, item: etree._Element) -> etree._Element:
+        for a in self._alternates:
+            element = xml_elem(f"{{{PODCAST_NS}}}alternateEnclosure", item)
+            element.attrib.update({"type": a.type, "length": str(a.length)})
+            if a.bitrate:
+                element.attrib["bitrate"] = str(a.bitrate)
+            if a.codecs:
+                element.attrib["codecs"] = a.codecs
+            if a.title:
+                element.attrib["title"] = a.title
+            xml_elem(f"{{{PODCAST_NS}}}source", element).attrib["uri"] = a.url
         for t in self._transcripts:
             element = xml_elem(f"{{{PODCAST_NS}}}transcript", item)
             element.attrib["url"] = t.url

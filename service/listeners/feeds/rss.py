@@ -12,6 +12,7 @@ from feedgen.feed import FeedGenerator
 
 from service.core.hygiene import clean_text
 from service.listeners.feeds.extensions import (
+    AlternateEnclosure,
     ItunesEntryExtension,
     ItunesExtension,
     PodcastIndexEntryExtension,
@@ -58,6 +59,7 @@ class Episode:
     link: str | None = None
     captions_url: str | None = None
     chapters_url: str | None = None
+    alternates: tuple[AlternateEnclosure, ...] = ()  # the narration in its other formats (Opus, AAC)
 
 
 _Item = TypeVar("_Item", Channel, Episode)
@@ -130,6 +132,8 @@ def _add_episode(fg: FeedGenerator, episode: Episode) -> None:
         fe.link(href=episode.link)
     fe.published(aware(episode.published))
     fe.enclosure(episode.audio_url, str(episode.audio_bytes), "audio/mpeg")
+    for alternate in episode.alternates:
+        fe.podcastindex.alternate_enclosure(alternate)
     fe.itunes.itunes_duration(max(1, round(episode.duration_s)))
     if episode.byline:
         fe.itunes.itunes_author(episode.byline)

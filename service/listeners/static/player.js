@@ -485,7 +485,10 @@
       this.sent = new Set();
       const rate = Number(store.get("rate"));
       if (SPEEDS.includes(rate)) this.ui.speed.value = String(rate);
-      this.ui.audio.src = this.url(article.audio_url || `/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
+      // The first format this browser plays (Opus, AAC when the article has them), as <source> elements would pick.
+      const playable = (article.sources || []).find((s) => s.type && this.ui.audio.canPlayType(s.type));
+      const audio = playable ? playable.url : article.audio_url;
+      this.ui.audio.src = this.url(audio || `/v1/articles/${encodeURIComponent(id)}/audio.mp3`);
       this.ui.audio.playbackRate = Number(this.ui.speed.value);
       for (const control of [this.ui.play, this.ui.back, this.ui.forward, this.ui.seek, this.ui.speed]) control.disabled = false;
       this.say("");
