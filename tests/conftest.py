@@ -129,11 +129,10 @@ def narrator_cli(
     """Runs `narrator ARGS...` in this process through `main`, the console script's entry point.
 
     `narrator_cli(*args, env={...}, stdin="...")`: `env` holds the NARRATOR_* variables the command sees
-    (none of the caller's; NARRATOR_DATA_DIR defaults to tmp_path/data). Starting a real process costs about
-    two seconds of imports; the few tests of what only a process shows (exit on a closed pipe, the console
-    script itself) still start one.
+    (none of the caller's; NARRATOR_DATA_DIR defaults to tmp_path/data). A real process costs seconds of
+    imports per command; the tests of what only a process shows (its quiet exit when the pipe it writes to
+    closes, tests/unit/test_cli.py) still start one.
     """
-
     from workers.cli import main
 
     def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> CliResult:
