@@ -23,6 +23,20 @@ SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = SHARED / "examples"
 
 
+@pytest.fixture(autouse=True)
+def fresh_log_context() -> Iterator[None]:
+    """Each test starts without the log context an earlier one bound in this process.
+
+    A worker task clears it when it ends (workers/tasks.py); tests that run the fan-out inline have no task
+    around them, and under pytest-xdist any test may come next in the same process.
+    """
+    from service.core import logs
+
+    logs.clear()
+    yield
+    logs.clear()
+
+
 @pytest.fixture(scope="session")
 def examples() -> Path:
     """The example articles kept beside the repository (../shared/examples; not part of the project).
