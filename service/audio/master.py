@@ -22,12 +22,11 @@ from service.audio.loudness import MIN_LOUDNESS_S, integrated_loudness, true_pea
 from service.audio.mp3 import DECODER_DELAY, decode_frames, encode_frames
 from service.audio.pcm import db_to_gain
 from service.audio.phase import rotate_phase
+from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.xing import LAME_ENCODER_DELAY
 
 log = logging.getLogger(__name__)
 
-TARGET_LUFS = -16.0
-MAX_TRUE_PEAK_DBTP = -1.0
 # Headroom for the encoder's overshoot; widened when the decoded file needs it.
 ENCODER_MARGIN_DB = 1.0
 # How close the decoded file must be: well inside the +-1 LU a spec allows.

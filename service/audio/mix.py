@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import soundfile as sf
 
-from service.audio.loudness import integrated_loudness
 from service.audio.pcm import db_to_gain, resample, to_mono
 
 if TYPE_CHECKING:
@@ -49,6 +48,8 @@ def read_clip(path: Path, sample_rate: int) -> np.ndarray:
 
 def loudness_matched(clip: np.ndarray, speech: np.ndarray, sample_rate: int) -> np.ndarray:
     """`clip` scaled to the speech's integrated loudness (unchanged if either cannot be measured)."""
+    from service.audio.loudness import integrated_loudness  # the meter (scipy) only where there is a clip
+
     clip_lufs = integrated_loudness(clip, sample_rate)
     speech_lufs = integrated_loudness(speech, sample_rate)
     if not (math.isfinite(clip_lufs) and math.isfinite(speech_lufs)):

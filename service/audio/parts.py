@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS, encode_mastered_frames
 from service.audio.mp3 import encode_frames
+from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.xing import (
     LAME_ENCODER_DELAY,
     SAMPLES_PER_FRAME,
@@ -80,6 +80,11 @@ def encode_part(
     The mastering is verified on the decoded part (see `encode_mastered_frames`);
     parts hold their own loudness, so the joined file is at the target too.
     """
+    # The mastering chain (scipy, pyloudnorm: about a second) is imported by the first part
+    # encoded, not with this module: `narrator narrate` then imports it on one core while
+    # the other is already synthesizing, and joining cached parts never imports it.
+    from service.audio.master import encode_mastered_frames
+
     mastered = encode_mastered_frames(
         pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
     )

@@ -109,7 +109,8 @@ def prepare_mastering() -> None:
 
 def mastered(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """A segment at the final file's loudness, its true peaks under the file's ceiling before encoding."""
-    from service.audio.master import ENCODER_MARGIN_DB, MAX_TRUE_PEAK_DBTP, TARGET_LUFS, master
+    from service.audio.master import ENCODER_MARGIN_DB, master
+    from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 
     if len(pcm) == 0:
         return pcm.astype(np.float32, copy=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import pysbd
@@ -10,6 +11,10 @@ import pysbd
 DEFAULT_MAX_CHARS = 400
 # Prefer cutting after clause punctuation, then at any space.
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:\u2014\u2013)])\s+")
+# A pysbd Segmenter keeps the text it is splitting in itself: two threads sharing one (the
+# API's request threads, `narrator narrate`'s lanes) would split each other's text. pysbd is
+# pure Python, so taking turns costs no parallelism the GIL allowed.
+_SEGMENTING = threading.Lock()
 
 
 @lru_cache(maxsize=4)
@@ -24,7 +29,9 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = DEFAULT
         segmenter = _segmenter(lang)
     except ValueError:  # pysbd knows no such language: English rules are the best fallback
         segmenter = _segmenter("en")
-    sentences = [s.strip() for s in segmenter.segment(text) if s.strip()]
+    with _SEGMENTING:
+        pieces = segmenter.segment(text)
+    sentences = [s.strip() for s in pieces if s.strip()]
     out: list[str] = []
     for sentence in sentences:
         out.extend(_cut(sentence, max_chars))

@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 from service.document.sentences import split_sentences
 
 
@@ -31,3 +33,13 @@ def test_a_long_run_without_spaces_is_cut_hard() -> None:
 
 def test_unknown_language_falls_back_to_english_rules() -> None:
     assert split_sentences("One. Two.", language="xx") == ["One.", "Two."]
+
+
+def test_threads_splitting_at_once_each_get_their_own_sentences() -> None:
+    # `narrator narrate` synthesizes blocks side by side, and API requests run in threads:
+    # pysbd's segmenter holds the text it splits, so sharing one must not mix texts.
+    texts = [" ".join(f"Paragraph {n} says thing {k}, which matters to town {n}." for k in range(12)) for n in range(4)]
+    alone = [split_sentences(text) for text in texts]
+    with ThreadPoolExecutor(len(texts)) as pool:
+        rounds = [list(pool.map(split_sentences, texts)) for _ in range(25)]
+    assert all(split == alone for split in rounds)

@@ -15,8 +15,8 @@ import pytest
 
 from service.audio.codecs import AAC, FLAC, OPUS, Codec, CodecStream
 from service.audio.loudness import integrated_loudness
-from service.audio.master import TARGET_LUFS
 from service.audio.stream import encode_segment
+from service.audio.targets import TARGET_LUFS
 from tests.decode import ffmpeg_complaints, ffmpeg_decoded
 
 RATE = 22050

@@ -10,8 +10,8 @@ import pytest
 import soundfile as sf
 
 from service.audio.loudness import integrated_loudness, true_peak_dbtp
-from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.stream import Mp3Stream, PcmStream, WavStream, encode_segment, mastered
+from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.xing import LAME_ENCODER_DELAY
 
 RATE = 22050

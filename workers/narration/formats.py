@@ -25,7 +25,6 @@ import numpy as np
 from service.articles.records import FormatFile
 from service.audio.codecs import CodecStream
 from service.audio.formats import NarrationFormat
-from service.audio.master import ENCODER_MARGIN_DB, master
 from service.audio.mix import with_intro_outro
 from service.audio.pcm import resample
 from service.core.storage import Storage
@@ -55,6 +54,9 @@ def mastered_block(block: BlockAudio, sample_rate: int, mastering: Mastering, *,
     ).pcm
     if len(mixed) == 0:
         return mixed
+    # The chain (scipy, pyloudnorm) is imported when first used, as by service/audio/parts.py.
+    from service.audio.master import ENCODER_MARGIN_DB, master
+
     ceiling = mastering.max_true_peak_dbtp - ENCODER_MARGIN_DB  # the MP3's first try: room for the codec's overshoot
     return master(mixed, sample_rate, target_lufs=mastering.target_lufs, ceiling_dbtp=ceiling)
 

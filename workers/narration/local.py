@@ -7,13 +7,20 @@ dispatcher that runs each segment and then the assembly in this process, and
 reads the finished files back. Section voices, the shipped lexicon, the
 intro, outro and cover, the pauses and the timeline are therefore the
 worker's own: there is one orchestration.
+
+The dispatcher plays the part of several workers: segments are synthesized
+side by side on `lanes` threads (`share_cores` decides how many), so while one
+segment's part is mastered and encoded another is being synthesized, and no
+core waits for the other (bench/throughput.py).
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -25,6 +32,7 @@ from service.core.models import Feed
 from service.core.settings import Settings
 from service.core.storage import Storage, storage_for
 from service.document.model import Document
+from service.segments import plan as segments
 from workers.narration.assembly import assemble_narration
 from workers.narration.fanout import start_narration, synthesize_segment
 
@@ -58,19 +66,94 @@ class LocalNarration:
     chapters_json: str | None
 
 
+@dataclass(frozen=True)
+class Lanes:
+    """How a local narration shares the cores: segments synthesized at once, and the inference threads of each."""
+
+    count: int
+    threads: int
+
+
+def share_cores(block_sizes: Sequence[int], cores: int, threads: int = 0) -> Lanes:
+    """A lane per core, each synthesis on one thread, while the blocks share out evenly enough.
+
+    Segments side by side keep every core busy through synthesis, alignment,
+    mastering and encoding alike; one synthesis on every core leaves all but
+    one idle while its part is mastered. But a lane is worth it only if there
+    is work for it: so no more lanes than the longest block fits into (each
+    lane's share of the characters at least the longest block: a title and
+    one paragraph take one lane), and the cores left over become each
+    synthesis's threads. `threads` (NARRATOR_SYNTH_THREADS) fixes the threads
+    of each synthesis: then at most cores // threads lanes.
+    """
+    total, longest = sum(block_sizes), max(block_sizes, default=0)
+    count = max(1, cores // threads if threads else cores)
+    while count > 1 and longest * count > total:
+        count -= 1
+    return Lanes(count, threads or max(1, cores // count))
+
+
 @dataclass
 class LocalDispatch:
-    """Runs each dispatched task at once, in this process, in the order the fan-out hands them out."""
+    """Runs the fan-out's tasks in this process, as `lanes` workers would.
+
+    With one lane each task runs at once, when the fan-out hands it out. With
+    more, segments wait for `run`, which synthesizes them on that many threads,
+    longest first (so the last to finish is a short one), then runs the
+    assembly once (two lanes finishing the last segments together may both
+    dispatch it).
+    """
 
     settings: Settings
     after_segment: Callable[[], None] = lambda: None
+    lanes: int = 1
+    _queued: list[str] = field(default_factory=list, init=False)
+    _assemblies: dict[str, None] = field(default_factory=dict, init=False)  # insertion-ordered set
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def synthesize(self, key: str, priority: str) -> None:
-        synthesize_segment(key, self.settings, self)
-        self.after_segment()
+        if self.lanes > 1:
+            self._queued.append(key)
+        else:
+            self._segment(key)
 
     def assemble(self, narration_id: str, priority: str) -> None:
-        assemble_narration(narration_id, self.settings)
+        if self.lanes > 1:
+            with self._lock:
+                self._assemblies[narration_id] = None
+        else:
+            assemble_narration(narration_id, self.settings)
+
+    def run(self) -> None:
+        """Synthesize the queued segments side by side, then assemble what they completed; raises a segment's error."""
+        keys, self._queued = self._longest_first(self._queued), []
+        if keys:
+            with ThreadPoolExecutor(self.lanes, thread_name_prefix="narrate-lane") as pool:
+                futures = [pool.submit(self._segment, key) for key in keys]
+                try:
+                    for future in as_completed(futures):
+                        future.result()  # an error the fan-out does not record ends the run, as it would serially
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+        with self._lock:
+            ready, self._assemblies = list(self._assemblies), {}
+        for narration_id in ready:
+            assemble_narration(narration_id, self.settings)
+
+    def _segment(self, key: str) -> None:
+        synthesize_segment(key, self.settings, self)
+        with self._lock:  # progress reports one at a time
+            self.after_segment()
+
+    def _longest_first(self, keys: list[str]) -> list[str]:
+        with session_scope(self.settings.database_url) as session:
+            sizes = {}
+            for key in keys:
+                segment = segments.get_segment(session, key)
+                sizes[key] = len(segments.SegmentSpec.from_json(segment.spec).text) if segment else 0
+        return sorted(keys, key=lambda k: -sizes[k])
 
 
 def private_settings(settings: Settings, directory: Path) -> Settings:
@@ -94,10 +177,12 @@ def narrate_locally(
     section_voices: dict[str, str] | None = None,
     surroundings: Surroundings = Surroundings(),
     on_progress: ProgressCallback | None = None,
+    lanes: int = 1,
 ) -> LocalNarration:
     """Narrate `document` with the worker's fan-out in this process; raises the coded error of a failure.
 
-    `source` is the input's (kind, content), recorded with the article as the API records it.
+    `source` is the input's (kind, content), recorded with the article as the API records it;
+    `lanes` segments are synthesized at once (see `share_cores`).
     """
     with tempfile.TemporaryDirectory(prefix="narrator-narrate-") as tmp:
         local = private_settings(settings, Path(tmp))
@@ -122,7 +207,9 @@ def narrate_locally(
                     with session_scope(local.database_url) as session:
                         on_progress(records.get_narration(session, narration_id).progress)
 
-            start_narration(narration_id, local, LocalDispatch(local, after_segment=report))
+            dispatch = LocalDispatch(local, after_segment=report, lanes=lanes)
+            start_narration(narration_id, local, dispatch)
+            dispatch.run()
             with session_scope(local.database_url) as session:
                 done = records.get_narration(session, narration_id)
             if done.status != "done" or done.audio_key is None:

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.audio.master import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.audio.mix import CROSSFADE_MS, with_intro_outro
 from service.audio.parts import EncodedPart, encode_part, join_parts, pause_part
 from service.audio.pcm import resample, samples_in
+from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
 from service.core.voices import Voice
 from service.document.model import Document
 from service.segments.pauses import pauses_after

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from functools import lru_cache
 
 from service.core.voices import Voice
@@ -37,10 +38,20 @@ def word_phonemizer(voice: Voice) -> Phonemizer | None:
 def _espeak(espeak_voice: str) -> Phonemizer:
     from piper.phonemize_espeak import EspeakPhonemizer
 
+    # eSpeak has one current voice per process, set before each call: piper holds this lock from
+    # setting it to reading the phonemes, so two syntheses side by side (`narrator narrate`'s
+    # lanes) in different voices never read one with the other's voice.
+    try:
+        from piper.voice import _ESPEAK_PHONEMIZER_LOCK as espeak_lock
+    except ImportError:  # a piper without it: our own calls at least take turns
+        espeak_lock = threading.Lock()
+
     phonemizer = EspeakPhonemizer()
 
     @lru_cache(maxsize=50_000)
     def phonemize(word: str) -> str:
-        return "".join("".join(sentence) for sentence in phonemizer.phonemize(espeak_voice, word))
+        with espeak_lock:
+            phonemes = phonemizer.phonemize(espeak_voice, word)
+        return "".join("".join(sentence) for sentence in phonemes)
 
     return phonemize

@@ -59,7 +59,7 @@ def narrate(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from service.articles.intake import ArticleInput, build_document, check_voice, source_of
-    from workers.narration.local import Surroundings, narrate_locally
+    from workers.narration.local import Surroundings, narrate_locally, share_cores
     from workers.narration.tags import image_mime
     from workers.synthesis import use_threads
 
@@ -78,12 +78,13 @@ def narrate(args: argparse.Namespace, settings: Settings) -> int:
         for section, chosen in (("heading", args.heading_voice), ("quote", args.quote_voice))
         if chosen
     }
-    # Synthesis leaves cores idle between sentences: idle inference threads should sleep, not spin.
-    use_threads(settings.synth_threads, spin=False)
     fmt, content = read_input(args.input, args.format)
     given: dict[str, Any] = {fmt: content}
     submitted = ArticleInput(title=args.title, **given)
     document = build_document(submitted, settings)
+    lanes = share_cores([len(b.text) for b in document.spoken_blocks()], os.cpu_count() or 1, settings.synth_threads)
+    # Mastering and encoding run beside synthesis: idle inference threads should sleep, not spin.
+    use_threads(lanes.threads, spin=False)
     output: Path = args.output
     bar = tqdm(total=100, unit="%", desc="narrating", disable=not sys.stderr.isatty(), leave=False)
 
@@ -99,6 +100,7 @@ def narrate(args: argparse.Namespace, settings: Settings) -> int:
             section_voices=sections,
             surroundings=Surroundings(intro=args.intro, outro=args.outro, cover=args.cover),
             on_progress=on_progress,
+            lanes=lanes.count,
         )
     bar.close()
     _write_atomically(output, narrated.mp3)  # never a half-written MP3
