@@ -9,6 +9,11 @@ comma  := ,
 # tiny VITS model. `make test TEST_EXTRAS=test,postgres` skips them.
 RUN_EXTRAS  ?= postgres
 TEST_EXTRAS ?= test,postgres,coqui
+# pytest-xdist processes for `make test` and `make test-fast` (one per core of a 2-core machine; 0: no xdist).
+# loadscope runs each module on one process: its module-scoped services are started once, and the fault
+# tests (one module) run one after another. (loadgroup's xdist_group marks are not honoured under pytest 9.)
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: run test test-fast lint format bench system-deps clean
 
@@ -25,11 +30,11 @@ run:
 
 test: system-deps
 	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast:
 	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
-	$(BIN)/python -m pytest -m "not e2e and not slow and not browser"
+	$(PYTEST) -m "not e2e and not slow and not browser"
 
 # The lines the code keeps (docs/architecture.md): format, lint, import rules, types.
 lint:

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from service.core.settings import Settings
+from service.core.settings import Settings, get_settings
 from tests.processes import redis_server
 from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_context() -> Iterator[None]:
+    """Each test starts without the log context an earlier one bound in this process.
+
+    A worker task clears it when it ends (workers/tasks.py); tests that run the fan-out inline have no task
+    around them, and under pytest-xdist any test may come next in the same process.
+    """
+    from service.core import logs
+
+    logs.clear()
+    yield
+    logs.clear()
 
 
 @pytest.fixture(scope="session")
@@ -106,3 +122,49 @@ def serve_pages(pages: dict[str, tuple[int, bytes]]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one `narrator` command did in-process: its exit status and what it printed (as subprocess.run reports)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+NarratorCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def narrator_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Iterator[NarratorCli]:
+    """Runs `narrator ARGS...` in this process through `main`, the console script's entry point.
+
+    `narrator_cli(*args, env={...}, stdin="...")`: `env` holds the NARRATOR_* variables the command sees
+    (none of the caller's; NARRATOR_DATA_DIR defaults to tmp_path/data). A real process costs seconds of
+    imports per command; the tests of what only a process shows (its quiet exit when the pipe it writes to
+    closes, tests/unit/test_cli.py) still start one.
+    """
+    from workers.cli import main
+
+    def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> CliResult:
+        with monkeypatch.context() as patched:
+            for name in [name for name in os.environ if name.startswith("NARRATOR_")]:
+                patched.delenv(name)
+            patched.setenv("NARRATOR_DATA_DIR", str(tmp_path / "data"))
+            for name, value in (env or {}).items():
+                patched.setenv(name, value)
+            if stdin is not None:
+                patched.setattr("sys.stdin", io.StringIO(stdin))
+            get_settings.cache_clear()  # the command reads its settings from these variables
+            try:
+                capsys.readouterr()  # what the test printed before is not the command's
+                code = main(list(args))
+                out, err = capsys.readouterr()
+            finally:
+                get_settings.cache_clear()
+        return CliResult(code, out, err)
+
+    yield invoke

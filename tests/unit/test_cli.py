@@ -1,8 +1,11 @@
-"""The `narrator` command's small subcommands and inputs (narration itself: tests/workers)."""
+"""The `narrator` command's small subcommands and inputs (narration itself: tests/workers).
+
+The commands run in-process (`narrator_cli`, through the console script's entry point); what only a
+real process shows, its quiet exit (status 1) when the pipe it writes to closes, starts the installed script.
+"""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,25 +16,19 @@ import soundfile as sf
 
 from service.core.settings import Settings
 from service.core.storage import open_storage
-from tests.conftest import serve_pages
+from tests.conftest import NarratorCli, serve_pages
 
 NARRATOR = str(Path(sys.executable).with_name("narrator"))
 
 
-def _run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [NARRATOR, *args], input=stdin, capture_output=True, text=True, timeout=120, env=env, check=False
-    )
-
-
-def test_normalize_prints_the_spoken_form_of_its_argument() -> None:
-    result = _run("normalize", "It cost $5 on 1/2/2024.")
+def test_normalize_prints_the_spoken_form_of_its_argument(narrator_cli: NarratorCli) -> None:
+    result = narrator_cli("normalize", "It cost $5 on 1/2/2024.")
     assert result.returncode == 0
     assert result.stdout.strip() == "It cost five dollars on January second twenty twenty four."
 
 
-def test_normalize_reads_stdin_line_by_line() -> None:
-    result = _run("normalize", stdin="5%\nWorld War II\n")
+def test_normalize_reads_stdin_line_by_line(narrator_cli: NarratorCli) -> None:
+    result = narrator_cli("normalize", stdin="5%\nWorld War II\n")
     assert result.stdout.splitlines() == ["five percent", "World War two"]
 
 
@@ -59,15 +56,15 @@ def test_normalize_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path: P
     assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err, err
 
 
-def test_a_missing_input_file_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
-    result = _run("narrate", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"))
+def test_a_missing_input_file_is_a_clear_error_not_a_traceback(tmp_path: Path, narrator_cli: NarratorCli) -> None:
+    result = narrator_cli("narrate", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"))
     assert result.returncode == 2
     assert "narrator: error" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_an_empty_input_is_a_coded_error(tmp_path: Path) -> None:
+def test_an_empty_input_is_a_coded_error(tmp_path: Path, narrator_cli: NarratorCli) -> None:
     (tmp_path / "empty.txt").write_text("  \n")
-    result = _run("narrate", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "x.mp3"))
+    result = narrator_cli("narrate", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "x.mp3"))
     assert result.returncode == 2
     assert "empty_text" in result.stderr
 
@@ -81,20 +78,17 @@ def page_url() -> Iterator[str]:
         yield f"{url}/story"
 
 
-def test_narrate_fetches_a_url_when_the_host_is_allowed(tmp_path: Path, page_url: str, settings: Settings) -> None:
-    import os
-
-    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path), "NARRATOR_FETCH_ALLOW_HOSTS": "127.0.0.1"}
-    result = _run("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
+def test_narrate_fetches_a_url_when_the_host_is_allowed(
+    tmp_path: Path, page_url: str, narrator_cli: NarratorCli
+) -> None:
+    env = {"NARRATOR_FETCH_ALLOW_HOSTS": "127.0.0.1"}
+    result = narrator_cli("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
     assert result.returncode == 0, result.stderr
     assert sf.info(str(tmp_path / "story.mp3")).duration > 1.0
 
 
-def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str) -> None:
-    import os
-
-    env = {**os.environ, "NARRATOR_DATA_DIR": str(tmp_path)}
-    result = _run("narrate", page_url, "-o", str(tmp_path / "story.mp3"), env=env)
+def test_narrate_refuses_a_private_url_by_default(tmp_path: Path, page_url: str, narrator_cli: NarratorCli) -> None:
+    result = narrator_cli("narrate", page_url, "-o", str(tmp_path / "story.mp3"))
     assert result.returncode == 2
     assert "url_forbidden" in result.stderr
 
@@ -113,11 +107,13 @@ def test_worker_processes_share_the_cores(
     assert threads_per_process(Settings(synth_threads=synth_threads), concurrency) == expected
 
 
-def test_gc_dry_run_prints_the_files_and_bytes_it_would_free_and_deletes_nothing(settings: Settings) -> None:
+def test_gc_dry_run_prints_the_files_and_bytes_it_would_free_and_deletes_nothing(
+    settings: Settings, narrator_cli: NarratorCli
+) -> None:
     storage = open_storage(settings.storage_url)
     orphan = storage.put_bytes(b"no record names this", "flac").key
-    env = {**os.environ, "NARRATOR_DATA_DIR": str(settings.data_dir), "NARRATOR_GC_GRACE_S": "0"}
-    result = _run("gc", "--dry-run", env=env)
+    env = {"NARRATOR_DATA_DIR": str(settings.data_dir), "NARRATOR_GC_GRACE_S": "0"}
+    result = narrator_cli("gc", "--dry-run", env=env)
     assert result.returncode == 0, result.stderr
     assert "would delete 1 .flac files, 20 bytes" in result.stdout.splitlines()
     assert "would delete 0 narrations" in result.stdout.splitlines()

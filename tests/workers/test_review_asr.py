@@ -20,9 +20,10 @@ from workers.narration.moonshine import model_dir
 from workers.narration.review import ParagraphReview, review_paragraphs
 from workers.synthesis import load_engine
 
-pytestmark = pytest.mark.skipif(
-    model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"),
+    pytest.mark.slow,  # six clips of the real voice, each heard by the recognizer (make test, not test-fast)
+]
 
 TERM = "Nike"
 TEXT = "Shares of Nike fell on Monday."

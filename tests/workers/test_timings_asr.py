@@ -22,9 +22,10 @@ from workers.narration.pipeline import narrate_document
 from workers.narration.render import RenderedNarration
 from workers.synthesis import load_engine
 
-pytestmark = pytest.mark.skipif(
-    model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(model_dir() is None, reason="the moonshine_cpp package (the model files) is not installed"),
+    pytest.mark.slow,  # 3 narrations by the real voice, each word heard by the recognizer (make test, not test-fast)
+]
 
 DOCUMENT = Document(
     title="Harbor Festival Returns",
