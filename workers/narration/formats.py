@@ -25,11 +25,9 @@ import numpy as np
 from service.articles.records import FormatFile
 from service.audio.codecs import CodecStream
 from service.audio.formats import NarrationFormat
-from service.audio.mix import with_intro_outro
-from service.audio.pcm import resample
 from service.core.storage import Storage
 from workers.narration.blocks import BlockAudio
-from workers.narration.render import Mastering, RenderedNarration
+from workers.narration.render import Mastering, RenderedNarration, surrounded_block
 
 SILENCE_CHUNK = 1 << 16  # samples of silence handed to the encoders at once
 
@@ -44,14 +42,7 @@ class EncodedFormat:
 
 def mastered_block(block: BlockAudio, sample_rate: int, mastering: Mastering, *, first: bool, last: bool) -> np.ndarray:
     """A block as its MP3 part was mastered: resampled, with the intro or outro, at the loudness target."""
-    speech = resample(block.pcm, block.sample_rate, sample_rate)
-    mixed = with_intro_outro(
-        speech,
-        sample_rate,
-        intro=mastering.intro if first else None,
-        outro=mastering.outro if last else None,
-        crossfade_ms=mastering.crossfade_ms,
-    ).pcm
+    mixed = surrounded_block(block, sample_rate, mastering, first=first, last=last).pcm
     if len(mixed) == 0:
         return mixed
     # The chain (scipy, pyloudnorm) is imported when first used, as by service/audio/parts.py.

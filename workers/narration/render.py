@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.audio.mix import CROSSFADE_MS, with_intro_outro
+from service.audio.mix import CROSSFADE_MS, Mixed, with_intro_outro
 from service.audio.parts import EncodedPart, encode_part, join_parts, pause_part
 from service.audio.pcm import resample, samples_in
 from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
@@ -61,6 +61,18 @@ class Mastering:
 PartSource = Callable[[int, BlockAudio, bool, bool], EncodedPart]
 
 
+def surrounded_block(block: BlockAudio, sample_rate: int, mastering: Mastering, *, first: bool, last: bool) -> Mixed:
+    """A block at the output rate, with the intro if it is the narration's first and the outro if its last:
+    what its part is mastered from, in every format."""
+    return with_intro_outro(
+        resample(block.pcm, block.sample_rate, sample_rate),
+        sample_rate,
+        intro=mastering.intro if first else None,
+        outro=mastering.outro if last else None,
+        crossfade_ms=mastering.crossfade_ms,
+    )
+
+
 def block_part(
     block: BlockAudio,
     *,
@@ -72,14 +84,7 @@ def block_part(
 ) -> EncodedPart:
     """One block mastered and encoded on its own; the narration's first and last take the intro and outro."""
     settings = mastering or Mastering()
-    speech = resample(block.pcm, block.sample_rate, sample_rate)
-    mixed = with_intro_outro(
-        speech,
-        sample_rate,
-        intro=settings.intro if first else None,
-        outro=settings.outro if last else None,
-        crossfade_ms=settings.crossfade_ms,
-    )
+    mixed = surrounded_block(block, sample_rate, settings, first=first, last=last)
     return encode_part(
         mixed.pcm,
         sample_rate,
