@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.core.models import (
@@ -97,9 +98,9 @@ def plan_narration(
         # (service/articles/retention/) cannot delete a segment between this read and the plan row below.
         segment = session.get(Segment, key, with_for_update={"key_share": True})
         if segment is None:
-            segment = Segment(key=key, voice=spec.voice, spec=spec.to_json(), status="pending")
-            session.add(segment)
-            session.flush()  # the plan row below refers to it
+            insert_segment(session, key, spec)  # the plan row below refers to it
+            segment = session.get(Segment, key, with_for_update={"key_share": True}, populate_existing=True)
+            assert segment is not None
         cached = segment.status == "done" and not bypass_cache
         if not cached and key not in missing:
             if segment.status != "pending" or bypass_cache:
@@ -230,6 +231,21 @@ def section_voice_map(section_voices: Mapping[str, str], resolve: Callable[[str]
     return {kind: resolve(voice_id) for section, voice_id in section_voices.items() for kind in SECTION_KINDS[section]}
 
 
+def insert_segment(session: Session, key: str, spec: SegmentSpec) -> bool:
+    """Insert the segment's row, pending; False when another transaction inserted the same key first.
+
+    Two articles planned at once on two workers can share a block: both read no row, and the second
+    insert waits for the first to commit. ON CONFLICT DO NOTHING makes that the row to use instead of
+    a unique-key error that would fail the second narration.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Segment.__table__).values(
+        key=key, voice=spec.voice, spec=spec.to_json(), status="pending"
+    )
+    inserted = statement.on_conflict_do_nothing(index_elements=["key"]).returning(Segment.__table__.c.key)
+    return session.execute(inserted).first() is not None
+
+
 def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> list[str]:
     """Make sure each segment exists; returns the keys that must be synthesized (not done, not pending).
 
@@ -240,9 +256,8 @@ def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> 
     for key, spec in specs:
         segment = session.get(Segment, key)
         if segment is None:
-            session.add(Segment(key=key, voice=spec.voice, spec=spec.to_json(), status="pending"))
-            session.flush()
-            needed.append(key)
+            if insert_segment(session, key, spec):
+                needed.append(key)
         elif segment.status in ("failed", "cancelled"):
             segment.status, segment.error_code, segment.error_message = "pending", None, None
             needed.append(key)

@@ -116,3 +116,27 @@ def test_a_collection_first_makes_the_plan_synthesize_the_segment_again(url: str
         segment = session.get(Segment, KEY)
         assert segment is not None and segment.status == "pending"
         assert session.get(NarrationSegment, (narration_id, 0)) is not None
+
+
+def test_two_plans_inserting_the_same_new_segment_at_once_both_succeed(url: str) -> None:
+    """Two articles sharing a block, planned at once on two workers: the second insert of the key waits for the
+    first transaction, then uses its row (no unique-key error failing the second narration)."""
+    first_inserted, second_done = threading.Event(), threading.Event()
+    outcome: list[bool] = []
+
+    def second() -> None:
+        first_inserted.wait(10)
+        with session_scope(url) as session:
+            outcome.append(segments.insert_segment(session, KEY, SPEC))
+        second_done.set()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with session_scope(url) as session:
+        assert segments.insert_segment(session, KEY, SPEC)
+        first_inserted.set()
+        time.sleep(0.5)  # the second insert is now waiting for this transaction (PostgreSQL) or for the writer lock
+    thread.join(20)
+    assert second_done.is_set() and outcome == [False]
+    with session_scope(url) as session:
+        assert session.get(Segment, KEY) is not None
