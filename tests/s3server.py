@@ -134,7 +134,7 @@ def shared_seaweedfs(root: Path, weed: str) -> Iterator[S3Server]:
                 shared = json.loads(state.read_text())
                 shared["users"].append(me)
             else:
-                _proc, server = owned.enter_context(_started(root / "s3", weed))
+                _proc, server = owned.enter_context(_started(root / f"s3-{me}", weed))
                 shared = {"endpoint_url": server.endpoint_url, "owner": me, "users": [me]}
             state.write_text(json.dumps(shared))
         try:

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from service.articles import records, retention
-from service.core import migrations
 from service.core.db import session_scope
 from service.core.models import Narration, NarrationSegment, Segment, utcnow
 from service.document.model import Block, Document
@@ -32,9 +31,8 @@ LONG_AGO = timedelta(days=2)
 
 
 @pytest.fixture
-def url(new_database: Callable[[], str]) -> str:  # noqa: F811
-    url = new_database()
-    migrations.upgrade(url)
+def url(new_database: Callable[..., str]) -> str:  # noqa: F811
+    url = new_database(migrated=True)
     return url
 
 
