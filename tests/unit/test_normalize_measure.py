@@ -163,3 +163,66 @@ def test_dotted_feet_and_inches():
 
 def test_dotted_unit_aligns_to_the_number_and_its_abbreviation():
     assert pairs("4 in. of snow")[:2] == [("four", "4 in."), ("inches", "4 in.")]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("The 1,900 kg craft landed.", "The one thousand nine hundred kilogram craft landed."),
+        ("His 6 ft frame filled the door.", "His six foot frame filled the door."),
+        ("Each 500 ml bottle costs more.", "Each five hundred milliliter bottle costs more."),
+        ("Nasa's 1,900 kg craft", "Nasa's one thousand nine hundred kilogram craft"),
+        ("They carried two 5 kg bags.", "They carried two five kilogram bags."),
+        ("She won a new 5 km race.", "She won a new five kilometer race."),
+        ("The agency ordered 12 new 40 ft boats.", "The agency ordered twelve new forty foot boats."),
+        ("The 90 km/h gusts toppled trees.", "The ninety kilometer per hour gusts toppled trees."),
+    ],
+)
+def test_measure_after_a_determiner_before_a_noun_describes_it(written, spoken):
+    assert normalize(written).text == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It weighs 1,900 kg.", "It weighs one thousand nine hundred kilograms."),
+        ("The rover drove 5 km yesterday.", "The rover drove five kilometers yesterday."),
+        ("The town sits 40 km north of the capital.", "The town sits forty kilometers north of the capital."),
+        ("She finished second in the 200 m.", "She finished second in the two hundred meters."),
+        ("Police found the 2 kg seized in May.", "Police found the two kilograms seized in May."),
+        ("The lake is 12 m deep.", "The lake is twelve meters deep."),
+        ("the 5 km which remain", "the five kilometers which remain"),
+    ],
+)
+def test_measure_as_a_quantity_keeps_the_plural_unit(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_measure_before_a_hyphenated_word_describes_it():
+    assert normalize("They bored a 5 km-long tunnel.").text == "They bored a five kilometer-long tunnel."
+
+
+def test_measure_before_a_dimension_and_a_noun_describes_the_noun():
+    assert normalize("Workers dug a 12 m deep trench.").text == "Workers dug a twelve meter deep trench."
+
+
+def test_measure_before_a_plural_noun_describes_it():
+    assert normalize("The storm brought 50 mph winds.").text == "The storm brought fifty mile per hour winds."
+    assert normalize("Crews cleared 4 ft drifts.").text == "Crews cleared four foot drifts."
+
+
+def test_describing_measure_aligns_to_the_number_and_its_unit():
+    assert pairs("the 1,900 kg craft") == [
+        ("the", "the"),
+        ("one", "1,900 kg"),
+        ("thousand", "1,900 kg"),
+        ("nine", "1,900 kg"),
+        ("hundred", "1,900 kg"),
+        ("kilogram", "1,900 kg"),
+        ("craft", "craft"),
+    ]
+    assert pairs("a 5 km-long tunnel")[1:] == [
+        ("five", "5 km"),
+        ("kilometer-long", "5 km-long"),
+        ("tunnel", "tunnel"),
+    ]

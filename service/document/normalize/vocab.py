@@ -375,8 +375,91 @@ NOT_A_NOUN = frozenset(
         "instead",
         "apiece",
         "each",
+        # pronouns and relatives: "the $5 they owe", "the 5 km which remain"
+        "it",
+        "he",
+        "she",
+        "we",
+        "they",
+        "you",
+        "i",
+        "which",
+        "who",
+        "where",
+        # where, not what: "40 km north of the capital", "5 km offshore"
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "upstream",
+        "downstream",
+        "inland",
+        "offshore",
+        "underground",
+        "uphill",
+        "downhill",
+        "further",
+        "farther",
+        "short",
+        "ahead",
+        "behind",
+        "beyond",
+        "along",
+        "inside",
+        "outside",
+        "together",
+        "alone",
+        "then",
+        "now",
     ]
 )
+
+# Words that open a noun phrase: a measure right after one (or after one and an adjective)
+# that is followed by a noun describes that noun ("the 1,900 kg craft", "a new 5 km race").
+DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "each",
+        "every",
+        "any",
+        "another",
+        "no",
+        "several",
+        "many",
+        "few",
+        "both",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twelve",
+    ]
+)
+
+# Dimension adjectives: a measure before one and a noun is a compound modifier ("a 12 m deep trench").
+DIMENSIONS = frozenset(["long", "tall", "wide", "high", "deep", "thick", "thin"])
 
 # Labels that take a number and a letter: "seat 14C", "Form 10-K", "apartment 3F".
 NUMBER_LABELS = frozenset(
