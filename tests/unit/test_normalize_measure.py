@@ -192,6 +192,9 @@ def test_measure_after_a_determiner_before_a_noun_describes_it(written, spoken):
         ("Police found the 2 kg seized in May.", "Police found the two kilograms seized in May."),
         ("The lake is 12 m deep.", "The lake is twelve meters deep."),
         ("the 5 km which remain", "the five kilometers which remain"),
+        ("Runners face the last 2 km remaining.", "Runners face the last two kilometers remaining."),
+        ("Every 10 km there is a station.", "Every ten kilometers there is a station."),
+        ("The rover covered the 5 km easily.", "The rover covered the five kilometers easily."),
     ],
 )
 def test_measure_as_a_quantity_keeps_the_plural_unit(written, spoken):

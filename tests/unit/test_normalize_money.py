@@ -119,6 +119,7 @@ def test_amount_after_a_determiner_before_a_noun_describes_it(written, spoken):
 
 def test_amount_before_a_pronoun_or_after_a_year_is_an_amount():
     assert normalize("the $5 they owe").text == "the five dollars they owe"
+    assert normalize("of the $5 billion left").text == "of the five billion dollars left"
     assert normalize("In 2023 $5 million went to schools.").text == (
         "In twenty twenty three five million dollars went to schools."
     )

@@ -1,18 +1,18 @@
 """Measures and percentages: "5 km", "3.5kg", "100 mph", "20°C", "5%", "5-10%", "12kg/kg", "41 km³".
 
-A number (or a range, or dimensions "2x8") with an optional scale word, then a
-unit abbreviation from `vocab.UNITS`, an optional square/cubic marker and an
-optional "/unit". The unit is singular after exactly "1" and when the measure
-modifies a noun, decided by the grammar around it: hyphenated ("a 5-km race" -> "a
-five kilometer race", "a 5 km-long tunnel"), or followed by a noun (directly or after
-a dimension, "a 12 m deep trench") when the unit is written onto its number ("3nm
-chips", "a 120Hz screen"), when a determiner opens the noun phrase ("the 1,900 kg
-craft", "his 6 ft frame", "a new 5 km race") or when the noun is plural ("50 mph
-winds"); "it weighs 1,900 kg", "40 km north" keep the plural. Also "40/kg" -> "forty per kilogram" and a temperature written onto
-its number, "65F" -> "sixty five degrees Fahrenheit". News style's dotted imperial
+A number (or a range, or dimensions "2x8") with an optional scale word, then a unit
+abbreviation from `vocab.UNITS`, an optional square/cubic marker and an optional
+"/unit". The unit is singular after exactly "1" and when the measure modifies a noun,
+decided by the grammar around it: hyphenated ("a 5-km race" -> "a five kilometer race",
+"a 5 km-long tunnel"), or followed by a noun (directly or after a dimension, "a 12 m
+deep trench") when the unit is written onto its number ("3nm chips", "a 120Hz screen"),
+when a determiner opens the noun phrase ("the 1,900 kg craft", "his 6 ft frame", "a new
+5 km race") or when the noun is plural ("50 mph winds"); "it weighs 1,900 kg", "40 km
+north" keep the plural. Also "40/kg" -> "forty per kilogram" and a temperature written
+onto its number, "65F" -> "sixty five degrees Fahrenheit". News style's dotted imperial
 abbreviations are units with their full stop ("3 to 6 in. of rain" -> "three to six
-inches of rain"; `vocab.DOTTED_UNITS`): the stop is the abbreviation's, and is kept
-as the sentence's only where the sentence ends there.
+inches of rain"; `vocab.DOTTED_UNITS`): the stop is the abbreviation's, and is kept as
+the sentence's only where the sentence ends there.
 """
 
 from __future__ import annotations
