@@ -229,3 +229,8 @@ def test_describing_measure_aligns_to_the_number_and_its_unit():
         ("kilometer-long", "5 km-long"),
         ("tunnel", "tunnel"),
     ]
+
+
+def test_feet_and_inches_describing_a_noun_drop_the_inches_word():
+    assert normalize("the 6 ft 2 in. forward").text == "the six foot two forward"
+    assert normalize("He stands 6 ft 2 in tall.").text == "He stands six feet two inches tall."

@@ -157,11 +157,15 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         words += " " + scale_name(scale)
     inches = _INCHES.match(ctx.text, end) if unit in ("ft", "FT") and not per else None
     if inches:
-        # "5 ft 11 in" -> "five feet eleven inches"
+        # "5 ft 11 in" -> "five feet eleven inches"; describing a noun, "the 6 ft 2 in. forward" -> "six foot two"
         n = inches.group("n")
-        name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
         end = inches.end()
         dotted = bool(inches.group("dot"))
+        adjective = adjective or describes_noun(ctx, pos, end, usep)
+        if adjective:
+            name = f"{unit_words(unit, False, None)} {nw.cardinal(int(n))}"
+        else:
+            name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
     pieces = [(f"{words} {name}".rstrip(), pos, end)]
     # A name never follows a unit, so a capital starts a sentence, unless the measure describes it ("a 55-in. TV").
     if dotted and not adjective and ctx.sentence_end(end, strong=True):
