@@ -234,3 +234,15 @@ def test_describing_measure_aligns_to_the_number_and_its_unit():
 def test_feet_and_inches_describing_a_noun_drop_the_inches_word():
     assert normalize("the 6 ft 2 in. forward").text == "the six foot two forward"
     assert normalize("He stands 6 ft 2 in tall.").text == "He stands six feet two inches tall."
+
+
+def test_temperature_and_angle_describing_a_noun_take_a_singular_degree():
+    assert normalize("It was the city's first 40C day.").text == "It was the city's first forty degree Celsius day."
+    assert normalize("a 40°C day").text == "a forty degree Celsius day"
+    assert normalize("The car made a 90° turn.").text == "The car made a ninety degree turn."
+    assert normalize("Temperatures hit 40°C today.").text == "Temperatures hit forty degrees Celsius today."
+
+
+def test_measure_before_a_comparative_is_a_quantity():
+    assert normalize("It was 3°C warmer than usual.").text == "It was three degrees Celsius warmer than usual."
+    assert normalize("The new bar is 5cm longer.").text == "The new bar is five centimeters longer."

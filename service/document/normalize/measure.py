@@ -142,7 +142,7 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
     dotted = unit in DOTTED_UNITS and not m.group("per") and ctx.text[end : end + 1] == "."
     if dotted:
         end += 1
-    adjective = usep == "-" or (unit[:1].isalpha() and not scale and describes_noun(ctx, pos, end, usep))
+    adjective = usep == "-" or (not scale and describes_noun(ctx, pos, end, usep))
     plural = not adjective and (bool(scale) or not nw.is_singular(last))
     name = unit_words(unit, plural, m.group("pow")) if unit else ""
     per = m.group("per")
@@ -223,4 +223,5 @@ def temperature(ctx: Ctx, pos: int) -> Hit | None:
     n1, n2 = m.group("n1", "n2")
     words = nw.number(n1) + (f" to {nw.number(n2)}" if n2 else "")
     scale = "Celsius" if m.group("unit") == "C" else "Fahrenheit"
-    return one(f"{words} {'degree' if nw.is_singular(n2 or n1) else 'degrees'} {scale}", pos, m.end())
+    singular = nw.is_singular(n2 or n1) or describes_noun(ctx, at, m.end(), "")  # "a 40C day"
+    return one(f"{words} {'degree' if singular else 'degrees'} {scale}", pos, m.end())
