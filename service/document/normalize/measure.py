@@ -70,15 +70,17 @@ def modifies_noun(ctx: Ctx, end: int) -> bool:
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+\S+")
 
 
+_COUNTS = frozenset(nw.cardinal(n) for n in range(2, 13))  # "two 5 kg bags"
+
+
 def _determiner(token: str) -> bool:
     """Whether a token opens a noun phrase: an article or other determiner, a possessive ("Nasa's",
     "this year's") or a count ("two", "12")."""
     if token[-1:] in ',;:.!?)"”':
         return False
     word = token.lower()
-    return (
-        word in DETERMINERS or word.endswith(("'s", "\u2019s", "s'", "s\u2019")) or (word.isdigit() and len(word) < 4)
-    )
+    possessive = word.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+    return word in DETERMINERS or word in _COUNTS or possessive or (word.isdigit() and len(word) < 4)
 
 
 def after_determiner(ctx: Ctx, pos: int) -> bool:

@@ -253,8 +253,39 @@ def alternation(words: object) -> str:
     return "|".join(re.escape(w) for w in items)
 
 
-# Words after a measure that show it is not modifying a noun ("16GB of memory", "8 ft tall").
-NOT_A_NOUN = frozenset(
+# Words that open a noun phrase: a measure right after one (or after one and an adjective)
+# that is followed by a noun describes that noun ("the 1,900 kg craft", "a new 5 km race").
+DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "each",
+        "every",
+        "any",
+        "another",
+        "no",
+        "several",
+        "many",
+        "few",
+        "both",
+    ]
+)
+
+# Words after a measure that show it is not modifying a noun ("16GB of memory", "8 ft tall"),
+# determiners among them.
+NOT_A_NOUN = DETERMINERS | frozenset(
     [
         "of",
         "in",
@@ -294,20 +325,6 @@ NOT_A_NOUN = frozenset(
         "if",
         "when",
         "while",
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "its",
-        "his",
-        "her",
-        "their",
-        "our",
-        "each",
-        "every",
         "more",
         "less",
         "most",
@@ -374,7 +391,6 @@ NOT_A_NOUN = frozenset(
         "respectively",
         "instead",
         "apiece",
-        "each",
         # pronouns and relatives: "the $5 they owe", "the 5 km which remain"
         "it",
         "he",
@@ -462,46 +478,6 @@ NOT_A_NOUN = frozenset(
         "made",
         "won",
         "remaining",
-    ]
-)
-
-# Words that open a noun phrase: a measure right after one (or after one and an adjective)
-# that is followed by a noun describes that noun ("the 1,900 kg craft", "a new 5 km race").
-DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "its",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "your",
-        "each",
-        "every",
-        "any",
-        "another",
-        "no",
-        "several",
-        "many",
-        "few",
-        "both",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "twelve",
     ]
 )
 
