@@ -118,7 +118,10 @@ class Settings(BaseSettings):
         default=3, ge=1, description="Narrations kept per article: the newest N versions (the current one always)."
     )
     gc_grace_s: float = Field(
-        default=3600.0, ge=0, description="Files and records younger than this are never collected."
+        default=3600.0,
+        ge=0,
+        description="Files and records younger than this (or a segment direct synthesis used within it) are never "
+        "collected; keep it above NARRATOR_TASK_TIME_LIMIT_S, the longest a speech stream reads its segments.",
     )
     gc_interval_s: float = Field(
         default=3600.0, ge=0, description="How often the loop beside each worker collects garbage; 0: never."

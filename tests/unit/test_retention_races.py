@@ -4,7 +4,8 @@ A done segment no plan names is collectable; a narration being planned right
 now may be about to reuse it. Whichever transaction comes first, the
 narration must end up with a segment it can use: kept (and named by its
 plan), or deleted and planned again as pending (synthesized anew), never a
-plan naming a segment that is gone or a failed plan.
+plan naming a segment that is gone or a failed plan. The same holds for direct
+synthesis (/v1/audio/speech), which reuses segments without a plan: it marks them used.
 """
 
 from __future__ import annotations
@@ -140,3 +141,64 @@ def test_two_plans_inserting_the_same_new_segment_at_once_both_succeed(url: str)
     assert second_done.is_set() and outcome == [False]
     with session_scope(url) as session:
         assert session.get(Segment, KEY) is not None
+
+
+def old_unnamed_segment(url: str) -> None:
+    with session_scope(url) as session:
+        session.add(Segment(key=KEY, voice="v", spec=SPEC.to_json(), status="done", finished_at=utcnow() - LONG_AGO))
+
+
+def test_a_speech_request_first_keeps_the_segment_it_reuses(url: str) -> None:
+    """Direct synthesis reuses the old segment no plan names: marked used, the collection spares it."""
+    old_unnamed_segment(url)
+    requested, release = threading.Event(), threading.Event()
+    needed: list[list[str]] = []
+
+    def speech() -> None:
+        with session_scope(url) as session:
+            needed.append(segments.request_segments(session, [(KEY, SPEC)]))
+            requested.set()
+            release.wait(10)  # not committed yet while the collector runs
+
+    thread = threading.Thread(target=speech)
+    thread.start()
+    assert requested.wait(10)
+    threading.Timer(1.0, release.set).start()  # SQLite: the collector waits for the request's write lock
+    assert collect_segments(lambda: session_scope(url)) == (0, 0)
+    thread.join(10)
+    assert needed == [[]]  # reused as cached
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "done" and segment.used_at is not None
+
+
+def test_a_collection_first_makes_the_speech_request_synthesize_the_segment_again(url: str) -> None:
+    old_unnamed_segment(url)
+    deleting, errors = threading.Event(), []
+    needed: list[list[str]] = []
+
+    @contextmanager
+    def held_open() -> Iterator[Session]:
+        """The collector's transaction, held open after its deletions until the request waits on it."""
+        with session_scope(url) as session:
+            yield session
+            deleting.set()
+            time.sleep(1.0)
+
+    def speech() -> None:
+        assert deleting.wait(10)
+        try:
+            with session_scope(url) as session:
+                needed.append(segments.request_segments(session, [(KEY, SPEC)]))
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=speech)
+    thread.start()
+    assert collect_segments(held_open) == (1, 0)
+    thread.join(30)
+    assert errors == []
+    assert needed == [[KEY]]  # gone, so requested anew: a worker synthesizes it
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "pending"
