@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from service.articles.privacy_memo import PRIVATE_FILES
 from service.core.errors import SignatureInvalid, SigningNotConfigured
 from service.core.models import Article, Feed, Narration, NarrationFile
 from service.core.settings import Settings
@@ -140,13 +141,27 @@ def check_file_access(
     """May `path` (/media/<key>) be served? The expiry of its signature when signed, None when public.
 
     A signed URL is checked by its signature alone (no lookup); an unsigned one
-    is refused (SignatureInvalid) when the file is a private article's.
+    is refused (SignatureInvalid) when the file is private (remembered for a few
+    seconds: service/articles/privacy_memo.py).
     """
     if expires is not None or signature is not None:
         return verify_signed(settings, path, expires, signature)
-    if key_is_private(session, key):
+    memo_key = (settings.database_url, key)
+    private = PRIVATE_FILES.get(memo_key, settings.media_privacy_memo_s)
+    if private is None:
+        generation = PRIVATE_FILES.generation
+        private = key_is_private(session, key)
+        if settings.media_privacy_memo_s > 0:
+            PRIVATE_FILES.put(memo_key, private, generation)
+    if private:
         raise SignatureInvalid("This file is private: it is served only at a signed URL")
     return None
+
+
+def known_public(settings: Settings, key: str, expires: str | None, signature: str | None) -> bool:
+    """True when an unsigned request for `key` may be served with no lookup: it was found public moments ago."""
+    unsigned = expires is None and signature is None
+    return unsigned and PRIVATE_FILES.get((settings.database_url, key), settings.media_privacy_memo_s) is False
 
 
 def route_links(

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         description="How long an episode URL in a private feed works (podcast apps fetch episodes long after "
         "the feed; at most 7 days, as long as an S3 presigned URL may last)",
     )
+    media_privacy_memo_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long an API process remembers whether a /media file is private, so a listener's unsigned "
+        "request needs no database lookup (0: never). A privacy change this process commits is seen at once; "
+        "one made elsewhere (another API process, the CLI) within this time.",
+    )
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
     extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"

@@ -161,3 +161,12 @@ def test_a_private_feeds_intro_and_cover_are_served_only_signed(
     public = {k: v for k, v in FEED.items() if k != "slug"}
     assert client.put("/v1/feeds/daily", json={**public, "private": False}).status_code == 200
     assert client.get(f"/media/{key}").content == PNG
+
+
+def test_an_article_moved_into_a_private_feed_is_refused_unsigned_at_once(
+    client: TestClient, settings: Settings, private_feed: dict[str, Any]
+) -> None:
+    narrated = narrate(client, settings, "Open for now", feed=None)
+    assert client.get(f"/media/{narrated.audio_key}").status_code == 200  # remembered as public
+    assert client.put(f"/v1/articles/{narrated.article_id}/feed", json={"feed": "daily"}).status_code == 200
+    assert client.get(f"/media/{narrated.audio_key}").json()["code"] == "signature_invalid"
