@@ -1,7 +1,9 @@
 """Resident memory of a real worker and a real API while they narrate twenty articles.
 
-Starts a private redis-server, one `narrator worker --concurrency 1` and
-`narrator serve --no-worker` (the production topology, tests/processes.py),
+Starts a private redis-server, runs `narrator migrate`, then starts one
+`narrator worker --concurrency 1` and `narrator serve --no-worker` (the
+production topology, tests/processes.py: a start at the newest revision never
+imports Alembic, so neither process keeps it for a migration the other raced it to),
 posts twenty different articles one after another (the ten of
 bench/corpus/intelligibility, then each again with a numbered title and
 paragraphs, so no segment comes from the cache), and samples every process
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
 import sys
 import tempfile
 import threading
@@ -121,6 +124,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp)) as redis_url:
         port = free_port()
         env = service_env(Path(tmp) / "data", NARRATOR_BROKER_URL=redis_url)
+        subprocess.run([NARRATOR, "migrate"], env=env, check=True, capture_output=True)
         cmds = [[NARRATOR, "worker", "--concurrency", "1"], [NARRATOR, "serve", "--no-worker", "--port", str(port)]]
         with running(cmds, env, port, Path(tmp) / "logs") as procs:
             worker, api = psutil.Process(procs[0].pid), psutil.Process(procs[1].pid)
