@@ -38,6 +38,7 @@ import logging
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
 import ast
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from io import StringIO
@@ -82,7 +83,9 @@ def alembic_config(url: str, connection: Connection | None = None) -> Config:
     """An Alembic Config for `url` (or an open `connection`), pointing at this package's scripts."""
     from alembic.config import Config
 
-    config = Config()
+    # Alembic's default stdout is the one of when alembic.config was first imported, now lazily:
+    # it may be a stream swapped in and closed since (a test capturing output). Today's, always.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("path_separator", "os")
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
