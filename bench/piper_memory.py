@@ -7,13 +7,25 @@ a 400-character one, and after the first paragraphs of bench/corpus/intelligibil
 (`--sentences`), with the peak (ru_maxrss) and the CPU seconds they took (one thread:
 CPU seconds are what the machine spent, whatever else it is running). The
 variants run alternately, `--rounds` times each, so a busy machine weighs on
-both alike.
+all alike.
 
 - `kept`: a plain InferenceSession, as before: the arena keeps what the
   longest sentence needed.
 - `sentence`: the arena given back after every sentence (`release_memory`).
 - `paragraph`: given back after every paragraph, as a worker does after each
   task (one segment: one spoken block; workers/tasks.py).
+- `same-size`: as `paragraph`, with the arena extended by exactly what a run
+  asks for (`arena_extend_strategy` kSameAsRequested, through an allocator
+  registered with onnxruntime's environment) instead of doubling
+  (kNextPowerOfTwo, the default).
+- `no-arena`: as `paragraph`, without the CPU arena (`enable_cpu_mem_arena`
+  off: every tensor from malloc).
+
+Neither of the last two is kept in workers/synthesis/piper.py. Measured on
+2026-11-29 (`--rounds 2`, 30 sentences, peak / RSS after / CPU vs `paragraph`):
+`paragraph` 586 / 261-271 MB; `same-size` 714-718 / 364-391 MB, CPU 0.96x
+(regions of exactly one request's size are not reused by the next, larger
+request, so the arena holds more); `no-arena` 656-898 / 393-446 MB, CPU 1.04x.
 
     .venv/bin/python bench/piper_memory.py [--rounds N] [--sentences N]
 """
@@ -41,7 +53,8 @@ LONG = (
     "delay the repaving of several major roads, freeze hiring across most departments, and ask voters in "
     "November to approve a temporary increase in the local sales tax to cover the remaining gap."
 )
-VARIANTS = ("kept", "sentence", "paragraph")
+VARIANTS = ("kept", "sentence", "paragraph", "same-size", "no-arena")
+KSAME_AS_REQUESTED = 1  # OrtArenaCfg's arena_extend_strategy (0: kNextPowerOfTwo)
 
 
 def corpus_paragraphs(count: int) -> list[list[str]]:
@@ -70,6 +83,26 @@ def measure(variant: str, count: int) -> dict[str, float]:
 
     if variant == "kept":  # the session as it was built before: release_memory does nothing
         piper.ReleasingSession = onnxruntime.InferenceSession  # type: ignore[misc]
+    elif variant in ("same-size", "no-arena"):
+        session_options = piper._session_options
+
+        def options(threads: int, spin: bool) -> onnxruntime.SessionOptions:
+            built = session_options(threads, spin)
+            if variant == "same-size":
+                built.add_session_config_entry("session.use_env_allocators", "1")
+            else:
+                built.enable_cpu_mem_arena = False
+            return built
+
+        piper._session_options = options
+        if variant == "same-size":
+            cpu = onnxruntime.OrtMemoryInfo(
+                "Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, onnxruntime.OrtMemType.DEFAULT
+            )
+            # max_mem 0 (no limit), initial chunk and dead bytes per chunk -1 (the defaults)
+            onnxruntime.create_and_register_allocator(cpu, onnxruntime.OrtArenaCfg(0, KSAME_AS_REQUESTED, -1, -1))
+        else:  # no arena to shrink: a run asked to shrink it would fail
+            piper.shrinking_run_options = lambda: None
     use_threads(1, spin=False)
     process = psutil.Process()
 
@@ -116,11 +149,14 @@ def main() -> int:
             print(f"{variant:7s} " + ", ".join(f"{k} {v:.1f}" for k, v in result.items()), flush=True)
     cpu = {v: sum(r["cpu_s"] for r in rs) for v, rs in results.items()}
     after = {v: max(r["after"] for r in rs) for v, rs in results.items()}
+    peak = {v: max(r["peak"] for r in rs) for v, rs in results.items()}
     print(
         f"RSS after {args.sentences} sentences: "
         + ", ".join(f"{v} {after[v]:.0f} MB" for v in VARIANTS)
-        + f"; CPU seconds vs kept: sentence {cpu['sentence'] / cpu['kept']:.3f}, "
-        f"paragraph {cpu['paragraph'] / cpu['kept']:.3f}"
+        + "; peak: "
+        + ", ".join(f"{v} {peak[v]:.0f} MB" for v in VARIANTS)
+        + "; CPU seconds vs kept: "
+        + ", ".join(f"{v} {cpu[v] / cpu['kept']:.3f}" for v in VARIANTS[1:])
     )
     return 0
 

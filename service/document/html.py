@@ -5,6 +5,11 @@ the story (its XML output keeps headings, quotes and lists apart), with
 readability-lxml as the fallback when trafilatura finds nothing; widget
 labels left in the result are dropped. Title, byline and language come from
 `metadata`.
+
+trafilatura and readability-lxml (with courlan, htmldate, justext and the
+charset detectors they bring, ~15 MB resident) are imported by the first page
+extracted: the API process needs them only when a URL or HTML is submitted
+(tests/api/test_api_imports.py keeps them out of a fresh app).
 """
 
 from __future__ import annotations
@@ -13,9 +18,7 @@ from collections.abc import Iterator
 from copy import deepcopy
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from readability import Document as ReadabilityDocument
 
 from service.document.cleanup import finish_blocks, normalize_whitespace
 from service.document.dom import element_text, html_blocks, walk
@@ -119,6 +122,8 @@ def _traf_walk(el: etree._Element, run_kind: BlockKind) -> Iterator[Block]:
 
 def _extract_with_trafilatura(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
     """Body blocks found by trafilatura in a pruned page (empty when it finds nothing)."""
+    import trafilatura  # on the first page: see the module's docstring
+
     xml = trafilatura.extract(
         tree,
         url=url,
@@ -141,6 +146,8 @@ def _extract_with_trafilatura(tree: lxml.html.HtmlElement, url: str | None) -> l
 
 def _extract_with_readability(html: str) -> list[Block]:
     """Body blocks found by readability-lxml (empty when it finds nothing)."""
+    from readability import Document as ReadabilityDocument  # on the first page: see the module's docstring
+
     try:
         summary = ReadabilityDocument(html).summary(html_partial=True)
     except Exception:  # noqa: BLE001 - readability raises bare Unparseable/lxml errors on junk input

@@ -13,7 +13,6 @@ from copy import deepcopy
 from urllib.parse import urljoin
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from service.document.cleanup import clean_title, normalize_whitespace
@@ -25,6 +24,8 @@ def title_and_author(pruned: lxml.html.HtmlElement, url: str | None) -> tuple[st
     Metadata is read from the pruned page: on the full page trafilatura may
     take an author box ("Jo writes about shells...") for the byline.
     """
+    import trafilatura  # by the first page extracted, as service/document/html.py says why
+
     meta = trafilatura.extract_metadata(deepcopy(pruned), default_url=url)
     title = clean_title(meta.title if meta else None)
     title = title or _meta_content(pruned, "og:title", "twitter:title") or _first_h1(pruned)

@@ -416,6 +416,21 @@ def test_the_embedded_database_migrates_itself_at_start(tmp_path: Path) -> None:
     assert set(migrations.target_metadata().tables) <= set(inspect(_engine(url)).get_table_names())
 
 
+def test_an_embedded_database_an_older_release_made_migrates_itself_at_start(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'narrator.db'}"
+    newest = migrations.scripts().get_revision(migrations.head())
+    migrations.upgrade(url, newest.down_revision)
+
+    migrations.ensure_schema(url)  # the stamped revision is not the newest: Alembic migrates
+
+    assert _revision(url) == migrations.head()
+
+
+def test_the_newest_revision_read_without_alembic_is_alembics() -> None:
+    # The start's check (ensure_schema) reads the scripts' source; Alembic reads the same scripts its own way.
+    assert migrations.head() == migrations.scripts().get_current_head()
+
+
 @pytest.mark.postgres
 def test_another_database_must_be_migrated_before_the_start(
     postgres_url: str, caplog: pytest.LogCaptureFixture

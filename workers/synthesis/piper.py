@@ -59,6 +59,10 @@ def speaker_id(voice: Voice, speaker_map: Mapping[str, int], num_speakers: int) 
 # sentence, 400 MB) for the process's life; with it on every run, each sentence
 # takes its memory from the system again: 11 % more CPU (bench/piper_memory.py).
 # So it is asked for once a task is done (`PiperEngine.release_memory`).
+# The arena grows by doubling (kNextPowerOfTwo, onnxruntime's default): grown
+# by exactly what each run asks (kSameAsRequested) or left out (malloc), the
+# longest sentence peaked higher, 714 and 656-898 MB against 586 MB, and held
+# more after (bench/piper_memory.py `same-size`, `no-arena`).
 ARENA_SHRINKAGE = ("memory.enable_memory_arena_shrinkage", "cpu:0")
 
 

@@ -14,7 +14,11 @@ is configured here, with no alembic.ini.
 - `ensure_schema(url)` runs at every process start (`engine_for`): the
   embedded default (SQLite) migrates itself; any other database must already
   be at the newest revision (`narrator migrate` runs before the API and the
-  workers start), else the start fails naming the command.
+  workers start), else the start fails naming the command. A database already
+  at the newest revision, the usual start, is checked without importing
+  Alembic (its revision read with a query, the newest read from the scripts'
+  `revision` lines): Alembic, Mako and the Pygments plugin Mako loads hold
+  ~10 MB that a process which never migrates would keep for nothing.
 
 A new revision, after changing the models (SQLite, from a scratch database):
 
@@ -33,21 +37,22 @@ import logging
 # command, at INFO: noise at every process start. `upgrade` logs what changed.
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
+import ast
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, inspect, make_url
+from sqlalchemy import Connection, MetaData, inspect, make_url, text
 
 from service.core.errors import SchemaError
 from service.core.migrations.connections import is_sqlite, locked_connection, reading
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 __all__ = ["SchemaError", "locked_connection"]  # env.py and callers take them from here
 
@@ -76,7 +81,11 @@ def target_metadata() -> MetaData:
 
 def alembic_config(url: str, connection: Connection | None = None) -> Config:
     """An Alembic Config for `url` (or an open `connection`), pointing at this package's scripts."""
-    config = Config()
+    from alembic.config import Config
+
+    # Alembic's default stdout is the one of when alembic.config was first imported, now lazily:
+    # it may be a stream swapped in and closed since (a test capturing output). Today's, always.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("path_separator", "os")
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -90,19 +99,63 @@ def alembic_config(url: str, connection: Connection | None = None) -> Config:
 @lru_cache(maxsize=1)
 def scripts() -> ScriptDirectory:
     """The revisions shipped with this package (read once per process)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://"))
 
 
+@lru_cache(maxsize=1)
 def head() -> str:
-    """The newest revision."""
-    revision = scripts().get_current_head()
+    """The newest revision: the one no script revises, read from the scripts' source without Alembic.
+
+    Anything but one such revision (branches not merged yet) is left to Alembic, which names the heads.
+    tests/unit/test_migrations.py checks that Alembic finds the same head.
+    """
+    revised: set[str] = set()
+    revisions: list[str] = []
+    scripts_read = [path for path in (HERE / "versions").glob("*.py") if path.name != "__init__.py"]
+    for path in scripts_read:
+        for name, value in _module_constants(path, ("revision", "down_revision")):
+            if name == "revision" and isinstance(value, str):
+                revisions.append(value)
+            elif name == "down_revision" and value is not None:
+                revised.update([value] if isinstance(value, str) else value)
+    heads = set(revisions) - revised
+    if len(revisions) == len(scripts_read) and len(heads) == 1:  # one revision read from every script
+        return heads.pop()
+    revision = scripts().get_current_head()  # raises naming the heads
     assert revision is not None
     return revision
 
 
+def _module_constants(path: Path, names: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The literal values a module's top level assigns to `names` (`x = ...` or `x: T = ...`)."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in names:
+            found.append((target.id, ast.literal_eval(value)))
+    return found
+
+
 def current_revision(connection: Connection) -> str | None:
     """The database's revision; None when it has none (empty, or made before migrations)."""
+    from alembic.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def _stamped_revision(connection: Connection) -> str | None:
+    """The one revision in the version table, read with a query (None: no table, or not one row)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def baseline_metadata() -> MetaData:
@@ -115,6 +168,8 @@ def baseline_metadata() -> MetaData:
 
 def _adopt(connection: Connection, config: Config) -> bool:
     """Stamp a database made by `create_all` before migrations at the baseline; False if it is not one."""
+    from alembic import command
+
     inspector = inspect(connection)
     present = set(inspector.get_table_names())
     if not present or VERSION_TABLE in present:
@@ -142,6 +197,8 @@ def _adopt(connection: Connection, config: Config) -> bool:
 
 def upgrade(url: str, revision: str = "head") -> Migrated:
     """Migrate the database at `url` to `revision`, adopting a database made before migrations."""
+    from alembic import command
+
     with locked_connection(url) as connection:
         before = current_revision(connection)
         config = alembic_config(url, connection)
@@ -155,12 +212,16 @@ def upgrade(url: str, revision: str = "head") -> Migrated:
 
 def downgrade(url: str, revision: str) -> None:
     """Migrate the database at `url` down to `revision` ("base": nothing left)."""
+    from alembic import command
+
     with locked_connection(url) as connection:
         command.downgrade(alembic_config(url, connection), revision)
 
 
 def upgrade_sql(url: str) -> str:
     """The SQL `upgrade` would run on the database at `url` (read, not changed), for review."""
+    from alembic import command
+
     with reading(url) as connection:
         before = current_revision(connection)
         present = set(inspect(connection).get_table_names())
@@ -178,6 +239,9 @@ def upgrade_sql(url: str) -> str:
 
 def drift(connection: Connection) -> list[Any]:
     """What autogenerate finds between the models and the database (empty: none), as `alembic check` does."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     return list(compare_metadata(context, target_metadata()))
 
@@ -211,6 +275,8 @@ def ensure_schema(url: str) -> None:
         upgrade(url)  # a new embedded database
         return
     with reading(url) as connection:
+        if _stamped_revision(connection) == head():
+            return  # the usual start: at the newest revision, Alembic not imported
         current = current_revision(connection)
     if current == head():
         return
