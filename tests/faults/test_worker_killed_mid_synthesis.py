@@ -1,0 +1,25 @@
+"""(a) kill -9 of a whole worker mid-synthesis: the reconciler re-dispatches its segment to another worker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.faults.conftest import Cluster
+from tests.faults.narrations import BOUND_S, assert_one_current_audio, post, wait_done, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_a_worker_killed_mid_synthesis_is_replaced_and_the_narration_finishes(cluster: Cluster) -> None:
+    location = post(cluster)
+    wait_for(cluster, location, lambda n: n["status"] == "running" and n["progress"] > 0)
+    cluster.kill("worker1")  # one segment of it was being synthesized there (concurrency 1 each)
+    killed = time.monotonic()
+    cluster.start_worker("worker3")
+    with cluster.client() as client:
+        final = wait_done(client, [location], killed + BOUND_S)
+    assert final[location]["status"] == "done", final
+    assert_one_current_audio(cluster, final[location])
+    print(f"(a) done {time.monotonic() - killed:.0f} s after the kill")
