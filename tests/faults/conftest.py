@@ -6,7 +6,7 @@ restarted), and workers in their own process groups so a test can `kill -9`
 a whole worker: its Celery main process, its pool and its maintenance loop.
 Settings are the defaults but one: the reconciler's window is shortened through the variables an
 operator sets (`NARRATOR_STALL_AFTER_S`, `NARRATOR_RECONCILE_INTERVAL_S`), so the same code re-dispatches
-a killed worker's work after 20 + 3 s instead of production's 90 + 15 s, 70 s of waiting less per fault
+a killed worker's work after 20 + 3 s instead of production's 90 + 15 s: 70 to 80 s less waiting per fault
 (test_production_window.py holds the defaults to what docs/architecture.md says).
 """
 

@@ -9,7 +9,9 @@ import httpx
 
 from tests.faults.conftest import Cluster
 
-BOUND_S = 180  # "done within 3 minutes" of the fault's end
+BOUND_S = (
+    180  # "done within 3 minutes" of the fault's end: the bound production is held to, kept with the shorter window
+)
 
 PARAGRAPHS = [
     "The harbour was quiet before dawn, and the fishermen checked their nets under yellow lamps.",
