@@ -69,3 +69,14 @@ def assert_one_current_audio(cluster: Cluster, narration: dict) -> None:  # type
         audio = client.get(narration["audio_url"]).content
     assert len(audio) == narration["bytes"]
     assert hashlib.sha256(audio).hexdigest() == narration["sha256"]
+
+
+def assert_a_new_worker_finishes_it(cluster: Cluster, location: str, killed: float, fault: str) -> None:
+    """After a kill at `killed` (monotonic): a new worker starts, and the narration ends done within the bound,
+    its audio the article's current one."""
+    cluster.start_worker("worker3")
+    with cluster.client() as client:
+        final = wait_done(client, [location], killed + BOUND_S)
+    assert final[location]["status"] == "done", final
+    assert_one_current_audio(cluster, final[location])
+    print(f"({fault}) done {time.monotonic() - killed:.0f} s after the kill")

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.faults.conftest import Cluster
-from tests.faults.narrations import BOUND_S, PARAGRAPHS, assert_one_current_audio, wait_done
+from tests.faults.narrations import PARAGRAPHS, assert_a_new_worker_finishes_it
 
 pytestmark = pytest.mark.e2e
 
@@ -38,10 +38,4 @@ def test_b_workers_killed_mid_assembly_are_replaced_and_the_narration_finishes(c
     caught = next(filter(None, (_kill_both_when_assembling(cluster, n) for n in range(5))), None)
     if caught is None:
         pytest.fail("the assembly finished before the kill five times: nothing was tested")
-    location, killed = caught
-    cluster.start_worker("worker3")
-    with cluster.client() as client:
-        final = wait_done(client, [location], killed + BOUND_S)
-    assert final[location]["status"] == "done", final
-    assert_one_current_audio(cluster, final[location])
-    print(f"(b) done {time.monotonic() - killed:.0f} s after the kill")
+    assert_a_new_worker_finishes_it(cluster, *caught, "b")
