@@ -15,6 +15,10 @@ TEST_EXTRAS ?= test,postgres,coqui
 # test count, left the long one-test modules for last). (loadgroup's xdist_group marks are not honoured under pytest 9.)
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+# Compiled modules and pytest's rewritten test modules are kept between runs (in __pycache__, ignored by git):
+# with PYTHONDONTWRITEBYTECODE set, as some shells set it, every xdist process and every subprocess a test
+# starts compiles the whole tree again (about 5 CPU s per process).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast lint format bench system-deps clean
 

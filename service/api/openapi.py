@@ -74,7 +74,22 @@ def problem_statuses(route: APIRoute) -> list[int]:
 
 
 def document_problems(app: FastAPI) -> None:
-    """Add each route's problem answers to its OpenAPI responses (before the document is first built)."""
+    """Add each route's problem answers to its OpenAPI responses when the document is first built.
+
+    Only the document reads them, and most apps (every test's) never build it: deriving them walks every
+    route's dependencies, a good part of building the app.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _add_problems(app)
+        return build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_problems(app: FastAPI) -> None:
     content = {PROBLEM_MEDIA_TYPE: {"schema": Problem.model_json_schema()}}
     for route in api_routes(app):
         if not route.include_in_schema:

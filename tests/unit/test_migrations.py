@@ -42,27 +42,61 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+def _postgres_url(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _create_database(admin: Engine, name: str, template: str | None = None) -> None:
+    """CREATE DATABASE (a copy of `template`); skips the test when the server is not there, unless it is required."""
+    copy = f' TEMPLATE "{template}"' if template else ""
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    except Exception as exc:
+        if os.environ.get("NARRATOR_REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+
+
+# This process's migrated PostgreSQL database, made on first use, that migrated ones are copies of: the
+# migrations take the server about a second, a copy a few milliseconds. Dropped when pytest ends.
+_migrated_template: list[str] = []
+
+
+def _postgres_template(config: pytest.Config, admin: Engine) -> str:
+    if not _migrated_template:
+        name = f"narrator_template_{uuid.uuid4().hex[:10]}"
+        _create_database(admin, name)
+        migrations.upgrade(_postgres_url(name))
+        release_engine(_postgres_url(name))  # a template is copied only while no one is connected to it
+
+        def drop() -> None:
+            dropping = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with dropping.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            dropping.dispose()
+            _migrated_template.clear()
+
+        config.add_cleanup(drop)
+        _migrated_template.append(name)
+    return _migrated_template[0]
+
+
 @pytest.fixture
-def new_postgres() -> Iterator[Callable[[], str]]:
-    """Makes throwaway PostgreSQL databases for one test; drops them afterwards."""
+def new_postgres(request: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
+    """Makes throwaway PostgreSQL databases for one test, empty or (`migrated=True`) migrated; drops them afterwards."""
     names: list[str] = []
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
-    def make() -> str:
+    def make(*, migrated: bool = False) -> str:
         name = f"narrator_test_{uuid.uuid4().hex[:10]}"
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:
-            if os.environ.get("NARRATOR_REQUIRE_POSTGRES"):
-                raise
-            pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+        _create_database(admin, name, _postgres_template(request.config, admin) if migrated else None)
         names.append(name)
-        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        return _postgres_url(name)
 
     yield make
     for name in names:  # the engines the code under test kept for these databases
-        release_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+        release_engine(_postgres_url(name))
     with admin.connect() as conn:
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -75,12 +109,19 @@ def postgres_url(new_postgres: Callable[[], str]) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    """Makes empty databases of each kind."""
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., str]:
+    """Makes databases of each kind, empty or (`migrated=True`) migrated."""
     if request.param == "postgres":
         return request.getfixturevalue("new_postgres")  # type: ignore[no-any-return]
     count = iter(range(100))
-    return lambda: f"sqlite:///{tmp_path / f'narrator{next(count)}.db'}"
+
+    def make(*, migrated: bool = False) -> str:
+        path = tmp_path / f"narrator{next(count)}.db"
+        if migrated:  # a copy of the session's migrated database (tests/conftest.py)
+            shutil.copyfile(request.getfixturevalue("migrated_database"), path)
+        return f"sqlite:///{path}"
+
+    return make
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from service.articles import records
 from service.articles.editing import submit_article
 from service.articles.intake import ArticleInput
 from service.articles.reconcile import STALLED, reconcile
-from service.core import metrics, migrations, outbox
+from service.core import metrics, outbox
 from service.core.db import session_scope
 from service.core.models import Article, Dispatch, Narration, Segment, WebhookDelivery, utcnow
 from service.core.queue import (
@@ -231,12 +231,11 @@ def test_deleting_an_article_cancels_the_segments_no_kept_narration_needs(settin
 
 @pytest.mark.parametrize("feed", [None, "news"])
 def test_ten_concurrent_posts_of_one_external_id_make_one_article(
-    new_database: Callable[[], str],  # noqa: F811
+    new_database: Callable[..., str],  # noqa: F811
     tmp_path: Path,
     feed: str | None,
 ) -> None:
-    url = new_database()
-    migrations.upgrade(url)
+    url = new_database(migrated=True)
     settings = Settings(data_dir=tmp_path, database_url=url)
     if feed is not None:
         from service.core.models import Feed

@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from service.articles import records, retention
-from service.core import migrations
 from service.core.db import session_scope
 from service.core.models import Narration, NarrationSegment, Segment, utcnow
 from service.document.model import Block, Document
@@ -35,9 +34,8 @@ T = TypeVar("T")
 
 
 @pytest.fixture
-def url(new_database: Callable[[], str]) -> str:  # noqa: F811
-    url = new_database()
-    migrations.upgrade(url)
+def url(new_database: Callable[..., str]) -> str:  # noqa: F811
+    url = new_database(migrated=True)
     return url
 
 

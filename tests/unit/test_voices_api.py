@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +14,7 @@ from service.api.deps import get_queue
 from service.core import outbox
 from service.core.db import session_scope
 from service.core.models import utcnow
-from service.core.settings import REPO_ROOT, Settings
+from service.core.settings import Settings
 from service.core.storage import open_storage
 from service.core.voices import Voice, catalog_dirs, clear_catalog_cache, get_voice
 from service.listeners.samples import (
@@ -173,41 +170,3 @@ def test_a_broker_outage_still_answers_202_and_the_dispatcher_sends_it_later(
     with session_scope(settings.database_url) as session:
         assert outbox.publish_pending(session, queue) == (1, 0)  # what the workers' dispatcher does
     assert queue.enqueued == [JOE]
-
-
-# In a fresh interpreter: which modules serving the voice routes pulls in.
-API_IMPORTS = """
-import sys
-from fastapi.testclient import TestClient
-from service.api.app import create_app
-from service.api.deps import get_queue
-from service.core.settings import Settings
-
-class Queue:
-    def send(self, task, args, queue): pass
-
-app = create_app(Settings(data_dir=sys.argv[1]))
-app.dependency_overrides[get_queue] = lambda: Queue()
-with TestClient(app) as client:
-    assert client.get("/v1/voices").status_code == 200
-    assert client.get("/v1/voices/en_US-joe-medium/sample.mp3?wait=0").status_code == 202
-engines = {"torch", "TTS", "piper", "onnxruntime", "moonshine_cpp"}
-# The API imports no worker code (its audio is service/audio) and no engine.
-print(" ".join(sorted(
-    m for m in sys.modules
-    if m.split(".")[0] in engines or m.split(".")[0] == "workers"
-)))
-"""
-
-
-def test_the_api_never_imports_an_engine(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", API_IMPORTS, str(tmp_path / "data")],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""

@@ -9,6 +9,7 @@ set to give every token 3 frames, so lengths are known; what it says is noise.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import threading
 from pathlib import Path
@@ -17,8 +18,10 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-pytest.importorskip("TTS.api", reason="needs the narrator[coqui] extra")
-import torch
+# Looked up, not imported: torch takes seconds to import, paid by every xdist process that collects this
+# module while only the one running it needs torch (its tests import it).
+if importlib.util.find_spec("TTS") is None:
+    pytest.skip("needs the narrator[coqui] extra", allow_module_level=True)
 
 from service.core.db import session_scope
 from service.core.errors import VoiceUnavailable
@@ -79,6 +82,7 @@ heading_ms = 600
 
 def build_tiny_vits(directory: Path) -> None:
     """Save a VITS of about 0.5 M parameters as model.pth + config.json in `directory`."""
+    import torch
     from TTS.config.shared_configs import BaseAudioConfig
     from TTS.tts.configs.shared_configs import CharactersConfig
     from TTS.tts.configs.vits_config import VitsArgs, VitsConfig
@@ -211,6 +215,8 @@ def test_length_scale_from_the_voice_file_slows_the_voice(model_root: Path) -> N
 
 
 def test_a_gpu_is_used_only_where_there_is_one(model_root: Path) -> None:
+    import torch
+
     _, voice = coqui_voice(model_root, "gpu", extra='device = "cuda"')
     engine = load_engine(voice)
     assert isinstance(engine, CoquiEngine)

