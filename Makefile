@@ -10,10 +10,11 @@ comma  := ,
 RUN_EXTRAS  ?= postgres
 TEST_EXTRAS ?= test,postgres,coqui
 # pytest-xdist processes for `make test` and `make test-fast` (one per core of a 2-core machine; 0: no xdist).
-# loadscope runs each module on one process: its module-scoped services are started once, and the fault
-# tests (one module) run one after another. (loadgroup's xdist_group marks are not honoured under pytest 9.)
+# loadscope runs each module on one process: its module-scoped services are started once. Modules go out in
+# the order tests/conftest.py gives them, the longest first (--no-loadscope-reorder: xdist's own order, by
+# test count, left the long one-test modules for last). (loadgroup's xdist_group marks are not honoured under pytest 9.)
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 # Compiled modules and pytest's rewritten test modules are kept between runs (in __pycache__, ignored by git):
 # with PYTHONDONTWRITEBYTECODE set, as some shells set it, every xdist process and every subprocess a test
 # starts compiles the whole tree again (about 5 CPU s per process).

@@ -7,6 +7,9 @@ time); this module keeps the names the tests import.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import jiwer
@@ -30,6 +33,7 @@ __all__ = [
     "SILENCE_S",
     "clips",
     "comparable",
+    "hearing_in_the_background",
     "transcribe_file",
     "word_error_rate",
 ]
@@ -56,7 +60,16 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(" ".join(ref), " ".join(hyp)))
 
 
-def transcribe_file_guarded(path: Path, timeout_s: float = 120) -> str:
-    """`transcribe_file` through the isolated recognizer (a runaway clip fails alone, not the test run)."""
+@contextmanager
+def hearing_in_the_background(timeout_s: float = 120) -> Iterator[Callable[[Path], Future[str]]]:
+    """`hear(path)` starts `transcribe_file` of `path` and returns its future transcript at once.
+
+    Files are heard one after another by one isolated recognizer (one model load for them all, on one
+    core), in a thread of this process, so a test goes on (a worker narrates the next file) meanwhile.
+    """
     with IsolatedRecognizer(clip_timeout_s=timeout_s) as recognizer:
-        return transcribe_file(path, recognizer)
+        hearing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hearing")
+        try:
+            yield lambda path: hearing.submit(transcribe_file, path, recognizer)
+        finally:  # a test that failed meanwhile does not wait for what it will not read
+            hearing.shutdown(cancel_futures=True)
