@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyloudnorm
 import pytest
 
 from service.audio.compressor import compress
@@ -35,6 +36,21 @@ def test_the_true_peak_meter_sees_peaks_between_samples() -> None:
     pcm = np.sin(2 * np.pi * (RATE / 4) * n / RATE + np.pi / 4).astype(np.float32) * 0.5
     assert 20 * np.log10(np.abs(pcm).max()) == pytest.approx(-9.03, abs=0.1)
     assert true_peak_dbtp(pcm, RATE) == pytest.approx(-6.02, abs=0.3)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "rate", "lead_silence_s"), [(6.0, RATE, 0.0), (0.41, RATE, 0.0), (3.3, 48000, 0.0), (2.0, 22050, 1.0)]
+)
+def test_integrated_loudness_is_pyloudnorms(seconds: float, rate: int, lead_silence_s: float) -> None:
+    # The meter gates its blocks as arrays; pyloudnorm, the reference, loops over them.
+    pcm = np.concatenate([np.zeros(int(lead_silence_s * rate), np.float32), speechlike(seconds)[: int(seconds * rate)]])
+    reference = pyloudnorm.Meter(rate).integrated_loudness(pcm.astype(np.float64))
+    assert integrated_loudness(pcm, rate) == pytest.approx(reference, abs=1e-9)
+
+
+def test_silence_and_audio_under_a_block_have_no_loudness() -> None:
+    assert integrated_loudness(np.zeros(RATE, np.float32), RATE) == -np.inf
+    assert integrated_loudness(speechlike()[: int(0.39 * RATE)], RATE) == -np.inf
 
 
 def test_the_limiter_holds_its_ceiling_and_leaves_quiet_audio_alone() -> None:
