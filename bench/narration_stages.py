@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TEXT = REPO.parent / "shared" / "examples" / "deepseek-huawei.txt"
 
 # (module or module:Class, attribute, stage): the function as its caller finds it, and what it is.
+# On one lane the fan-out runs each segment inside the plan's dispatch and the assembly inside the
+# last segment's: those are tables of their own (ROOTS), not stages of the call they happen in.
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("workers.narration.local", "start_narration", "plan (records, segment specs)"),
     ("workers.narration.local", "synthesize_segment", "segment"),
@@ -45,7 +47,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("workers.narration.blocks", "sentence_words", "word alignment"),
     ("workers.narration.fanout", "store_block", "store block (FLAC)"),
     ("workers.narration.fanout", "make_part", "part (master + encode + store)"),
-    ("workers.narration.render", "resample", "resample to the output rate"),
+    ("workers.narration.render", "resample", "resample for the intro/outro mix"),
     ("workers.narration.render", "with_intro_outro", "intro/outro mix"),
     ("service.audio.master", "master", "master"),
     ("service.audio.master", "rotate_phase", "phase rotator"),
@@ -55,8 +57,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("service.audio.master", "block_loudness", "loudness (BS.1770)"),
     ("service.audio.master", "encode_frames", "MP3 encode (LAME)"),
     ("service.audio.master", "decode_frames", "MP3 decode (check)"),
+    ("service.audio.master", "resample", "resample to the output rate"),
     ("service.audio.master", "true_peak_dbtp", "true peak (check)"),
-    ("service.audio.master", "check_encoded", "encoded check"),
     ("workers.narration.parts", "store_part", "store part"),
     ("workers.narration.local", "assemble_narration", "assembly"),
     ("workers.narration.assembly", "load_block", "load block (FLAC)"),
@@ -67,6 +69,9 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("workers.narration.render", "marks_json", "marks"),
     ("workers.narration.assembly", "store_narration", "store narration"),
 )
+
+
+ROOTS = frozenset({"segment", "assembly"})
 
 
 def cpu_s() -> float:
@@ -82,19 +87,30 @@ class StageClock:
         self.inside: dict[tuple[str, ...], float] = defaultdict(float)
         self.calls: dict[tuple[str, ...], int] = defaultdict(int)
         self._path: list[str] = []
+        self._frames: list[list[float]] = []  # per running stage: [start, CPU s of roots run inside it]
 
     def wrap(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def timed(*args: Any, **kwargs: Any) -> Any:
+            outer = self._path
+            if stage in ROOTS:
+                self._path = []
             self._path.append(stage)
             path = tuple(self._path)
-            start = cpu_s()
+            frame = [cpu_s(), 0.0]
+            self._frames.append(frame)
             try:
                 return function(*args, **kwargs)
             finally:
-                self.inside[path] += cpu_s() - start
+                spent = cpu_s() - frame[0]
+                self._frames.pop()
+                self.inside[path] += spent - frame[1]
                 self.calls[path] += 1
                 self._path.pop()
+                if stage in ROOTS:
+                    self._path = outer
+                    for enclosing in self._frames:  # not counted again in the stages it ran inside
+                        enclosing[1] += spent - frame[1]
 
         return timed
 
@@ -166,7 +182,7 @@ def main() -> int:
         total, audio_s = narrate_once(args.text, clock)
         clocks.append(clock)
         totals.append(total)
-    paths = sorted({p for c in clocks for p in c.inside}, key=lambda p: _order(p))
+    paths = sorted({p for c in clocks for p in c.inside}, key=_order)
     total = statistics.median(totals)
     print(f"text: {args.text}, {audio_s:.1f} s of audio; {args.rounds} round(s), medians in CPU seconds")
     print(f"{'stage':<52} {'inside':>8} {'own':>8} {'calls':>6} {'share':>6}")
