@@ -21,7 +21,14 @@ import pyloudnorm
 import soxr
 from scipy.signal import sosfilt
 
+from service.audio.pcm import db_to_gain
+
 TRUE_PEAK_OVERSAMPLING = 4
+# Only samples this close to a level are oversampled to see whether their true peak reaches it.
+INTERSAMPLE_HEADROOM_DB = 6.0
+# Samples of context each side that make a stretch's oversampling equal the whole signal's (soxr HQ at 4x:
+# within 3e-7 at 128, measured on speech; 2.5e-5 at 64).
+FILTER_CONTEXT = 128
 # BS.1770 gates in 400 ms blocks; anything shorter has no integrated loudness.
 MIN_LOUDNESS_S = 0.4
 BLOCK_OVERLAP = 0.75
@@ -79,10 +86,55 @@ def oversampled(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     )
 
 
+def sample_peaks(pcm: np.ndarray, sample_rate: int, floor: float) -> np.ndarray:
+    """Per sample, the highest 4x-oversampled magnitude at and just after it, wherever that may reach `floor`.
+
+    Only the stretches around samples within INTERSAMPLE_HEADROOM_DB of
+    `floor` are oversampled (with FILTER_CONTEXT samples of context each side,
+    so they come out as the whole signal's would); elsewhere a sample's own
+    magnitude stands for its peak: speech never rises that far between two samples.
+    In mastered speech a few percent of the samples come near the ceiling, so
+    this oversamples about a quarter of the signal.
+    """
+    magnitude = np.abs(pcm.astype(np.float32, copy=False))
+    near = magnitude >= floor * db_to_gain(-INTERSAMPLE_HEADROOM_DB)
+    if not near.any():
+        return magnitude
+    exact = near.copy()  # a peak between two samples is the earlier one's: their neighbours too
+    exact[1:] |= near[:-1]
+    exact[:-1] |= near[1:]
+    fed = _widened(np.flatnonzero(exact), FILTER_CONTEXT, len(pcm))
+    # The stretches back to back: each one's exact part lies FILTER_CONTEXT from its neighbours.
+    up = np.abs(oversampled(pcm[fed], sample_rate))
+    factor = TRUE_PEAK_OVERSAMPLING
+    if len(up) < len(fed) * factor:
+        up = np.concatenate([up, np.zeros(len(fed) * factor - len(up), dtype=up.dtype)])
+    # The max of four strided views is much faster than a reduction over a reshaped axis.
+    peaks: np.ndarray = up[0 : len(fed) * factor : factor]
+    for phase in range(1, factor):
+        peaks = np.maximum(peaks, up[phase : len(fed) * factor : factor])
+    keep = exact[fed]
+    magnitude[fed[keep]] = peaks[keep]
+    return magnitude
+
+
+def _widened(indices: np.ndarray, context: int, length: int) -> np.ndarray:
+    """Every index within `context` of one of the sorted `indices` (and inside `length`), in order."""
+    breaks = np.flatnonzero(np.diff(indices) > 2 * context + 1)
+    starts = np.maximum(indices[np.concatenate([[0], breaks + 1])] - context, 0)
+    ends = np.minimum(indices[np.concatenate([breaks, [len(indices) - 1]])] + context + 1, length)
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths
+    widened: np.ndarray = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+    return widened
+
+
 def true_peak_dbtp(pcm: np.ndarray, sample_rate: int) -> float:
-    """True peak in dBTP (4x oversampled); -inf for silence."""
+    """True peak in dBTP (4x oversampled around the loudest samples: see `sample_peaks`); -inf for silence."""
     if len(pcm) == 0:
         return float("-inf")
-    up = oversampled(pcm, sample_rate)
-    peak = max(float(up.max()), -float(up.min()))
+    loudest = float(np.abs(pcm).max())
+    if loudest <= 0:
+        return float("-inf")
+    peak = float(sample_peaks(pcm, sample_rate, loudest).max())
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
