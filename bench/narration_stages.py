@@ -22,7 +22,6 @@ import importlib
 import resource
 import statistics
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
