@@ -4,16 +4,19 @@ An article is private when it is marked so or its feed is. Every file of every
 narration of a private article (audio in every format, captions, marks, chapters;
 old versions too) is served only at a signed, expiring URL (service/core/signing.py), and so
 are the public routes that lead to them (the player, `audio.mp3`,
-`live.mp3`). A public article's files keep their plain immutable URLs.
+`live.mp3`), and a private feed's own files (its intro, outro and cover). A public
+article's files keep their plain immutable URLs. A file is content-addressed, so one
+that is both a private and a public record's is private: it is served signed to both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from service.articles.privacy_memo import PRIVATE_FILES
 from service.core.errors import SignatureInvalid, SigningNotConfigured
 from service.core.models import Article, Feed, Narration, NarrationFile
 from service.core.settings import Settings
@@ -21,6 +24,7 @@ from service.core.signing import UrlSigner, expiry, signer_for
 from service.core.storage.base import public_url
 
 FILE_COLUMNS = (Narration.audio_key, Narration.captions_key, Narration.marks_key, Narration.chapters_key)
+FEED_ASSET_COLUMNS = (Feed.intro_key, Feed.outro_key, Feed.cover_key)
 
 
 def require_signing(settings: Settings) -> None:
@@ -46,23 +50,26 @@ def article_is_private(session: Session, article: Article) -> bool:
 
 
 def key_is_private(session: Session, key: str) -> bool:
-    """True when a stored file belongs to a narration of a private article (or of an article in a private feed).
+    """True when a stored file belongs to a narration of a private article (or of an article in a private feed),
+    or is a private feed's intro, outro or cover.
 
     A narration's files are its four key columns and its files in other formats (`narration_files`).
     """
     # Every indexed: one narration id per file that carries `key`, at most a handful.
     other_format = select(NarrationFile.narration_id).where(NarrationFile.key == key)
-    query = (
+    narration_file = (
         select(Narration.id)
         .join(Article, Article.id == Narration.article_id)
         .outerjoin(Feed, (Feed.slug == Article.feed) & (Feed.project_id == Article.project_id))
         .where(or_(*(column == key for column in FILE_COLUMNS), Narration.id.in_(other_format)))
         .where(or_(Article.private.is_(True), Feed.private.is_(True)))
-        .limit(1)
     )
+    # Feeds are few (a publisher's shows) and a private one is fewer: no index needed on its asset columns.
+    feed_asset = select(Feed.slug).where(Feed.private.is_(True), or_(*(column == key for column in FEED_ASSET_COLUMNS)))
+    query = select(or_(exists(narration_file), exists(feed_asset)))
     # On the connection: no ORM entities are loaded, and the ORM's execution path costs about 0.6 ms of CPU
     # more per call (measured), on the route every listener's player and podcast app hits.
-    return session.connection().execute(query).first() is not None
+    return bool(session.connection().execute(query).scalar())
 
 
 @dataclass(frozen=True)
@@ -134,13 +141,27 @@ def check_file_access(
     """May `path` (/media/<key>) be served? The expiry of its signature when signed, None when public.
 
     A signed URL is checked by its signature alone (no lookup); an unsigned one
-    is refused (SignatureInvalid) when the file is a private article's.
+    is refused (SignatureInvalid) when the file is private (remembered for a few
+    seconds: service/articles/privacy_memo.py).
     """
     if expires is not None or signature is not None:
         return verify_signed(settings, path, expires, signature)
-    if key_is_private(session, key):
+    memo_key = (settings.database_url, key)
+    private = PRIVATE_FILES.get(memo_key, settings.media_privacy_memo_s)
+    if private is None:
+        generation = PRIVATE_FILES.generation
+        private = key_is_private(session, key)
+        if settings.media_privacy_memo_s > 0:
+            PRIVATE_FILES.put(memo_key, private, generation)
+    if private:
         raise SignatureInvalid("This file is private: it is served only at a signed URL")
     return None
+
+
+def known_public(settings: Settings, key: str, expires: str | None, signature: str | None) -> bool:
+    """True when an unsigned request for `key` may be served with no lookup: it was found public moments ago."""
+    unsigned = expires is None and signature is None
+    return unsigned and PRIVATE_FILES.get((settings.database_url, key), settings.media_privacy_memo_s) is False
 
 
 def route_links(

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         description="How long an episode URL in a private feed works (podcast apps fetch episodes long after "
         "the feed; at most 7 days, as long as an S3 presigned URL may last)",
     )
+    media_privacy_memo_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long an API process remembers whether a /media file is private, so a listener's unsigned "
+        "request needs no database lookup (0: never). A privacy change this process commits is seen at once; "
+        "one made elsewhere (another API process, the CLI) within this time.",
+    )
     voices_dir: Path = Field(default=REPO_ROOT / "voices")
     extra_voices_dir: Path | None = Field(default=None, description="Operator voices added to the shipped catalog.")
     default_voice: str = "en_US-joe-medium"
@@ -118,7 +126,10 @@ class Settings(BaseSettings):
         default=3, ge=1, description="Narrations kept per article: the newest N versions (the current one always)."
     )
     gc_grace_s: float = Field(
-        default=3600.0, ge=0, description="Files and records younger than this are never collected."
+        default=3600.0,
+        ge=0,
+        description="Files and records younger than this (or a segment direct synthesis used within it) are never "
+        "collected; keep it above NARRATOR_TASK_TIME_LIMIT_S, the longest a speech stream reads its segments.",
     )
     gc_interval_s: float = Field(
         default=3600.0, ge=0, description="How often the loop beside each worker collects garbage; 0: never."

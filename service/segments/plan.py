@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -250,10 +250,19 @@ def request_segments(session: Session, specs: list[tuple[str, SegmentSpec]]) -> 
     """Make sure each segment exists; returns the keys that must be synthesized (not done, not pending).
 
     For callers without a narration (direct synthesis): a pending segment is
-    already on its way, so it is not requested twice.
+    already on its way, so it is not requested twice. A done one is marked used
+    now, so garbage collection leaves it for its grace period although no plan
+    names it (service/articles/retention/).
     """
+    # One statement marks and finds the done ones. A collection deleting one at this moment either sees it
+    # used (the deletion re-checks `used_at`) or deleted it first: then it is no longer done here, it is
+    # inserted anew below and synthesized again (on PostgreSQL this update waits for the deletion's lock).
+    marked = update(Segment).where(Segment.key.in_({key for key, _ in specs}), Segment.status == "done")
+    done = set(session.scalars(marked.values(used_at=utcnow()).returning(Segment.key)))
     needed: list[str] = []
     for key, spec in specs:
+        if key in done:
+            continue
         segment = session.get(Segment, key)
         if segment is None:
             if insert_segment(session, key, spec):

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import event, text
 
 from service.api.app import create_app
 from service.api.deps import get_queue
 from service.articles import records
-from service.core.db import session_scope
+from service.core.db import engine_for, session_scope
 from service.core.settings import Settings
 from service.core.signing import signer_for
 from service.core.storage import storage_for
@@ -220,3 +221,63 @@ def test_a_private_narrations_json_and_webhook_event_carry_signed_urls(client: T
     event = narration_event(settings, narration_id)
     assert event is not None
     assert client.get(event[0].data["captions_url"]).status_code == 200
+
+
+def public_article(client: TestClient, settings: Settings) -> Finished:
+    created = client.post("/v1/articles", json={"title": "Open story", "text": "For all."}).json()
+    return finish(settings, created["latest_narration"]["id"], "Open story")
+
+
+@contextmanager
+def statements(settings: Settings) -> Iterator[list[str]]:
+    """Every SQL statement the app sends to its database meanwhile."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    engine = engine_for(settings.database_url)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_listeners_repeated_requests_for_a_public_file_look_up_its_privacy_once(
+    client: TestClient, settings: Settings
+) -> None:
+    """A player or podcast app fetches one file range by range: only the first request asks the database."""
+    story = public_article(client, settings)
+    per_request = []
+    with statements(settings) as seen:
+        for start in range(0, 4000, 1000):
+            before = len(seen)
+            ranged = client.get(f"/media/{story.audio_key}", headers={"range": f"bytes={start}-{start + 999}"})
+            assert ranged.status_code == 206 and ranged.content == AUDIO[start : start + 1000]
+            per_request.append(len(seen) - before)
+    assert per_request[0] >= 1 and per_request[1:] == [0, 0, 0]
+
+
+def test_an_article_made_private_is_refused_unsigned_at_once_though_just_served(
+    client: TestClient, settings: Settings
+) -> None:
+    story = public_article(client, settings)
+    assert client.get(f"/media/{story.audio_key}").status_code == 200  # remembered as public
+    body = {"title": "Open story", "text": "For all.", "private": True}
+    assert client.put(f"/v1/articles/{story.article_id}", json=body).status_code == 200
+    refused(client.get(f"/media/{story.audio_key}"), "signature_invalid")
+
+
+def test_a_privacy_change_made_by_another_process_is_seen_within_the_memo_time(
+    settings: Settings, queue: RecordingQueue
+) -> None:
+    """A change this process did not commit (the CLI elsewhere, another API worker) reaches it within the memo time."""
+    memo_s = 0.5
+    with app_client(settings.model_copy(update={"media_privacy_memo_s": memo_s}), queue, OLD_SECRET) as client:
+        story = public_article(client, settings)
+        assert client.get(f"/media/{story.audio_key}").status_code == 200
+        with engine_for(settings.database_url).begin() as connection:  # not through this process's records
+            connection.execute(text("UPDATE articles SET private = true WHERE id = :id"), {"id": story.article_id})
+        time.sleep(memo_s)
+        refused(client.get(f"/media/{story.audio_key}"), "signature_invalid")

@@ -13,6 +13,7 @@ from lxml import etree
 from pydantic import SecretStr
 
 from service.core.settings import Settings
+from tests.api.test_feed_assets import PNG, wav
 from tests.api.test_feeds import FEED, NS, narrate
 
 SECRET = "feed-secret-" + "f" * 32
@@ -141,3 +142,31 @@ def test_narrator_private_and_subscribers(
         assert client.get("/feeds/daily.xml").status_code == 200
     finally:
         get_settings.cache_clear()
+
+
+def test_a_private_feeds_intro_and_cover_are_served_only_signed(
+    client: TestClient, settings: Settings, private_feed: dict[str, Any]
+) -> None:
+    """A private feed's own files are private like its episodes: signed URLs handed out, the plain one refused."""
+    for asset, body in (("intro", wav(1.0)), ("cover", PNG)):
+        stored = client.put(f"/v1/feeds/daily/{asset}", content=body)
+        assert stored.status_code == 200, stored.text
+        key, url = stored.json()["key"], stored.json()["url"]
+        query = parse_qs(urlsplit(url).query)
+        assert url.startswith(f"/media/{key}?") and int(query["expires"][0]) > time.time()
+        assert client.get(url).content == body
+        refused = client.get(f"/media/{key}")
+        assert refused.status_code == 403 and refused.json()["code"] == "signature_invalid"
+    # Made public again, the feed's files are public again.
+    public = {k: v for k, v in FEED.items() if k != "slug"}
+    assert client.put("/v1/feeds/daily", json={**public, "private": False}).status_code == 200
+    assert client.get(f"/media/{key}").content == PNG
+
+
+def test_an_article_moved_into_a_private_feed_is_refused_unsigned_at_once(
+    client: TestClient, settings: Settings, private_feed: dict[str, Any]
+) -> None:
+    narrated = narrate(client, settings, "Open for now", feed=None)
+    assert client.get(f"/media/{narrated.audio_key}").status_code == 200  # remembered as public
+    assert client.put(f"/v1/articles/{narrated.article_id}/feed", json={"feed": "daily"}).status_code == 200
+    assert client.get(f"/media/{narrated.audio_key}").json()["code"] == "signature_invalid"

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -15,6 +17,17 @@ from tests.api.test_stats import BEACON, beacon
 from tests.processes import free_port
 
 PROBLEM = "application/problem+json"
+STORAGES = ["memory", "redis"]
+
+
+@pytest.fixture
+def storage(request: pytest.FixtureRequest) -> str:
+    """The counters' storage: this process's memory, or an emptied Redis database (the production one)."""
+    if request.param == "memory":
+        return "memory://"
+    url = str(request.getfixturevalue("redis_url")).rsplit("/", 1)[0] + "/5"
+    redis.Redis.from_url(url).flushdb()  # the counts of earlier tests (same addresses) are gone
+    return url
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -33,10 +46,11 @@ def assert_limited(response: httpx.Response, policy: str) -> int:
     return retry_after
 
 
+@pytest.mark.parametrize("storage", STORAGES, indirect=True)
 def test_the_request_over_the_key_limit_is_429_and_passes_again_after_the_window(
-    app_with: Callable[..., FastAPI], settings: Settings
+    app_with: Callable[..., FastAPI], settings: Settings, storage: str
 ) -> None:
-    with TestClient(app_with(rate_limit_per_key="3 per 3 seconds")) as client:
+    with TestClient(app_with(rate_limit_per_key="3 per 3 seconds", rate_limit_storage=storage)) as client:
         key = bearer(make_key(settings, ["admin"]))
         answers = [client.get("/v1/feeds", headers=key) for _ in range(3)]
         assert [a.status_code for a in answers] == [200, 200, 200]
@@ -69,10 +83,11 @@ def test_while_no_key_exists_the_speech_endpoint_is_limited_per_address(app_with
         assert client.get("/v1/voices").status_code == 200  # reads are not counted
 
 
+@pytest.mark.parametrize("storage", STORAGES, indirect=True)
 def test_listening_events_are_limited_per_address_once_keys_exist(
-    app_with: Callable[..., FastAPI], settings: Settings
+    app_with: Callable[..., FastAPI], settings: Settings, storage: str
 ) -> None:
-    app = app_with(rate_limit_per_address="3/minute")
+    app = app_with(rate_limit_per_address="3/minute", rate_limit_storage=storage)
     with TestClient(app) as client, TestClient(app, client=("203.0.113.7", 40000)) as elsewhere:
         key = bearer(make_key(settings, ["admin"]))
         events = f"/v1/articles/{client.post('/v1/articles', json={'text': 'Body.'}, headers=key).json()['id']}/events"
@@ -116,3 +131,36 @@ def test_api_processes_on_redis_share_the_count(
         assert first.get("/v1/feeds", headers=key).status_code == 200
         assert_limited(second.get("/v1/feeds", headers=key), '"key";q=3;w=60')
         assert_limited(first.get("/v1/feeds", headers=key), '"key";q=3;w=60')
+
+
+@pytest.mark.parametrize("storage", ["redis"], indirect=True)
+def test_a_counted_request_costs_one_redis_round_trip(
+    app_with: Callable[..., FastAPI], settings: Settings, storage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Count, what is left and when the window resets come back from one script (`limits` alone makes three calls)."""
+    app = app_with(rate_limit_per_key="3/minute", rate_limit_storage=storage)
+    connection = app.state.rate_limiter.strategy.storage.get_connection()
+    sent: list[str] = []
+    send = connection.execute_command
+
+    def recorded(*args: object, **options: object) -> object:
+        sent.append(str(args[0]).upper())
+        return send(*args, **options)
+
+    monkeypatch.setattr(connection, "execute_command", recorded)
+    with TestClient(app) as client:
+        key = bearer(make_key(settings, ["admin"]))
+        per_request = []
+        for _ in range(4):
+            before = len(sent)
+            answer = client.get("/v1/feeds", headers=key)
+            per_request.append((answer.status_code, answer.headers["ratelimit"].split(";")[1], sent[before:]))
+    # The first also loads the script into Redis (once per Redis, not per request).
+    assert [calls[-1:] for _status, _left, calls in per_request] == [["EVALSHA"]] * 4
+    assert [len(calls) for _status, _left, calls in per_request[1:]] == [1, 1, 1]
+    assert [(status, left) for status, left, _calls in per_request] == [
+        (200, "r=2"),
+        (200, "r=1"),
+        (200, "r=0"),
+        (429, "r=0"),
+    ]

@@ -163,3 +163,86 @@ def test_dotted_feet_and_inches():
 
 def test_dotted_unit_aligns_to_the_number_and_its_abbreviation():
     assert pairs("4 in. of snow")[:2] == [("four", "4 in."), ("inches", "4 in.")]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("The 1,900 kg craft landed.", "The one thousand nine hundred kilogram craft landed."),
+        ("His 6 ft frame filled the door.", "His six foot frame filled the door."),
+        ("Each 500 ml bottle costs more.", "Each five hundred milliliter bottle costs more."),
+        ("Nasa's 1,900 kg craft", "Nasa's one thousand nine hundred kilogram craft"),
+        ("They carried two 5 kg bags.", "They carried two five kilogram bags."),
+        ("She won a new 5 km race.", "She won a new five kilometer race."),
+        ("The agency ordered 12 new 40 ft boats.", "The agency ordered twelve new forty foot boats."),
+        ("The 90 km/h gusts toppled trees.", "The ninety kilometer per hour gusts toppled trees."),
+    ],
+)
+def test_measure_after_a_determiner_before_a_noun_describes_it(written, spoken):
+    assert normalize(written).text == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It weighs 1,900 kg.", "It weighs one thousand nine hundred kilograms."),
+        ("The rover drove 5 km yesterday.", "The rover drove five kilometers yesterday."),
+        ("The town sits 40 km north of the capital.", "The town sits forty kilometers north of the capital."),
+        ("She finished second in the 200 m.", "She finished second in the two hundred meters."),
+        ("Police found the 2 kg seized in May.", "Police found the two kilograms seized in May."),
+        ("The lake is 12 m deep.", "The lake is twelve meters deep."),
+        ("the 5 km which remain", "the five kilometers which remain"),
+        ("Runners face the last 2 km remaining.", "Runners face the last two kilometers remaining."),
+        ("Every 10 km there is a station.", "Every ten kilometers there is a station."),
+        ("The rover covered the 5 km easily.", "The rover covered the five kilometers easily."),
+    ],
+)
+def test_measure_as_a_quantity_keeps_the_plural_unit(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_measure_before_a_hyphenated_word_describes_it():
+    assert normalize("They bored a 5 km-long tunnel.").text == "They bored a five kilometer-long tunnel."
+
+
+def test_measure_before_a_dimension_and_a_noun_describes_the_noun():
+    assert normalize("Workers dug a 12 m deep trench.").text == "Workers dug a twelve meter deep trench."
+
+
+def test_measure_before_a_plural_noun_describes_it():
+    assert normalize("The storm brought 50 mph winds.").text == "The storm brought fifty mile per hour winds."
+    assert normalize("Crews cleared 4 ft drifts.").text == "Crews cleared four foot drifts."
+
+
+def test_describing_measure_aligns_to_the_number_and_its_unit():
+    assert pairs("the 1,900 kg craft") == [
+        ("the", "the"),
+        ("one", "1,900 kg"),
+        ("thousand", "1,900 kg"),
+        ("nine", "1,900 kg"),
+        ("hundred", "1,900 kg"),
+        ("kilogram", "1,900 kg"),
+        ("craft", "craft"),
+    ]
+    assert pairs("a 5 km-long tunnel")[1:] == [
+        ("five", "5 km"),
+        ("kilometer-long", "5 km-long"),
+        ("tunnel", "tunnel"),
+    ]
+
+
+def test_feet_and_inches_describing_a_noun_drop_the_inches_word():
+    assert normalize("the 6 ft 2 in. forward").text == "the six foot two forward"
+    assert normalize("He stands 6 ft 2 in tall.").text == "He stands six feet two inches tall."
+
+
+def test_temperature_and_angle_describing_a_noun_take_a_singular_degree():
+    assert normalize("It was the city's first 40C day.").text == "It was the city's first forty degree Celsius day."
+    assert normalize("a 40°C day").text == "a forty degree Celsius day"
+    assert normalize("The car made a 90° turn.").text == "The car made a ninety degree turn."
+    assert normalize("Temperatures hit 40°C today.").text == "Temperatures hit forty degrees Celsius today."
+
+
+def test_measure_before_a_comparative_is_a_quantity():
+    assert normalize("It was 3°C warmer than usual.").text == "It was three degrees Celsius warmer than usual."
+    assert normalize("The new bar is 5cm longer.").text == "The new bar is five centimeters longer."

@@ -103,3 +103,23 @@ def test_scale_after_a_decimal_range_applies_to_both_ends():
 def test_indian_scale_words():
     assert normalize("₹500 crore").text == "five hundred crore rupees"
     assert normalize("Rs 2 lakh").text == "two lakh rupees"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("the $1.2 billion deal", "the one point two billion dollar deal"),
+        ("his $5 million salary", "his five million dollar salary"),
+        ("two $20 bills", "two twenty dollar bills"),
+    ],
+)
+def test_amount_after_a_determiner_before_a_noun_describes_it(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_amount_before_a_pronoun_or_after_a_year_is_an_amount():
+    assert normalize("the $5 they owe").text == "the five dollars they owe"
+    assert normalize("of the $5 billion left").text == "of the five billion dollars left"
+    assert normalize("In 2023 $5 million went to schools.").text == (
+        "In twenty twenty three five million dollars went to schools."
+    )

@@ -218,3 +218,18 @@ def test_headline_present_tense_verb_makes_a_score_or_vote(written, spoken):
 
 def test_court_split_is_a_vote():
     assert normalize("the court split 6-3 on").text == "the court split six to three on"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [("2/3rds", "two thirds"), ("3/5ths", "three fifths"), ("1/3rd", "one third"), ("3/8THS", "three eighths")],
+)
+def test_fraction_with_an_ordinal_ending(written, spoken):
+    assert normalize(written).text == spoken
+
+
+def test_range_of_grouped_thousands_uses_to():
+    assert normalize("Crowds of 5,000-10,000 are expected.").text == (
+        "Crowds of five thousand to ten thousand are expected."
+    )
+    assert pairs("1,000-2,000")[2] == ("to", "-")

@@ -4,7 +4,8 @@ A done segment no plan names is collectable; a narration being planned right
 now may be about to reuse it. Whichever transaction comes first, the
 narration must end up with a segment it can use: kept (and named by its
 plan), or deleted and planned again as pending (synthesized anew), never a
-plan naming a segment that is gone or a failed plan.
+plan naming a segment that is gone or a failed plan. The same holds for direct
+synthesis (/v1/audio/speech), which reuses segments without a plan: it marks them used.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy.orm import Session
@@ -29,6 +31,7 @@ from tests.unit.test_migrations import new_database, new_postgres  # noqa: F401 
 KEY = "5e" * 32
 SPEC = segments.SegmentSpec(kind="paragraph", text="Reused.", language="en", voice="v")
 LONG_AGO = timedelta(days=2)
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -61,24 +64,57 @@ def collect_segments(scope: retention.Scope) -> tuple[int, int]:
     return retention.delete_segments(scope, [KEY], utcnow() - timedelta(hours=1))
 
 
-def test_a_plan_first_keeps_the_segment_it_reuses(url: str) -> None:
-    narration_id = old_unnamed_segment_and_a_queued_narration(url)
-    planned, release = threading.Event(), threading.Event()
-    result: list[segments.Plan] = []
+def use_first(url: str, use: Callable[[Session], T]) -> T:
+    """`use` (a plan, a speech request) reuses the segment in a transaction still open while the collector runs."""
+    used, release = threading.Event(), threading.Event()
+    result: list[T] = []
 
-    def planner() -> None:
+    def user() -> None:
         with session_scope(url) as session:
-            result.append(plan(session, narration_id))
-            planned.set()
-            release.wait(10)  # the plan is not committed yet while the collector runs
+            result.append(use(session))
+            used.set()
+            release.wait(10)  # not committed yet while the collector runs
 
-    thread = threading.Thread(target=planner)
+    thread = threading.Thread(target=user)
     thread.start()
-    assert planned.wait(10)
-    threading.Timer(1.0, release.set).start()  # SQLite: the collector waits for the planner's write lock
+    assert used.wait(10)
+    threading.Timer(1.0, release.set).start()  # SQLite: the collector waits for the user's write lock
     assert collect_segments(lambda: session_scope(url)) == (0, 0)
     thread.join(10)
-    assert result[0].missing == ()  # reused as cached
+    return result[0]
+
+
+def collection_first(url: str, use: Callable[[Session], T]) -> T:
+    """The collector deletes the segment and holds its transaction open while `use` comes for it."""
+    deleting, errors = threading.Event(), []
+    result: list[T] = []
+
+    @contextmanager
+    def held_open() -> Iterator[Session]:
+        with session_scope(url) as session:
+            yield session
+            deleting.set()
+            time.sleep(1.0)
+
+    def user() -> None:
+        assert deleting.wait(10)
+        try:
+            with session_scope(url) as session:
+                result.append(use(session))
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=user)
+    thread.start()
+    assert collect_segments(held_open) == (1, 0)
+    thread.join(30)
+    assert errors == []
+    return result[0]
+
+
+def test_a_plan_first_keeps_the_segment_it_reuses(url: str) -> None:
+    narration_id = old_unnamed_segment_and_a_queued_narration(url)
+    assert use_first(url, lambda session: plan(session, narration_id)).missing == ()  # reused as cached
     with session_scope(url) as session:
         segment = session.get(Segment, KEY)
         assert segment is not None and segment.status == "done"
@@ -87,31 +123,8 @@ def test_a_plan_first_keeps_the_segment_it_reuses(url: str) -> None:
 
 def test_a_collection_first_makes_the_plan_synthesize_the_segment_again(url: str) -> None:
     narration_id = old_unnamed_segment_and_a_queued_narration(url)
-    deleting, errors = threading.Event(), []
-    result: list[segments.Plan] = []
-
-    @contextmanager
-    def held_open() -> Iterator[Session]:
-        """The collector's transaction, held open after its deletions until the planner waits on it."""
-        with session_scope(url) as session:
-            yield session
-            deleting.set()
-            time.sleep(1.0)
-
-    def planner() -> None:
-        assert deleting.wait(10)
-        try:
-            with session_scope(url) as session:
-                result.append(plan(session, narration_id))
-        except Exception as exc:  # noqa: BLE001 - asserted below
-            errors.append(exc)
-
-    thread = threading.Thread(target=planner)
-    thread.start()
-    assert collect_segments(held_open) == (1, 0)
-    thread.join(30)
-    assert errors == []
-    assert result[0].missing == (KEY,)  # gone, so planned anew: a worker synthesizes it
+    # Gone, so planned anew: a worker synthesizes it.
+    assert collection_first(url, lambda session: plan(session, narration_id)).missing == (KEY,)
     with session_scope(url) as session:
         segment = session.get(Segment, KEY)
         assert segment is not None and segment.status == "pending"
@@ -140,3 +153,30 @@ def test_two_plans_inserting_the_same_new_segment_at_once_both_succeed(url: str)
     assert second_done.is_set() and outcome == [False]
     with session_scope(url) as session:
         assert session.get(Segment, KEY) is not None
+
+
+def old_unnamed_segment(url: str) -> None:
+    with session_scope(url) as session:
+        session.add(Segment(key=KEY, voice="v", spec=SPEC.to_json(), status="done", finished_at=utcnow() - LONG_AGO))
+
+
+def request(session: Session) -> list[str]:
+    """What a /v1/audio/speech request for the block asks the workers to synthesize."""
+    return segments.request_segments(session, [(KEY, SPEC)])
+
+
+def test_a_speech_request_first_keeps_the_segment_it_reuses(url: str) -> None:
+    """Direct synthesis reuses the old segment no plan names: marked used, the collection spares it."""
+    old_unnamed_segment(url)
+    assert use_first(url, request) == []  # reused as cached
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "done" and segment.used_at is not None
+
+
+def test_a_collection_first_makes_the_speech_request_synthesize_the_segment_again(url: str) -> None:
+    old_unnamed_segment(url)
+    assert collection_first(url, request) == [KEY]  # gone, so requested anew: a worker synthesizes it
+    with session_scope(url) as session:
+        segment = session.get(Segment, KEY)
+        assert segment is not None and segment.status == "pending"

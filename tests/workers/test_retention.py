@@ -6,24 +6,31 @@ the files live in a local directory or in a real S3 bucket (SeaweedFS).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from service.api.app import create_app
 from service.articles import records
+from service.audio.stream import WavStream
 from service.core import migrations
 from service.core.db import session_scope
-from service.core.models import Narration, NarrationSegment, Segment, SegmentPart, VoiceSample
+from service.core.models import Narration, NarrationSegment, Segment, SegmentPart, VoiceSample, utcnow
 from service.core.settings import Settings
 from service.core.storage import Storage, storage_for
+from service.core.voices import catalog_dirs, get_voice
 from service.document.model import Block, Document
+from service.listeners.speech import speak
+from tests.api.conftest import RecordingQueue
 from tests.unit.test_migrations import new_postgres  # noqa: F401 - fixture
 from tests.workers.inline import narrate_inline
 from workers.maintenance import collect_once
@@ -228,6 +235,48 @@ def test_a_narration_in_progress_keeps_the_segments_it_reuses(settings: Settings
         synthesize_segment(key, settings, recording)
     assert assemble_narration(narration_id, settings) == "done"
     assert_current_audio_intact(settings, storage_for(settings), article_id)
+
+
+async def _played(stream: AsyncIterator[bytes]) -> bytes:
+    return b"".join([chunk async for chunk in stream])
+
+
+def play(stream: AsyncIterator[bytes]) -> bytes:
+    """What a /v1/audio/speech client receives from the stream `speak` returned."""
+    return asyncio.run(_played(stream))
+
+
+@pytest.mark.parametrize("settings", WITH_POSTGRES, indirect=True)
+def test_a_speech_stream_keeps_the_old_cached_segment_it_reuses(settings: Settings) -> None:
+    """Direct synthesis reuses a segment made long ago that no narration names; a collection between the request
+    and the stream's reading leaves it, and the stream plays it (the collection used to delete its row, and the
+    stream waited out its time limit and ended empty)."""
+    settings = settings.model_copy(update={"gc_grace_s": 600.0, "task_time_limit_s": 10})
+    storage = storage_for(settings)
+    voice = get_voice(catalog_dirs(settings), settings.default_voice)
+
+    def request(queue: RecordingQueue) -> AsyncIterator[bytes]:
+        with session_scope(settings.database_url) as session:
+            return speak(session, queue, settings, storage, SHARED, voice, {}, WavStream())
+
+    first = RecordingQueue()
+    stream = request(first)
+    assert len(first.segments) == 1
+    synthesize_segment(first.segments[0], settings, RecordingDispatch())
+    heard = play(stream)
+    assert len(heard) > 1000
+    with session_scope(settings.database_url) as session:  # made two days ago: older than the grace period
+        session.execute(update(Segment).values(finished_at=utcnow() - timedelta(days=2)))
+    again = RecordingQueue()
+    stream = request(again)  # from the cache: nothing to synthesize
+    assert again.segments == []
+    report = collect_once(settings)  # between the request and the stream's reading
+    assert report.records["segments"] == 0 and report.records["segment_parts"] == 0
+    assert play(stream) == heard
+    # Once neither made nor used within the grace period, it is collected like any unnamed segment.
+    with session_scope(settings.database_url) as session:
+        session.execute(update(Segment).values(used_at=utcnow() - timedelta(days=1)))
+    assert collect_once(settings).records["segments"] == 1
 
 
 @pytest.mark.parametrize("settings", BACKENDS, indirect=True)

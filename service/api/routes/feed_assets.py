@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from service.api.auth import FeedsWrite
-from service.api.deps import SessionDep, StorageDep
-from service.listeners.feeds.assets import MAX_ASSET_BYTES, Asset, clear_asset, store_asset
+from service.api.deps import SessionDep, SettingsDep, StorageDep
+from service.listeners.feeds.assets import MAX_ASSET_BYTES, Asset, asset_url, clear_asset, store_asset
+from service.listeners.feeds.records import get_feed
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 
@@ -32,15 +33,20 @@ async def put_asset(
     asset: Asset,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     storage: StorageDep,
     principal: FeedsWrite,
 ) -> AssetOut:
-    """Upload the feed's intro or outro (WAV/FLAC body) or cover (PNG/JPEG body); replaces the previous one."""
+    """Upload the feed's intro or outro (WAV/FLAC body) or cover (PNG/JPEG body); replaces the previous one.
+
+    `url` is where it is fetched: signed and expiring in a private feed, as its episodes are.
+    """
     data = await request.body()
     # The checks read the file and S3 storage is a network call: off the event loop.
     key = await run_in_threadpool(store_asset, session, storage, slug, asset, data, principal.project_id)
     session.commit()
-    return AssetOut(feed=slug, asset=asset, key=key, url=f"/media/{key}")
+    url = asset_url(settings, get_feed(session, slug, principal.project_id), key)
+    return AssetOut(feed=slug, asset=asset, key=key, url=url)
 
 
 @router.delete("/{slug}/{asset}", status_code=204)

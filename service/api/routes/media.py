@@ -25,7 +25,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import SettingsDep, StorageDep
-from service.articles.privacy import PUBLIC, MediaLinks, check_file_access
+from service.articles.privacy import PUBLIC, MediaLinks, check_file_access, known_public
 from service.core.db import session_scope
 from service.core.errors import NotFound
 from service.core.settings import Settings
@@ -68,7 +68,10 @@ async def media(
     """
     if not is_valid_key(name):
         raise NotFound("No such file")
-    signed_until = await run_in_threadpool(_check_access, settings, name, request.url.path, expires, signature)
+    if known_public(settings, name, expires, signature):
+        signed_until = None  # a listener's next request for the same file: no thread hop, no database
+    else:
+        signed_until = await run_in_threadpool(_check_access, settings, name, request.url.path, expires, signature)
     if storage.remote:
         if signed_until is None:
             url = await run_in_threadpool(storage.url, name)

@@ -20,6 +20,10 @@ A narration in progress is never harmed:
   deletion of the same segment wait for each other, and the loser sees the
   winner's result (a deleted segment is planned anew and synthesized).
 - Queued and running narrations and pending segments are never collected.
+- Direct synthesis (a speech stream, no plan to name its segments) marks the
+  cached segments it reuses (`used_at`, service/segments/plan.py); a segment
+  used within `grace_s` is spared like one made within it, so a stream's
+  segments outlive its time limit (`task_time_limit_s`, below the grace).
 
 `collect` runs beside every worker every `gc_interval_s`
 (workers/maintenance.py) and as `narrator gc [--dry-run]`.

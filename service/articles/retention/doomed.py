@@ -69,7 +69,7 @@ def doomed_narrations(session: Session, retain_versions: int, cutoff: datetime) 
 
 
 def doomed_segments(session: Session, narrations: Iterable[str], cutoff: datetime) -> set[str]:
-    """Segments no plan of a kept narration names, not pending, last made before cutoff."""
+    """Segments no plan of a kept narration names, not pending, last made and last used before cutoff."""
     gone = set(narrations)
     named = {
         key
@@ -77,11 +77,15 @@ def doomed_segments(session: Session, narrations: Iterable[str], cutoff: datetim
         if narration_id not in gone
     }
     rows = session.execute(
-        select(Segment.key, Segment.status, Segment.finished_at, Segment.created_at).where(
+        select(Segment.key, Segment.finished_at, Segment.created_at, Segment.used_at).where(
             Segment.status.in_(COLLECTABLE_SEGMENT)
         )
     )
-    return {key for key, _status, finished, created in rows if key not in named and (finished or created) < cutoff}
+    return {
+        key
+        for key, finished, created, used in rows
+        if key not in named and (finished or created) < cutoff and (used is None or used < cutoff)
+    }
 
 
 def doomed_samples(session: Session, catalog: set[tuple[str, str]], cutoff: datetime) -> set[tuple[str, str]]:

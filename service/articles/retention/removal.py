@@ -65,7 +65,8 @@ def delete_narrations(session_scope: Scope, ids: Iterable[str], cutoff: datetime
 
 
 def delete_segments(session_scope: Scope, keys: Iterable[str], cutoff: datetime) -> tuple[int, int]:
-    """Delete these segments and their parts if no plan names them (checked again here); (segments, parts)."""
+    """Delete these segments and their parts if no plan names them and they were neither made nor used since
+    cutoff (checked again here); (segments, parts)."""
     segments = parts = 0
     for batch in _batches(keys):
         with session_scope() as session:
@@ -83,18 +84,20 @@ def delete_segments(session_scope: Scope, keys: Iterable[str], cutoff: datetime)
             if not locked:
                 continue
             named = select(NarrationSegment.segment_key).where(NarrationSegment.segment_key.in_(locked))
+            still_collectable = (
+                Segment.key.in_(locked),
+                Segment.key.not_in(named),
+                Segment.status.in_(COLLECTABLE_SEGMENT),
+                (Segment.finished_at.is_(None) & (Segment.created_at < cutoff)) | (Segment.finished_at < cutoff),
+                # Direct synthesis marks a segment it reuses (no plan names it): spared like a new one.
+                Segment.used_at.is_(None) | (Segment.used_at < cutoff),
+            )
+            # The parts first (they point at their segment), of exactly the segments deleted next.
             result = session.execute(
-                delete(SegmentPart).where(SegmentPart.segment_key.in_(locked), SegmentPart.segment_key.not_in(named))
+                delete(SegmentPart).where(SegmentPart.segment_key.in_(select(Segment.key).where(*still_collectable)))
             )
             parts += int(result.rowcount or 0)  # type: ignore[attr-defined]
-            result = session.execute(
-                delete(Segment).where(
-                    Segment.key.in_(locked),
-                    Segment.key.not_in(named),
-                    Segment.status.in_(COLLECTABLE_SEGMENT),
-                    (Segment.finished_at.is_(None) & (Segment.created_at < cutoff)) | (Segment.finished_at < cutoff),
-                )
-            )
+            result = session.execute(delete(Segment).where(*still_collectable))
             segments += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return segments, parts
 

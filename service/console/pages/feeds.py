@@ -23,7 +23,15 @@ from service.core.errors import DuplicateFeed, InvalidAsset
 from service.core.models import Feed
 from service.core.settings import Settings
 from service.listeners.feeds import records as feed_records
-from service.listeners.feeds.assets import ASSETS, MAX_ASSET_BYTES, Asset, asset_key, clear_asset, store_asset
+from service.listeners.feeds.assets import (
+    ASSETS,
+    MAX_ASSET_BYTES,
+    Asset,
+    asset_key,
+    asset_url,
+    clear_asset,
+    store_asset,
+)
 from service.listeners.feeds.categories import APPLE_CATEGORIES
 from service.listeners.feeds.episodes import feed_links, feed_url
 
@@ -135,7 +143,7 @@ def _detail(
         feed=feed,
         rss_url=feed_url(base, feed.slug),
         episodes=episodes,
-        assets={a: (key, f"/media/{key}" if key else None) for a, key in assets.items()},
+        assets={a: (key, asset_url(settings, feed, key) if key else None) for a, key in assets.items()},
         accept=ACCEPT,
         max_asset_mb=MAX_ASSET_BYTES // 1_000_000,
         categories=APPLE_CATEGORIES,

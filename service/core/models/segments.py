@@ -42,6 +42,9 @@ class Segment(Base):
     synthesized_count: Mapped[int] = mapped_column(Integer, default=0)  # how often it was (re)made
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Added by revision 0007: when direct synthesis last reused it (a stream with no narration to name it);
+    # garbage collection spares it for the grace period, as it spares one just made.
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class SegmentPart(Base):

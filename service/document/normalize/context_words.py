@@ -159,6 +159,20 @@ NOT_PLURALS = {
     "says",
     "makes",
     "gets",
+    "sideways",
+    "upwards",
+    "downwards",
+    "backwards",
+    "forwards",
+    "onwards",
+    "outwards",
+    "inwards",
+    "overseas",
+    "indoors",
+    "outdoors",
+    "upstairs",
+    "downstairs",
+    "nowadays",
 }
 
 

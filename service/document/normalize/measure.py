@@ -1,15 +1,18 @@
 """Measures and percentages: "5 km", "3.5kg", "100 mph", "20°C", "5%", "5-10%", "12kg/kg", "41 km³".
 
-A number (or a range, or dimensions "2x8") with an optional scale word, then a
-unit abbreviation from `vocab.UNITS`, an optional square/cubic marker and an
-optional "/unit". The unit is singular after exactly "1" and when the measure
-modifies a noun: hyphenated ("a 5-km race" -> "a five kilometer race"), or a unit
-written onto its number before a noun ("3nm chips" -> "three nanometer chips", "a
-120Hz screen"). Also "40/kg" -> "forty per kilogram" and a temperature written onto
-its number, "65F" -> "sixty five degrees Fahrenheit". News style's dotted imperial
+A number (or a range, or dimensions "2x8") with an optional scale word, then a unit
+abbreviation from `vocab.UNITS`, an optional square/cubic marker and an optional
+"/unit". The unit is singular after exactly "1" and when the measure modifies a noun,
+decided by the grammar around it: hyphenated ("a 5-km race" -> "a five kilometer race",
+"a 5 km-long tunnel"), or followed by a noun (directly or after a dimension, "a 12 m
+deep trench") when the unit is written onto its number ("3nm chips", "a 120Hz screen"),
+when a determiner opens the noun phrase ("the 1,900 kg craft", "his 6 ft frame", "a new
+5 km race") or when the noun is plural ("50 mph winds"); "it weighs 1,900 kg", "40 km
+north" keep the plural. Also "40/kg" -> "forty per kilogram" and a temperature written
+onto its number, "65F" -> "sixty five degrees Fahrenheit". News style's dotted imperial
 abbreviations are units with their full stop ("3 to 6 in. of rain" -> "three to six
-inches of rain"; `vocab.DOTTED_UNITS`): the stop is the abbreviation's, and is kept
-as the sentence's only where the sentence ends there.
+inches of rain"; `vocab.DOTTED_UNITS`): the stop is the abbreviation's, and is kept as
+the sentence's only where the sentence ends there.
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ from . import numbers as nw
 from .common import NUM, SP, Ctx, Hit, one
 from .context_words import FUNCTION_WORDS
 from .numeric import scale_name
-from .vocab import DOTTED_UNITS, LENGTH_UNITS, NOT_A_NOUN, NUMBER_LABELS, PER_UNITS, UNITS, alternation
+from .vocab import (
+    DETERMINERS,
+    DIMENSIONS,
+    DOTTED_UNITS,
+    LENGTH_UNITS,
+    NOT_A_NOUN,
+    NUMBER_LABELS,
+    PER_UNITS,
+    UNITS,
+    alternation,
+)
 
 _UNITS = alternation(UNITS)
 _PER = alternation(PER_UNITS)
@@ -36,17 +49,53 @@ _MEASURE = re.compile(
 )
 
 
+def _noun(word: str) -> bool:
+    """Whether a word just after a measure can be the noun it describes (lowercase, not a function
+    word, an adverb of place or a participle: "the 2 kg seized" is no "2 kg seized")."""
+    return word.isalpha() and word.islower() and word not in NOT_A_NOUN and not (len(word) > 5 and word.endswith("ed"))
+
+
 def modifies_noun(ctx: Ctx, end: int) -> bool:
-    """Whether the measure ending at `end` is followed by the noun it describes."""
+    """Whether the measure ending at `end` is followed by the noun it describes, directly or after a
+    dimension ("a 12 m deep trench")."""
     if ctx.text[end : end + 1] not in (" ", "\u00a0"):
         return False
     nxt = ctx.next_word(end)
-    return nxt.isalpha() and nxt.islower() and nxt not in NOT_A_NOUN
+    if nxt in DIMENSIONS:
+        after = _NEXT_WORD.match(ctx.text, end)
+        return after is not None and _noun(ctx.next_word(after.end()))
+    return _noun(nxt)
 
 
-def after_article(ctx: Ctx, pos: int) -> bool:
-    """Whether "a" or "an" comes just before `pos` ("a 10 km race", "a $5 bill")."""
-    return ctx.prev_token(pos).lower() in ("a", "an")
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+\S+")
+
+
+_COUNTS = frozenset(nw.cardinal(n) for n in range(2, 13))  # "two 5 kg bags"
+
+
+def _determiner(token: str) -> bool:
+    """Whether a token opens a noun phrase: an article or other determiner, a possessive ("Nasa's",
+    "this year's") or a count ("two", "12")."""
+    if token[-1:] in ',;:.!?)"”':
+        return False
+    word = token.lower()
+    possessive = word.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+    return word in DETERMINERS or word in _COUNTS or possessive or (word.isdigit() and len(word) < 4)
+
+
+def after_determiner(ctx: Ctx, pos: int) -> bool:
+    """Whether the number at `pos` stands in a noun phrase a determiner opened: right after it ("the
+    1,900 kg craft", "his 6 ft frame", "two 5 kg bags") or after it and one adjective ("a new 5 km
+    race", "12 new 40 ft boats"). A verb or a noun between ("the rover drove 5 km") is neither."""
+    prev = ctx.prev_token(pos)
+    if not prev:
+        return False
+    if _determiner(prev):
+        return True
+    if not (prev.isalpha() and prev.islower()) or prev in NOT_A_NOUN:
+        return False
+    before = ctx.prev_token(ctx.text.rindex(prev, 0, pos))
+    return bool(before) and _determiner(before)
 
 
 def unit_words(unit: str, plural: bool, power: str | None) -> str:
@@ -58,6 +107,19 @@ def unit_words(unit: str, plural: bool, power: str | None) -> str:
     elif power:
         name += " " + nw.cardinal(int(power.translate(str.maketrans("²³", "23"))))
     return name
+
+
+def describes_noun(ctx: Ctx, pos: int, end: int, usep: str) -> bool:
+    """Whether the measure at source[pos:end] modifies a noun, so its unit is said in the singular as
+    a newsreader does ("the nineteen hundred kilogram craft", "it weighs ... kilograms"): a hyphen after
+    it ("a 5 km-long tunnel"), or a noun after it when the unit is written onto its number ("3nm
+    chips"), a determiner opens its noun phrase ("the 1,900 kg craft") or the noun is a plural one
+    ("50 mph winds", "4 ft drifts")."""
+    if ctx.text[end : end + 1] == "-" and ctx.text[end + 1 : end + 2].isalpha():
+        return True
+    if not modifies_noun(ctx, end):
+        return False
+    return not usep or after_determiner(ctx, pos) or ctx.is_count_noun(ctx.next_word(end))
 
 
 def measure(ctx: Ctx, pos: int) -> Hit | None:
@@ -82,9 +144,7 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
     dotted = unit in DOTTED_UNITS and not m.group("per") and ctx.text[end : end + 1] == "."
     if dotted:
         end += 1
-    adjective = usep == "-" or (
-        unit[:1].isalpha() and not scale and (not usep or after_article(ctx, pos)) and modifies_noun(ctx, end)
-    )
+    adjective = usep == "-" or (not scale and describes_noun(ctx, pos, end, usep))
     plural = not adjective and (bool(scale) or not nw.is_singular(last))
     name = unit_words(unit, plural, m.group("pow")) if unit else ""
     per = m.group("per")
@@ -99,11 +159,15 @@ def measure(ctx: Ctx, pos: int) -> Hit | None:
         words += " " + scale_name(scale)
     inches = _INCHES.match(ctx.text, end) if unit in ("ft", "FT") and not per else None
     if inches:
-        # "5 ft 11 in" -> "five feet eleven inches"
+        # "5 ft 11 in" -> "five feet eleven inches"; describing a noun, "the 6 ft 2 in. forward" -> "six foot two"
         n = inches.group("n")
-        name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
         end = inches.end()
         dotted = bool(inches.group("dot"))
+        adjective = adjective or describes_noun(ctx, pos, end, usep)
+        if adjective:
+            name = f"{unit_words(unit, False, None)} {nw.cardinal(int(n))}"
+        else:
+            name += f" {nw.cardinal(int(n))} {'inch' if n == '1' else 'inches'}"
     pieces = [(f"{words} {name}".rstrip(), pos, end)]
     # A name never follows a unit, so a capital starts a sentence, unless the measure describes it ("a 55-in. TV").
     if dotted and not adjective and ctx.sentence_end(end, strong=True):
@@ -161,4 +225,5 @@ def temperature(ctx: Ctx, pos: int) -> Hit | None:
     n1, n2 = m.group("n1", "n2")
     words = nw.number(n1) + (f" to {nw.number(n2)}" if n2 else "")
     scale = "Celsius" if m.group("unit") == "C" else "Fahrenheit"
-    return one(f"{words} {'degree' if nw.is_singular(n2 or n1) else 'degrees'} {scale}", pos, m.end())
+    singular = nw.is_singular(n2 or n1) or describes_noun(ctx, at, m.end(), "")  # "a 40C day"
+    return one(f"{words} {'degree' if singular else 'degrees'} {scale}", pos, m.end())

@@ -12,7 +12,7 @@ import re
 
 from . import numbers as nw
 from .common import NUM, SP, Ctx, Hit
-from .measure import after_article, modifies_noun
+from .measure import after_determiner, modifies_noun
 from .vocab import (
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
@@ -111,8 +111,8 @@ def money_prefix(ctx: Ctx, pos: int) -> Hit | None:
             first = speak_amount(a_raw, a_scale, cur)
         spoken = f"{first} to {speak_amount(b_raw, b_scale, cur2, m.group('bhy') == '-')}"
     else:
-        # "a $5 bill", "a $1.2 billion deal": the amount describes the noun after it.
-        attributive = not m.group("per") and after_article(ctx, pos) and modifies_noun(ctx, m.end())
+        # "a $5 bill", "the $1.2 billion deal": the amount describes the noun after it.
+        attributive = not m.group("per") and after_determiner(ctx, pos) and modifies_noun(ctx, m.end())
         spoken = speak_amount(a_raw, a_scale, cur, m.group("ahy") == "-" or attributive)
     per = m.group("per")
     if per:

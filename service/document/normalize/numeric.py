@@ -207,7 +207,7 @@ VULGAR = {
 _VULGAR_CLASS = "".join(VULGAR)
 _FRACTION = re.compile(
     rf"(?:(?P<w>[0-9]+)(?:{SP}|(?=[{_VULGAR_CLASS}])))?"
-    rf"(?:(?P<v>[{_VULGAR_CLASS}])|(?P<n>[0-9]+){SP}?[/\u2044]{SP}?(?P<d>[0-9]+)(?P<suf>st|nd|rd|th|ST|ND|RD|TH)?)"
+    rf"(?:(?P<v>[{_VULGAR_CLASS}])|(?P<n>[0-9]+){SP}?[/\u2044]{SP}?(?P<d>[0-9]+)(?P<suf>(?:st|nd|rd|th)s?|(?:ST|ND|RD|TH)S?)?)"
     r"(?![0-9/A-Za-z]|[.,][0-9])"
     rf"(?:{SP}?(?P<unit>{_UNIT_ALT})(?![A-Za-z0-9]))?"
 )

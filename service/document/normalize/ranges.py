@@ -2,7 +2,8 @@
 
 Years take "to" ("nineteen eighty to nineteen eighty six", "1960-80"); so do an en
 dash, a counted noun after the range, "aged"/"pp."/a plural before it, and a score or a
-vote ("won 4-1", "voted 52-48", "a 6-3 ruling"); "between 40-50" is "forty and fifty". A
+vote ("won 4-1", "voted 52-48", "a 6-3 ruling"), and quantities written with grouped
+thousands ("5,000-10,000"); "between 40-50" is "forty and fifty". A
 plain hyphen with none of these ("2-5", a code) keeps both numbers with the hyphen.
 """
 
@@ -44,6 +45,7 @@ def number_range(ctx: Ctx, pos: int) -> Hit | None:
         return Hit(m.end(), [(first, a_start, a_end), ("and", a_end, b_start), (second, b_start, b_end)])
     if (
         sep in "\u2013\u2014"
+        or "," in a + b  # grouped thousands are quantities, never a code or a score: "5,000-10,000"
         or ctx.is_count_noun(nxt)
         or prev in _RANGE_AFTER
         or ctx.is_count_noun(prev)

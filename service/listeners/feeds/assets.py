@@ -4,6 +4,8 @@ Each is checked, stored content-addressed, and used for every narration in
 the feed from then on: intro and outro mixed in (crossfaded and matched in
 loudness), the cover embedded in the MP3's ID3 tag. The API
 (`PUT /v1/feeds/{slug}/{asset}`) and the console's feed page both store them here.
+A private feed's files are private like its episodes (service/articles/privacy.py):
+they are handed out at signed URLs (`asset_url`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from service.core.errors import InvalidAsset
 from service.core.models import Feed
+from service.core.settings import Settings
 from service.core.storage import Storage
+from service.listeners.feeds.episodes import feed_links
 from service.listeners.feeds.records import get_feed
 
 Asset = Literal["intro", "outro", "cover"]
@@ -60,6 +64,11 @@ def asset_key(feed: Feed, asset: Asset) -> str | None:
     """The storage key of the feed's intro, outro or cover (None: it has none)."""
     key: str | None = getattr(feed, f"{asset}_key")
     return key
+
+
+def asset_url(settings: Settings, feed: Feed, key: str, base_url: str = "") -> str:
+    """Where the feed's intro, outro or cover `key` is fetched: as its episodes are (signed in a private feed)."""
+    return feed_links(settings, feed, base_url).media(key)
 
 
 def store_asset(session: Session, storage: Storage, slug: str, asset: Asset, data: bytes, project: str) -> str:

@@ -7,9 +7,14 @@ import logging
 import os
 import subprocess
 import sys
+import warnings
+from collections.abc import Collection
 
 from service.core.settings import Settings
 from workers.cli.registry import Command, CommandError
+
+log = logging.getLogger(__name__)
+PICKLE_CONTENT = ("pickle", "application/x-python-serialize")
 
 
 def _positive(value: str) -> int:
@@ -51,6 +56,32 @@ def threads_per_process(settings: Settings, concurrency: int) -> int:
     return max(1, (os.cpu_count() or 1) // concurrency)
 
 
+def settle_root_warning(accept_content: Collection[str], *, quiet: bool, euid: int | None = None) -> bool:
+    """Replace Celery's page-long SecurityWarning about a worker run as root by one line (none when quiet).
+
+    Celery refuses to run as root when it accepts pickle (a message could run
+    code as root) and otherwise warns at every start. Ours accepts JSON only
+    (service/core/queue.py), so that danger is not there; what is left is the
+    general advice, which the Docker image follows (it runs as uid 10001). A
+    developer's `make run` as root (`narrator serve`'s quiet worker) then starts
+    clean, and `narrator worker` as root says it once, in our log's format.
+    With pickle accepted, Celery's own check stays in force. True when root.
+    """
+    if (os.geteuid() if euid is None else euid) != 0:
+        return False
+    if any(content in accept_content for content in PICKLE_CONTENT):
+        return True
+    from celery.exceptions import SecurityWarning
+
+    warnings.filterwarnings("ignore", category=SecurityWarning)
+    if not quiet:
+        log.warning(
+            "running as root: messages are JSON only, so Celery's pickle risk does not apply; "
+            "still, run workers as an unprivileged user (the Docker image runs as uid 10001)"
+        )
+    return True
+
+
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from service.core.queue import ALL_QUEUES
     from workers.cli.worker_shutdown import exit_now, prompt_cold_shutdown_on, stop_with_parent
@@ -76,6 +107,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.celery_app import app
     from workers.synthesis import use_threads
 
+    settle_root_warning(app.conf.accept_content, quiet=args.quiet)
     concurrency = args.concurrency or settings.worker_concurrency
     use_threads(threads_per_process(settings, concurrency))  # the pool's processes are forked from this one
     argv = [
