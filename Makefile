@@ -56,6 +56,7 @@ format:
 bench:
 	@$(MAKE) --no-print-directory $(VENV)/.installed-$(subst $(comma),-,$(TEST_EXTRAS))
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/narration_stages.py
 	$(BIN)/python bench/renarrate.py
 	$(BIN)/python bench/first_audio.py
 	$(BIN)/python bench/storage.py

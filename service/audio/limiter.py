@@ -14,26 +14,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from service.audio.loudness import TRUE_PEAK_OVERSAMPLING, oversampled
+from service.audio.loudness import sample_peaks
 from service.audio.pcm import db_to_gain, samples_in
 
 LOOKAHEAD_MS = 5.0
 HOLD_MS = 40.0
 # Later passes catch the little that gain smoothing lets through between samples.
 MAX_PASSES = 4
-
-
-def sample_peaks(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
-    """The highest 4x-oversampled magnitude at and just after each sample."""
-    factor = TRUE_PEAK_OVERSAMPLING
-    up = np.abs(oversampled(pcm, sample_rate))
-    if len(up) < len(pcm) * factor:
-        up = np.concatenate([up, np.zeros(len(pcm) * factor - len(up), dtype=up.dtype)])
-    # The max of four strided views is much faster than a reduction over a reshaped axis.
-    peaks: np.ndarray = up[0 : len(pcm) * factor : factor]
-    for phase in range(1, factor):
-        peaks = np.maximum(peaks, up[phase : len(pcm) * factor : factor])
-    return peaks
 
 
 def limiter_gain(peaks: np.ndarray, ceiling: float, lookahead: int, hold: int) -> np.ndarray:
@@ -62,7 +49,7 @@ def limit_true_peak(
     for _ in range(MAX_PASSES):
         if len(out) == 0:
             break
-        peaks = sample_peaks(out, sample_rate)
+        peaks = sample_peaks(out, sample_rate, ceiling)
         if float(peaks.max()) <= ceiling:
             break
         # A hair under the ceiling, so rounding never leaves a peak just above it.

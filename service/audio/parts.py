@@ -71,28 +71,38 @@ def encode_part(
     sample_rate: int,
     *,
     kbps: int,
+    output_rate: int | None = None,
     target_lufs: float = TARGET_LUFS,
     max_true_peak_dbtp: float = MAX_TRUE_PEAK_DBTP,
     lead_in: int = 0,
 ) -> EncodedPart:
-    """Master `pcm` to the loudness target and true-peak ceiling, encode it, and keep its frames.
+    """Master `pcm` to the loudness target and true-peak ceiling, encode it at `output_rate`, and keep its frames.
 
-    The mastering is verified on the decoded part (see `encode_mastered_frames`);
-    parts hold their own loudness, so the joined file is at the target too.
+    `pcm` is mastered at its own `sample_rate` (a voice's, below the output's:
+    half the work) and then resampled; `lead_in` counts samples at the output
+    rate. The mastering is verified on the decoded part (see
+    `encode_mastered_frames`); parts hold their own loudness, so the joined
+    file is at the target too.
     """
     # The mastering chain (scipy, pyloudnorm: about a second) is imported by the first part
     # encoded, not with this module: `narrator narrate` then imports it on one core while
     # the other is already synthesizing, and joining cached parts never imports it.
     from service.audio.master import encode_mastered_frames
 
+    rate = output_rate or sample_rate
     mastered = encode_mastered_frames(
-        pcm, sample_rate, kbps=kbps, target_lufs=target_lufs, max_true_peak_dbtp=max_true_peak_dbtp
+        pcm,
+        sample_rate,
+        kbps=kbps,
+        output_rate=rate,
+        target_lufs=target_lufs,
+        max_true_peak_dbtp=max_true_peak_dbtp,
     )
     return EncodedPart(
         mastered.frames,
         len(frame_offsets(mastered.frames)),
-        len(pcm),
-        sample_rate,
+        mastered.samples,
+        rate,
         lead_in,
         mastered.loudness_lufs,
         mastered.true_peak_dbtp,

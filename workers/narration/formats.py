@@ -2,9 +2,9 @@
 
 The MP3 is joined from parts that were mastered and encoded block by block
 (workers/narration/render.py); no PCM of the whole narration exists. Here each
-block goes through the same chain again (resampled, intro/outro mixed in,
-mastered to the same loudness target and true-peak ceiling by
-service/audio/master.py) and is fed to every extra format's encoder at the
+block goes through the same chain again (intro/outro mixed in, mastered to
+the same loudness target and true-peak ceiling by service/audio/master.py,
+resampled: `part_audio` in workers/narration/render.py) and is fed to every extra format's encoder at the
 sample where its part begins in the decoded MP3, with digital silence between.
 So every format has the MP3's length, pauses and loudness, and the captions,
 marks and chapters made for the MP3 fit them all. Encoding from the mastered
@@ -25,9 +25,10 @@ import numpy as np
 from service.articles.records import FormatFile
 from service.audio.codecs import CodecStream
 from service.audio.formats import NarrationFormat
+from service.audio.pcm import resample
 from service.core.storage import Storage
 from workers.narration.blocks import BlockAudio
-from workers.narration.render import Mastering, RenderedNarration, surrounded_block
+from workers.narration.render import Mastering, RenderedNarration, part_audio
 
 SILENCE_CHUNK = 1 << 16  # samples of silence handed to the encoders at once
 
@@ -41,15 +42,17 @@ class EncodedFormat:
 
 
 def mastered_block(block: BlockAudio, sample_rate: int, mastering: Mastering, *, first: bool, last: bool) -> np.ndarray:
-    """A block as its MP3 part was mastered: resampled, with the intro or outro, at the loudness target."""
-    mixed = surrounded_block(block, sample_rate, mastering, first=first, last=last).pcm
-    if len(mixed) == 0:
-        return mixed
+    """A block as its MP3 part was mastered (at the rate `part_audio` gives, with the intro or outro, at the
+    loudness target), resampled to `sample_rate`."""
+    audio = part_audio(block, sample_rate, mastering, first=first, last=last)
+    if len(audio.pcm) == 0:
+        return np.zeros(0, dtype=np.float32)
     # The chain (scipy, pyloudnorm) is imported when first used, as by service/audio/parts.py.
     from service.audio.master import ENCODER_MARGIN_DB, master
 
     ceiling = mastering.max_true_peak_dbtp - ENCODER_MARGIN_DB  # the MP3's first try: room for the codec's overshoot
-    return master(mixed, sample_rate, target_lufs=mastering.target_lufs, ceiling_dbtp=ceiling)
+    mastered = master(audio.pcm, audio.sample_rate, target_lufs=mastering.target_lufs, ceiling_dbtp=ceiling)
+    return resample(mastered, audio.sample_rate, sample_rate)
 
 
 def encode_formats(

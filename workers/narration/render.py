@@ -10,7 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.audio.mix import CROSSFADE_MS, Mixed, with_intro_outro
+import numpy as np
+
+from service.audio.mix import CROSSFADE_MS, with_intro_outro
 from service.audio.parts import EncodedPart, encode_part, join_parts, pause_part
 from service.audio.pcm import resample, samples_in
 from service.audio.targets import MAX_TRUE_PEAK_DBTP, TARGET_LUFS
@@ -61,16 +63,30 @@ class Mastering:
 PartSource = Callable[[int, BlockAudio, bool, bool], EncodedPart]
 
 
-def surrounded_block(block: BlockAudio, sample_rate: int, mastering: Mastering, *, first: bool, last: bool) -> Mixed:
-    """A block at the output rate, with the intro if it is the narration's first and the outro if its last:
-    what its part is mastered from, in every format."""
-    return with_intro_outro(
+@dataclass(frozen=True)
+class PartAudio:
+    """What a block's part is mastered from: PCM at the rate it is mastered at, and where its speech begins."""
+
+    pcm: np.ndarray
+    sample_rate: int
+    speech_offset_s: float = 0.0
+
+
+def part_audio(block: BlockAudio, sample_rate: int, mastering: Mastering, *, first: bool, last: bool) -> PartAudio:
+    """A block as its part is mastered, in every format: at the voice's own rate when nothing is mixed in
+    (as the live stream masters it; at 22.05 kHz half the work of the output's 44.1 kHz, and resampled
+    after), else at `sample_rate` with the intro if it is the narration's first and the outro if its last."""
+    intro, outro = (mastering.intro if first else None), (mastering.outro if last else None)
+    if intro is None and outro is None:
+        return PartAudio(block.pcm, block.sample_rate)
+    mixed = with_intro_outro(
         resample(block.pcm, block.sample_rate, sample_rate),
         sample_rate,
-        intro=mastering.intro if first else None,
-        outro=mastering.outro if last else None,
+        intro=intro,
+        outro=outro,
         crossfade_ms=mastering.crossfade_ms,
     )
+    return PartAudio(mixed.pcm, sample_rate, mixed.speech_offset_s)
 
 
 def block_part(
@@ -82,16 +98,18 @@ def block_part(
     first: bool = False,
     last: bool = False,
 ) -> EncodedPart:
-    """One block mastered and encoded on its own; the narration's first and last take the intro and outro."""
+    """One block mastered and encoded on its own at `sample_rate`; the narration's first and last take the
+    intro and outro."""
     settings = mastering or Mastering()
-    mixed = surrounded_block(block, sample_rate, settings, first=first, last=last)
+    audio = part_audio(block, sample_rate, settings, first=first, last=last)
     return encode_part(
-        mixed.pcm,
-        sample_rate,
+        audio.pcm,
+        audio.sample_rate,
         kbps=kbps,
+        output_rate=sample_rate,
         target_lufs=settings.target_lufs,
         max_true_peak_dbtp=settings.max_true_peak_dbtp,
-        lead_in=round(mixed.speech_offset_s * sample_rate),
+        lead_in=round(audio.speech_offset_s * sample_rate),
     )
 
 

@@ -33,7 +33,7 @@ def load_block(storage: Storage, segment: Segment) -> BlockAudio:
 
 
 # Bump when the way a part is mastered or encoded changes, so old parts are made again.
-PART_FORMAT = 1
+PART_FORMAT = 2  # 2: mastered at the voice's rate, then resampled
 
 
 def part_key(
