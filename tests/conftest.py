@@ -31,6 +31,9 @@ LONG_MARKS = ("slow", "e2e", "browser")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest modules first: those with `slow` tests, then those with e2e or browser tests, then the rest by
     their number of tests (what xdist's own reorder does); each module's tests stay together and in order.
+    Modules with `timing` tests come last, when the other process runs only short tests: they hold a
+    wall-clock promise (Ctrl-C stops `narrator serve` within 2 s) that the fault tests' clusters, running
+    beside them on two cores, could break by taking the CPU, not by any fault of the code.
 
     `make test` hands whole modules to its two xdist processes in this order (`--dist loadscope
     --no-loadscope-reorder`), so the few long modules start first and the many short ones fill in at the end.
@@ -42,6 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         modules.setdefault(item.path, []).append(item)
 
     def rank(module: list[pytest.Item]) -> tuple[int, int]:
+        if any(item.get_closest_marker("timing") for item in module):
+            return 3, 0
         marks = {mark for item in module for mark in LONG_MARKS if item.get_closest_marker(mark)}
         if "slow" in marks:
             return 0, 0

@@ -22,7 +22,7 @@ import pytest
 
 from tests.processes import NARRATOR, START_TIMEOUT_S, free_port, service_env, wait_for_narration
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 STOP_LIMIT_S = 2.0
 # Four paragraphs, narrated one segment each: long enough to be cut short, short enough to finish soon.

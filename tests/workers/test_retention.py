@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -243,7 +244,10 @@ async def _played(stream: AsyncIterator[bytes]) -> bytes:
 
 def play(stream: AsyncIterator[bytes]) -> bytes:
     """What a /v1/audio/speech client receives from the stream `speak` returned."""
-    return asyncio.run(_played(stream))
+    # On a thread of its own: under xdist the browser tests' session-wide Playwright (its sync API) may keep
+    # an event loop running on this process's main thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _played(stream)).result()
 
 
 @pytest.mark.parametrize("settings", WITH_POSTGRES, indirect=True)
