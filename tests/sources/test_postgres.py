@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from service.core.db import session_factory
-from service.core.migrations import upgrade
 from service.core.models import Article, Dispatch, Narration
 from service.core.queue import POLL_SOURCE_TASK, CeleryQueue
 from service.core.settings import Settings
 from tests.sources.conftest import Site, Sources, article_page, rss, story
+from tests.unit.test_migrations import new_postgres  # noqa: F401 - fixture
 from workers.maintenance import schedule_polls_once
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "NARRATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @pytest.fixture
-def pg_settings(source_settings: Settings) -> Iterator[Settings]:
+def pg_settings(source_settings: Settings, new_postgres: Callable[..., str]) -> Settings:  # noqa: F811
     """The sources' settings on a throwaway, migrated PostgreSQL database."""
-    name = f"narrator_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        if os.environ.get("NARRATOR_REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield source_settings.model_copy(update={"database_url": url})
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return source_settings.model_copy(update={"database_url": new_postgres(migrated=True)})
 
 
 @pytest.fixture
